@@ -1,0 +1,15 @@
+"""Sequence Lab's entry point: page config, the shared sidebar, and the navigation. Nothing else."""
+
+import streamlit as st
+
+from core.catalogue import HOME, sections
+from ui.model_panel import sidebar_model_panel
+
+st.set_page_config(page_title="Sequence Lab", page_icon=":material/timeline:", layout="wide")
+
+navigation = st.navigation({
+    section: [st.Page(p.path, title=p.title, icon=p.icon, default=p is HOME) for p in pages]
+    for section, pages in sections().items()
+})
+sidebar_model_panel()
+navigation.run()

@@ -1,0 +1,160 @@
+"""The per-session model cache: trained models keyed by their settings and data.
+
+A Streamlit rerun runs the whole page again; without this cache every click
+would retrain. The cache is a thin view over any mutable mapping (in the app,
+a dict kept in ``st.session_state``), so it is unit-tested without Streamlit.
+It never imports Keras: the sidebar that lists models runs on every page,
+the home page included, and must not pay for it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable, MutableMapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from core.settings import as_dict
+
+if TYPE_CHECKING:
+    from core.training import TrainResult
+
+DEFAULT_MAX_MODELS = 8
+
+
+def fingerprint(*parts: Any) -> str:
+    """A short hash that changes whenever any of ``parts`` (arrays, frames, text) changes."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(_bytes_of(part))
+        digest.update(b"\x00")
+    return digest.hexdigest()[:16]
+
+
+def _bytes_of(part: Any) -> bytes:
+    """Bytes that identify one part: content for arrays and frames, text for the rest."""
+    if hasattr(part, "to_numpy") and hasattr(part, "columns"):  # a pandas DataFrame
+        return _bytes_of(list(part.columns)) + _bytes_of(part.to_numpy())
+    if hasattr(part, "to_numpy"):  # a pandas Series or Index
+        return _bytes_of(part.to_numpy())
+    if isinstance(part, np.ndarray):
+        if part.dtype == object:
+            return repr(part.tolist()).encode()
+        return f"{part.dtype}{part.shape}".encode() + np.ascontiguousarray(part).tobytes()
+    if isinstance(part, bytes):
+        return part
+    return repr(part).encode()
+
+
+def model_key(page: str, settings: Any, data_fingerprint: str) -> str:
+    """The cache key of a model: same page, settings and data give the same key."""
+    payload = json.dumps(
+        [page, type(settings).__name__, as_dict(settings), data_fingerprint],
+        sort_keys=True, default=repr,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()[:20]
+
+
+@dataclass
+class CachedModel:
+    """One entry: the training result plus what the sidebar and comparisons list."""
+
+    key: str
+    page: str
+    summary: str
+    result: TrainResult
+    created: float
+    last_used: int
+
+
+class ModelCache:
+    """At most ``max_models`` trained models; the least recently used goes first.
+
+    Recency is a counter stored in each entry rather than the mapping's order,
+    so any mapping works, including ones that do not keep insertion order.
+    """
+
+    def __init__(
+        self,
+        store: MutableMapping[str, CachedModel],
+        max_models: int = DEFAULT_MAX_MODELS,
+        clock: Callable[[], float] = time.time,
+    ):
+        self._store = store
+        self.max_models = max_models
+        self._clock = clock
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._store
+
+    def get(self, key: str) -> TrainResult | None:
+        """The result cached under ``key`` (marking it recently used), or None."""
+        entry = self._store.get(key)
+        if entry is None:
+            return None
+        entry.last_used = self._next_tick()
+        return entry.result
+
+    def put(self, key: str, page: str, summary: str, result: TrainResult) -> list[str]:
+        """Store a finished result; return the keys evicted to stay within the bound."""
+        self._store[key] = CachedModel(key, page, summary, result, self._clock(), self._next_tick())
+        evicted = []
+        while len(self._store) > self.max_models:
+            oldest = min(self._store.values(), key=lambda e: e.last_used)
+            del self._store[oldest.key]
+            evicted.append(oldest.key)
+        return evicted
+
+    def delete(self, key: str) -> None:
+        """Forget one model (no error if it is already gone)."""
+        self._store.pop(key, None)
+
+    def clear(self) -> None:
+        """Forget every model of this session."""
+        self._store.clear()
+
+    def entries(self, page: str | None = None) -> list[CachedModel]:
+        """Cached models, newest first, optionally only those trained on ``page``."""
+        chosen = [e for e in self._store.values() if page is None or e.page == page]
+        return sorted(chosen, key=lambda e: e.created, reverse=True)
+
+    def _next_tick(self) -> int:
+        return 1 + max((e.last_used for e in self._store.values()), default=0)
+
+
+def comparison_rows(entries: list[CachedModel], now: float | None = None) -> list[dict[str, Any]]:
+    """One row per model: only the settings that differ, then scores, time and age.
+
+    Settings that all runs share are left out, so the table shows what changed
+    between an LSTM and a GRU run rather than twenty identical columns.
+    """
+    from core.settings import differing_fields
+
+    now = time.time() if now is None else now
+    varying = differing_fields([e.result.settings for e in entries])
+    rows = []
+    for e in entries:
+        settings = as_dict(e.result.settings)
+        row: dict[str, Any] = {"model": e.summary}
+        row.update({name: settings[name] for name in varying})
+        row.update({name: round(value, 4) for name, value in e.result.scores.items()})
+        row["train seconds"] = round(e.result.seconds, 1)
+        row["age"] = describe_age(now - e.created)
+        rows.append(row)
+    return rows
+
+
+def describe_age(seconds: float) -> str:
+    """'12 s ago', '3 min ago', '2 h ago': how long since a model was trained."""
+    if seconds < 60:
+        return f"{seconds:.0f} s ago"
+    if seconds < 3600:
+        return f"{seconds / 60:.0f} min ago"
+    return f"{seconds / 3600:.0f} h ago"

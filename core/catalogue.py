@@ -1,0 +1,36 @@
+"""The pages of Sequence Lab: one list read by the navigation and by the home page's cards.
+
+Keeping it in one place means a page cannot appear in the menu without a card
+(or the other way round). Only pages that work are listed here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    """One page: its file, menu title and icon, menu section, and the newcomer's blurb."""
+
+    path: str
+    title: str
+    icon: str
+    section: str
+    blurb: str
+
+
+HOME = PageInfo(
+    "pages/home.py", "Home", ":material/home:", "Start",
+    "What sequential data is and which page to open first.",
+)
+
+PAGES: tuple[PageInfo, ...] = ()
+
+
+def sections() -> dict[str, list[PageInfo]]:
+    """Pages grouped by menu section, home first, in the order they are declared."""
+    grouped: dict[str, list[PageInfo]] = {}
+    for page in (HOME, *PAGES):
+        grouped.setdefault(page.section, []).append(page)
+    return grouped

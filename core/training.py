@@ -1,0 +1,157 @@
+"""One training entry point for every page: seeded, timed, reporting each epoch.
+
+Pages build a model with a ``core`` builder and hand the builder (not the model)
+to :func:`train`, so the seed is set *before* the weights are drawn: the same
+settings then give the same weights, which is what lets a user trust a comparison.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import keras
+import numpy as np
+
+from core.settings import knob
+
+Split = Literal["random", "chronological"]
+EpochFn = Callable[[int, dict[str, float]], None]
+Arrays = Any  # an array, or a list/tuple/dict of arrays for multi-input models
+
+
+@dataclass(frozen=True)
+class TrainingSettings:
+    """The knobs every training page shares; page settings inherit them (and stay flat)."""
+
+    epochs: int = knob(10, "Epochs", "How many passes over the training data. More passes fit the "
+                       "training data better, but take longer and can start memorising it.",
+                       low=1, high=200)
+    batch_size: int = knob(32, "Batch size", "How many examples the model looks at before each "
+                           "weight update. Bigger batches train faster per epoch but take "
+                           "fewer, smoother steps.", choices=(8, 16, 32, 64, 128, 256, 512))
+    learning_rate: float = knob(3e-3, "Learning rate", "How big each weight update is. Too high "
+                                "and the loss jumps around or explodes; too low and learning "
+                                "crawls.", low=1e-4, high=0.1, log_scale=True)
+    seed: int = knob(42, "Random seed", "Fixes every random choice (starting weights, shuffling, "
+                     "generated data). The same seed and settings give the same result.",
+                     low=0, high=9999)
+
+
+@dataclass
+class TrainResult:
+    """Everything a page shows or caches about one finished training run."""
+
+    model: keras.Model
+    history: dict[str, list[float]]
+    settings: Any
+    data_fingerprint: str
+    seconds: float
+    scores: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def epochs_run(self) -> int:
+        """Epochs actually trained (early stopping can end before the setting)."""
+        return len(self.history.get("loss", []))
+
+
+class EpochCallback(keras.callbacks.Callback):
+    """Calls a plain function after every epoch, so ``core`` stays free of any UI.
+
+    Logs are converted to Python floats: the page may keep them after the model
+    is gone, and a backend tensor would hold device memory alive.
+    """
+
+    def __init__(self, on_epoch_end: EpochFn):
+        super().__init__()
+        self._on_epoch_end = on_epoch_end
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        self._on_epoch_end(epoch + 1, {k: float(v) for k, v in (logs or {}).items()})
+
+
+def take(data: Arrays, index: np.ndarray) -> Arrays:
+    """Rows ``index`` of an array, or of every array in a list, tuple or dict of them."""
+    if isinstance(data, dict):
+        return {k: take(v, index) for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        return type(data)(take(v, index) for v in data)
+    return data[index]
+
+
+def num_rows(data: Arrays) -> int:
+    """Number of examples in an array or in the first array of a structure."""
+    if isinstance(data, dict):
+        return num_rows(next(iter(data.values())))
+    if isinstance(data, (list, tuple)):
+        return num_rows(data[0])
+    return len(data)
+
+
+def split_validation(
+    x: Arrays, y: Arrays, fraction: float, split: Split, seed: int
+) -> tuple[tuple[Arrays, Arrays], tuple[Arrays, Arrays]]:
+    """Hold out ``fraction`` of the rows for validation.
+
+    ``chronological`` keeps the last rows (time series must never validate on
+    the past); ``random`` draws them with ``seed``.
+    """
+    n = num_rows(x)
+    n_val = int(round(n * fraction))
+    if not 0 < n_val < n:
+        raise ValueError(
+            f"A validation share of {fraction:.0%} of {n} examples leaves "
+            f"{n - n_val} to train on and {n_val} to validate; use more data or another share."
+        )
+    order = np.arange(n) if split == "chronological" else np.random.default_rng(seed).permutation(n)
+    train_idx, val_idx = order[: n - n_val], order[n - n_val :]
+    return (take(x, train_idx), take(y, train_idx)), (take(x, val_idx), take(y, val_idx))
+
+
+def train(
+    build_model: Callable[[], keras.Model],
+    x: Arrays,
+    y: Arrays,
+    settings: TrainingSettings,
+    *,
+    loss: str | keras.losses.Loss,
+    metrics: Sequence[Any] = (),
+    validation: tuple[Arrays, Arrays] | None = None,
+    validation_fraction: float = 0.2,
+    split: Split = "random",
+    early_stopping_patience: int = 0,
+    on_epoch_end: EpochFn | None = None,
+    data_fingerprint: str = "",
+) -> TrainResult:
+    """Seed, build, compile and fit a model; return it with its history and wall time.
+
+    ``validation`` is used as given when the caller has its own split (a
+    forecaster's chronological one); otherwise ``validation_fraction`` of the
+    rows is held out as ``split`` says. ``early_stopping_patience`` > 0 stops
+    when validation loss has not improved for that many epochs and restores
+    the best weights.
+    """
+    started = time.perf_counter()
+    keras.utils.set_random_seed(settings.seed)
+    if validation is None:
+        (x, y), validation = split_validation(x, y, validation_fraction, split, settings.seed)
+    model = build_model()
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=settings.learning_rate),
+        loss=loss,
+        metrics=list(metrics),
+    )
+    callbacks: list[keras.callbacks.Callback] = []
+    if on_epoch_end is not None:
+        callbacks.append(EpochCallback(on_epoch_end))
+    if early_stopping_patience > 0:
+        callbacks.append(keras.callbacks.EarlyStopping(
+            monitor="val_loss", patience=early_stopping_patience, restore_best_weights=True))
+    fitted = model.fit(
+        x, y, validation_data=validation, epochs=settings.epochs,
+        batch_size=settings.batch_size, callbacks=callbacks, verbose=0,
+    )
+    history = {k: [float(v) for v in values] for k, values in fitted.history.items()}
+    return TrainResult(model, history, settings, data_fingerprint, time.perf_counter() - started)

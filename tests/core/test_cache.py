@@ -1,0 +1,100 @@
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from core.cache import ModelCache, comparison_rows, describe_age, fingerprint, model_key
+from core.training import TrainResult
+
+
+@dataclass(frozen=True)
+class Settings:
+    cell: str = "gru"
+    units: int = 16
+
+
+def result(settings=Settings(), seconds=1.0, **scores) -> TrainResult:
+    return TrainResult(model=None, history={"loss": [1.0]}, settings=settings,
+                       data_fingerprint="fp", seconds=seconds, scores=scores)
+
+
+def test_same_settings_and_data_give_the_same_key():
+    assert model_key("p", Settings(), "abc") == model_key("p", Settings(), "abc")
+
+
+def test_different_settings_data_or_page_give_different_keys():
+    base = model_key("p", Settings(), "abc")
+    assert model_key("p", Settings(units=32), "abc") != base
+    assert model_key("p", Settings(), "abd") != base
+    assert model_key("q", Settings(), "abc") != base
+
+
+def test_fingerprint_follows_content_not_identity():
+    a = np.arange(10, dtype="float32")
+    assert fingerprint(a) == fingerprint(a.copy())
+    assert fingerprint(a) != fingerprint(a + 1)
+    assert fingerprint(a) != fingerprint(a.astype("float64"))
+    frame = pd.DataFrame({"date": ["2024-01-01"], "sales": [3.0]})
+    assert fingerprint(frame) == fingerprint(frame.copy())
+    assert fingerprint(frame) != fingerprint(frame.rename(columns={"sales": "units"}))
+    assert fingerprint("some text") != fingerprint("some text.")
+    assert fingerprint("ab", "c") != fingerprint("a", "bc")
+
+
+def test_least_recently_used_is_evicted_first():
+    cache = ModelCache({}, max_models=2)
+    cache.put("a", "page", "A", result())
+    cache.put("b", "page", "B", result())
+    assert cache.get("a") is not None  # "a" is now more recent than "b"
+    evicted = cache.put("c", "page", "C", result())
+    assert evicted == ["b"]
+    assert "a" in cache and "c" in cache and "b" not in cache
+    assert len(cache) == 2
+
+
+def test_get_of_missing_key_is_none_and_delete_and_clear_forget():
+    store = {}
+    cache = ModelCache(store)
+    assert cache.get("nope") is None
+    cache.put("a", "page", "A", result())
+    cache.put("b", "page", "B", result())
+    cache.delete("a")
+    cache.delete("a")  # deleting twice is harmless
+    assert list(store) == ["b"]
+    cache.clear()
+    assert len(cache) == 0
+
+
+def test_entries_filter_by_page_newest_first():
+    clock = iter([10.0, 20.0, 30.0])
+    cache = ModelCache({}, clock=lambda: next(clock))
+    cache.put("a", "forecast", "A", result())
+    cache.put("b", "text", "B", result())
+    cache.put("c", "forecast", "C", result())
+    assert [e.key for e in cache.entries("forecast")] == ["c", "a"]
+    assert [e.key for e in cache.entries()] == ["c", "b", "a"]
+
+
+def test_comparison_rows_show_only_differing_settings_and_scores():
+    clock = iter([0.0, 100.0])
+    cache = ModelCache({}, clock=lambda: next(clock))
+    cache.put("a", "p", "GRU 16", result(Settings(), seconds=2.04, accuracy=0.81234))
+    cache.put("b", "p", "LSTM 16", result(Settings(cell="lstm"), seconds=3.0, accuracy=0.9))
+    rows = comparison_rows(cache.entries("p"), now=130.0)
+    assert rows[0] == {"model": "LSTM 16", "cell": "lstm", "accuracy": 0.9,
+                       "train seconds": 3.0, "age": "30 s ago"}
+    assert rows[1]["accuracy"] == 0.8123 and "units" not in rows[1]
+    assert rows[1]["age"] == "2 min ago"
+
+
+def test_describe_age_picks_a_readable_unit():
+    assert describe_age(5) == "5 s ago"
+    assert describe_age(600) == "10 min ago"
+    assert describe_age(7200) == "2 h ago"
+
+
+def test_cache_bound_holds_under_many_puts():
+    cache = ModelCache({}, max_models=3)
+    for i in range(20):
+        cache.put(str(i), "p", str(i), result(replace(Settings(), units=i)))
+    assert sorted(e.key for e in cache.entries()) == ["17", "18", "19"]

@@ -1,0 +1,93 @@
+import keras
+import numpy as np
+import pytest
+
+from core.training import TrainingSettings, split_validation, take, train
+
+
+def tiny_regression(n=64, seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, 3)).astype("float32")
+    y = x @ np.array([[1.0], [-2.0], [0.5]], dtype="float32")
+    return x, y
+
+
+def build_dense() -> keras.Model:
+    inputs = keras.Input((3,))
+    return keras.Model(inputs, keras.layers.Dense(1)(keras.layers.Dense(4, activation="tanh")(inputs)))
+
+
+def weights_of(model):
+    return [np.asarray(w) for w in model.get_weights()]
+
+
+def test_same_seed_gives_identical_weights():
+    x, y = tiny_regression()
+    settings = TrainingSettings(epochs=2, batch_size=16, seed=7)
+    first = train(build_dense, x, y, settings, loss="mse")
+    second = train(build_dense, x, y, settings, loss="mse")
+    for a, b in zip(weights_of(first.model), weights_of(second.model), strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert first.history == second.history
+
+
+def test_different_seed_gives_different_weights():
+    x, y = tiny_regression()
+    first = train(build_dense, x, y, TrainingSettings(epochs=1, seed=1), loss="mse")
+    second = train(build_dense, x, y, TrainingSettings(epochs=1, seed=2), loss="mse")
+    assert not np.array_equal(weights_of(first.model)[0], weights_of(second.model)[0])
+
+
+def test_epoch_callback_reports_every_epoch_in_order_with_validation_logs():
+    x, y = tiny_regression()
+    calls = []
+    result = train(build_dense, x, y, TrainingSettings(epochs=3, batch_size=16), loss="mse",
+                   metrics=["mae"], on_epoch_end=lambda epoch, logs: calls.append((epoch, logs)))
+    assert [epoch for epoch, _ in calls] == [1, 2, 3]
+    assert all(isinstance(v, float) for _, logs in calls for v in logs.values())
+    assert {"loss", "mae", "val_loss", "val_mae"} <= set(calls[-1][1])
+    assert result.history["loss"] == [logs["loss"] for _, logs in calls]
+    assert result.epochs_run == 3 and result.seconds > 0
+
+
+def test_chronological_split_validates_on_the_last_rows():
+    x = np.arange(10)
+    (x_train, _), (x_val, _) = split_validation(x, x, 0.3, "chronological", seed=0)
+    assert x_train.tolist() == list(range(7)) and x_val.tolist() == [7, 8, 9]
+
+
+def test_random_split_is_seeded_and_covers_every_row_once():
+    x = np.arange(20)
+    (a_train, _), (a_val, _) = split_validation(x, x, 0.25, "random", seed=3)
+    (b_train, _), (b_val, _) = split_validation(x, x, 0.25, "random", seed=3)
+    assert a_val.tolist() == b_val.tolist() and len(a_val) == 5
+    assert sorted(a_train.tolist() + a_val.tolist()) == list(range(20))
+    assert a_val.tolist() != [15, 16, 17, 18, 19]
+
+
+def test_split_keeps_multi_input_rows_together():
+    enc, dec = np.arange(10), np.arange(10) * 10
+    (x_train, _), (x_val, _) = split_validation([enc, dec], enc, 0.2, "random", seed=0)
+    np.testing.assert_array_equal(x_val[1], x_val[0] * 10)
+    assert take({"a": enc}, np.array([2]))["a"].tolist() == [2]
+
+
+def test_split_that_leaves_nothing_to_train_on_says_so():
+    with pytest.raises(ValueError, match="validation share"):
+        split_validation(np.arange(2), np.arange(2), 0.1, "random", seed=0)
+
+
+def test_explicit_validation_data_is_used_as_given():
+    x, y = tiny_regression(64)
+    x_val, y_val = tiny_regression(8, seed=1)
+    result = train(build_dense, x, y, TrainingSettings(epochs=1), loss="mse", validation=(x_val, y_val))
+    expected = result.model.evaluate(x_val, y_val, verbose=0)
+    assert result.history["val_loss"][-1] == pytest.approx(expected, rel=1e-4)
+
+
+def test_early_stopping_ends_when_validation_loss_stops_improving():
+    x, y = tiny_regression(128)
+    # Validation asks for the opposite mapping: the better the fit, the worse validation gets.
+    result = train(build_dense, x, y, TrainingSettings(epochs=30, learning_rate=0.01), loss="mse",
+                   validation=(x, -y), early_stopping_patience=2)
+    assert result.epochs_run < 30
