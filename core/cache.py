@@ -94,13 +94,12 @@ class ModelCache:
     def __contains__(self, key: str) -> bool:
         return key in self._store
 
-    def get(self, key: str) -> TrainResult | None:
-        """The result cached under ``key`` (marking it recently used), or None."""
+    def get(self, key: str) -> CachedModel | None:
+        """The entry cached under ``key`` (marking it recently used), or None."""
         entry = self._store.get(key)
-        if entry is None:
-            return None
-        entry.last_used = self._next_tick()
-        return entry.result
+        if entry is not None:
+            entry.last_used = self._next_tick()
+        return entry
 
     def put(self, key: str, page: str, summary: str, result: TrainResult) -> list[str]:
         """Store a finished result; return the keys evicted to stay within the bound."""

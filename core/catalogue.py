@@ -21,11 +21,15 @@ class PageInfo:
 
 
 HOME = PageInfo(
-    "pages/home.py", "Home", ":material/home:", "Start",
+    "views/home.py", "Home", ":material/home:", "Start",
     "What sequential data is and which page to open first.",
 )
 
-PAGES: tuple[PageInfo, ...] = ()
+PAGES: tuple[PageInfo, ...] = (
+    PageInfo("views/connections.py", "Connection types", ":material/account_tree:", "Foundations",
+             "One-to-one, one-to-many, many-to-one, many-to-many and encoder–decoder: each drawn "
+             "unrolled, with its tensor shapes, trained live on a toy task you can try."),
+)
 
 
 def sections() -> dict[str, list[PageInfo]]:

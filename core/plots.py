@@ -36,3 +36,26 @@ def plot_history(history: dict[str, list[float]], total_epochs: int | None = Non
     fig.update_layout(height=300, margin={"l": 40, "r": 10, "t": 40, "b": 40},
                       legend={"orientation": "h", "y": -0.3})
     return fig
+
+
+def plot_prediction_vs_truth(truth: list[float], predicted: list[float], x_title: str = "step") -> go.Figure:
+    """Two lines over the same steps: what should come out, and what the model said."""
+    steps = list(range(1, len(truth) + 1))
+    fig = go.Figure([
+        go.Scatter(x=steps, y=truth, mode="lines+markers", name="truth", line={"color": TRAIN_COLOUR}),
+        go.Scatter(x=steps, y=predicted, mode="lines+markers", name="model",
+                   line={"color": VALIDATION_COLOUR, "dash": "dash"}),
+    ])
+    fig.update_layout(height=280, margin={"l": 40, "r": 10, "t": 10, "b": 40},
+                      xaxis_title=x_title, legend={"orientation": "h", "y": 1.12})
+    return fig
+
+
+def plot_score_by_length(scores: dict[int, float], trained_length: int, score_name: str = "accuracy") -> go.Figure:
+    """A score for each sequence length, with the length the model trained on marked."""
+    fig = go.Figure(go.Scatter(x=list(scores), y=list(scores.values()), mode="lines+markers",
+                               name=score_name, line={"color": TRAIN_COLOUR}))
+    fig.add_vline(x=trained_length, line_dash="dot", annotation_text="trained on this length")
+    fig.update_layout(height=280, margin={"l": 40, "r": 10, "t": 20, "b": 40}, xaxis_title="sequence length",
+                      yaxis={"title": score_name, "range": [0, 1.05]})
+    return fig

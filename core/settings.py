@@ -23,7 +23,11 @@ class Knob:
     high: float | None = None
     step: float | None = None
     choices: tuple[Any, ...] | None = None
-    log_scale: bool = False
+    choice_labels: dict[Any, str] | None = None  # how each choice is shown, when not as itself
+
+    def show(self, value: Any) -> str:
+        """The text a widget shows for ``value``."""
+        return (self.choice_labels or {}).get(value, str(value))
 
 
 def knob(default: Any, label: str, help: str, **bounds: Any) -> Any:

@@ -33,7 +33,8 @@ def _input_choice(knob_: Knob, default: Any, key: str) -> Any:
     options = list(knob_.choices)
     if all(isinstance(o, (int, float)) and not isinstance(o, bool) for o in options):
         return st.select_slider(knob_.label, options=options, value=default, help=knob_.help, key=key)
-    return st.selectbox(knob_.label, options, index=options.index(default), help=knob_.help, key=key)
+    return st.selectbox(knob_.label, options, index=options.index(default), help=knob_.help, key=key,
+                        format_func=knob_.show)
 
 
 def input_settings(settings_type: type, names: list[str], key_prefix: str) -> dict[str, Any]:

@@ -19,5 +19,5 @@ def test_sections_start_with_home():
 
 def test_no_page_file_is_left_out_of_the_navigation():
     listed = {p.path for p in (HOME, *PAGES)}
-    on_disk = {f"pages/{f.name}" for f in (ROOT / "pages").glob("*.py")}
+    on_disk = {f"views/{f.name}" for f in (ROOT / "views").glob("*.py")}
     assert on_disk == listed

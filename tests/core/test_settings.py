@@ -19,9 +19,9 @@ def test_knobs_are_listed_in_declaration_order_and_plain_fields_are_not():
 
 def test_validate_accepts_defaults_and_names_the_broken_bound():
     assert validate(ToySettings()) == ToySettings()
-    with pytest.raises(ValueError, match="Units .* at most 64"):
+    with pytest.raises(ValueError, match=r"Units .* at most 64"):
         validate(ToySettings(units=65))
-    with pytest.raises(ValueError, match="Units .* at least 1"):
+    with pytest.raises(ValueError, match=r"Units .* at least 1"):
         validate(ToySettings(units=0))
     with pytest.raises(ValueError, match="one of rnn, gru"):
         validate(ToySettings(cell="lstm"))

@@ -59,7 +59,7 @@ def test_chronological_split_validates_on_the_last_rows():
 def test_random_split_is_seeded_and_covers_every_row_once():
     x = np.arange(20)
     (a_train, _), (a_val, _) = split_validation(x, x, 0.25, "random", seed=3)
-    (b_train, _), (b_val, _) = split_validation(x, x, 0.25, "random", seed=3)
+    _, (b_val, _) = split_validation(x, x, 0.25, "random", seed=3)
     assert a_val.tolist() == b_val.tolist() and len(a_val) == 5
     assert sorted(a_train.tolist() + a_val.tolist()) == list(range(20))
     assert a_val.tolist() != [15, 16, 17, 18, 19]
@@ -67,7 +67,7 @@ def test_random_split_is_seeded_and_covers_every_row_once():
 
 def test_split_keeps_multi_input_rows_together():
     enc, dec = np.arange(10), np.arange(10) * 10
-    (x_train, _), (x_val, _) = split_validation([enc, dec], enc, 0.2, "random", seed=0)
+    _, (x_val, _) = split_validation([enc, dec], enc, 0.2, "random", seed=0)
     np.testing.assert_array_equal(x_val[1], x_val[0] * 10)
     assert take({"a": enc}, np.array([2]))["a"].tolist() == [2]
 

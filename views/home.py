@@ -25,7 +25,7 @@ for column, (name, example) in zip(examples * 2, [
     ("Video", "Frames in order: a ball moving left looks like one moving right if you shuffle them."),
     ("DNA and proteins", "Letters A, C, G, T whose order spells out genes."),
     ("Clickstreams", "The pages a visitor opens, in order, hinting at what they will do next."),
-]):
+], strict=True):
     column.markdown(f"**{name}**  \n{example}")
 
 st.header("Why order matters")

@@ -1,0 +1,403 @@
+"""Connection types: five input/output patterns, each with a seeded toy task and a Keras builder.
+
+Each task is small enough to learn in a couple of seconds on 2 CPU cores, and
+shaped so that only its pattern fits it:
+
+* one-to-one      a point (x, y) -> is it inside the unit circle?   (no recurrence)
+* one-to-many     a phase phi -> the next T values of sin(phi + k*step)
+* many-to-one     a review of T words -> positive or negative
+* many-to-many    a sequence of T digits -> at each step, is it a new running maximum?
+* encoder-decoder a number as digits "342" -> its words "three hundred forty two"
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import keras
+import numpy as np
+
+from core.cache import fingerprint
+from core.settings import knob
+from core.training import EpochFn, TrainingSettings, TrainResult, train
+
+PATTERNS = ("one_to_one", "one_to_many", "many_to_one", "many_to_many", "encoder_decoder")
+PATTERN_TITLES = {
+    "one_to_one": "One-to-one",
+    "one_to_many": "One-to-many",
+    "many_to_one": "Many-to-one",
+    "many_to_many": "Many-to-many (aligned)",
+    "encoder_decoder": "Encoder–decoder (different lengths)",
+}
+CELLS = {"SimpleRNN": keras.layers.SimpleRNN, "LSTM": keras.layers.LSTM, "GRU": keras.layers.GRU}
+WAVE_STEP = 0.4  # radians between consecutive outputs of the one-to-many wave
+
+GOOD_WORDS = ("good", "great", "fun", "love", "excellent", "brilliant")
+BAD_WORDS = ("bad", "boring", "awful", "hate", "dull", "weak")
+NEUTRAL_WORDS = ("the", "movie", "plot", "acting", "was", "story", "but", "very", "and", "ending")
+REVIEW_VOCAB = ("<pad>", "<unk>", *GOOD_WORDS, *BAD_WORDS, *NEUTRAL_WORDS)
+
+ONES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+        "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+        "nineteen")
+TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+WORD_VOCAB = ("<pad>", "<start>", "<end>", *ONES, *TENS[2:], "hundred")
+MAX_DIGITS = 3
+MAX_WORDS = 5  # "nine hundred ninety nine" + <end>
+
+
+@dataclass(frozen=True)
+class ConnectionSettings(TrainingSettings):
+    """Every knob of the connection-types page; the pattern picks the task and the model."""
+
+    pattern: str = knob("many_to_one", "Pattern", "Which shape of input and output to train.",
+                        choices=PATTERNS, choice_labels=PATTERN_TITLES)
+    cell: str = knob("GRU", "Recurrent cell", "SimpleRNN is the plain formula; LSTM and GRU add "
+                     "gates that help them remember longer. Ignored by one-to-one, which has no "
+                     "recurrence.", choices=tuple(CELLS))
+    units: int = knob(32, "Hidden units", "Size of the hidden state h_t: how much the model can "
+                      "keep in mind. More units learn more but train slower.", low=4, high=128)
+    sequence_length: int = knob(8, "Sequence length", "Steps per training sequence (ignored by "
+                                "one-to-one and by the number-to-words task, whose lengths "
+                                "come from the numbers).", low=2, high=30)
+    num_examples: int = knob(2000, "Training examples", "How many toy examples are generated. "
+                             "More examples teach better and train slower.", low=200, high=10000)
+    epochs: int = knob(12, "Epochs", "How many passes over the training data. More passes fit "
+                       "better but take longer.", low=1, high=100)
+    batch_size: int = knob(64, "Batch size", "Examples per weight update. Bigger batches make "
+                           "each epoch faster but take fewer, smoother steps.",
+                           choices=(16, 32, 64, 128, 256))
+    learning_rate: float = knob(0.01, "Learning rate", "How big each weight update is. Too high "
+                                "and the loss jumps around; too low and learning crawls.",
+                                choices=(0.0003, 0.001, 0.003, 0.01, 0.03))
+
+
+@dataclass(frozen=True)
+class ToyTask:
+    """Generated examples for one pattern; ``x`` may be a list when the model has two inputs."""
+
+    x: np.ndarray | list[np.ndarray]
+    y: np.ndarray
+    loss: str
+    metric: str
+
+
+# ---------------------------------------------------------------- task generators
+
+
+def circle_points(n: int, seed: int) -> ToyTask:
+    """One-to-one: points in [-1.5, 1.5]^2, label 1 inside the unit circle."""
+    points = np.random.default_rng(seed).uniform(-1.5, 1.5, size=(n, 2)).astype("float32")
+    inside = (np.square(points).sum(axis=1) < 1.0).astype("float32")
+    return ToyTask(points, inside[:, None], "binary_crossentropy", "accuracy")  # (n, 2) -> (n, 1)
+
+
+def sine_continuations(n: int, length: int, seed: int) -> ToyTask:
+    """One-to-many: a phase in [0, 2*pi) -> sin(phase + k*WAVE_STEP) for k = 1..length."""
+    phase = np.random.default_rng(seed).uniform(0, 2 * np.pi, size=(n, 1)).astype("float32")
+    x = np.concatenate([np.sin(phase), np.cos(phase)], axis=1)  # (n, 2): phase on the circle
+    return ToyTask(x, wave_after(phase[:, 0], length), "mse", "mae")
+
+
+def wave_after(phase: np.ndarray, length: int) -> np.ndarray:
+    """The true continuation of each phase: (n, length, 1)."""
+    steps = WAVE_STEP * np.arange(1, length + 1, dtype="float32")
+    return np.sin(phase[:, None] + steps)[..., None].astype("float32")
+
+
+def reviews(n: int, length: int, seed: int) -> ToyTask:
+    """Many-to-one: word ids of a review; label 1 when it has more good words than bad ones.
+
+    Ties are redrawn, so every review has a right answer.
+    """
+    rng = np.random.default_rng(seed)
+    good, bad = _word_ids(GOOD_WORDS), _word_ids(BAD_WORDS)
+    neutral = _word_ids(NEUTRAL_WORDS)
+    texts = np.empty((n, length), dtype="int32")
+    labels = np.empty((n, 1), dtype="float32")
+    for row in range(n):
+        while True:
+            n_good, n_bad = rng.integers(0, min(length, 4) + 1, size=2)
+            if n_good != n_bad and n_good + n_bad <= length:
+                break
+        words = np.concatenate([rng.choice(good, n_good), rng.choice(bad, n_bad),
+                                rng.choice(neutral, length - n_good - n_bad)])
+        texts[row] = rng.permutation(words)
+        labels[row, 0] = float(n_good > n_bad)
+    return ToyTask(texts, labels, "binary_crossentropy", "accuracy")  # (n, T) -> (n, 1)
+
+
+def _word_ids(words: tuple[str, ...]) -> np.ndarray:
+    return np.array([REVIEW_VOCAB.index(w) for w in words])
+
+
+def running_maxima(n: int, length: int, seed: int) -> ToyTask:
+    """Many-to-many: digits 0-9; label 1 at each step whose digit beats all earlier ones."""
+    digits = np.random.default_rng(seed).integers(0, 10, size=(n, length))
+    return ToyTask((digits / 9.0).astype("float32")[..., None], new_maximum_flags(digits)[..., None],
+                   "binary_crossentropy", "accuracy")  # (n, T, 1) -> (n, T, 1)
+
+
+def new_maximum_flags(digits: np.ndarray) -> np.ndarray:
+    """1 where a digit is larger than every digit before it (the first step always is)."""
+    before = np.maximum.accumulate(digits, axis=-1)
+    flags = np.ones_like(digits, dtype="float32")
+    flags[..., 1:] = (digits[..., 1:] > before[..., :-1]).astype("float32")
+    return flags
+
+
+def number_words(numbers: np.ndarray) -> ToyTask:
+    """Encoder-decoder: digits of each number in, its English words out (teacher forcing).
+
+    The decoder input is the target shifted right behind <start>, so at every step
+    the decoder sees the true previous word while training.
+    """
+    encoder_in = np.stack([encode_digits(str(v)) for v in numbers])  # (n, MAX_DIGITS)
+    target = np.zeros((len(numbers), MAX_WORDS), dtype="int32")
+    for row, value in enumerate(numbers):
+        ids = [WORD_VOCAB.index(w) for w in spell_number(int(value)).split()] + [WORD_VOCAB.index("<end>")]
+        target[row, : len(ids)] = ids
+    decoder_in = np.concatenate(
+        [np.full((len(numbers), 1), WORD_VOCAB.index("<start>"), dtype="int32"), target[:, :-1]], axis=1)
+    return ToyTask([encoder_in, decoder_in], target, "sparse_categorical_crossentropy", "accuracy")
+
+
+def number_split(seed: int, num_test: int = 150) -> tuple[np.ndarray, np.ndarray]:
+    """All numbers 0-999 split once: the held-out numbers never appear in training."""
+    order = np.random.default_rng(seed).permutation(10**MAX_DIGITS)
+    return order[num_test:], order[:num_test]
+
+
+def encode_digits(text: str) -> np.ndarray:
+    """'42' -> ids of its digits, right-aligned with zeros in front (digit d has id d + 1)."""
+    ids = [int(c) + 1 for c in text]
+    return np.array([0] * (MAX_DIGITS - len(ids)) + ids, dtype="int32")
+
+
+def spell_number(value: int) -> str:
+    """0 <= value < 1000 in words, e.g. 342 -> 'three hundred forty two'."""
+    hundreds, rest = divmod(value, 100)
+    words = [ONES[hundreds], "hundred"] if hundreds else []
+    if rest >= 20:
+        words += [TENS[rest // 10]] + ([ONES[rest % 10]] if rest % 10 else [])
+    elif rest or not words:
+        words.append(ONES[rest])
+    return " ".join(words)
+
+
+def make_task(settings: ConnectionSettings, seed: int, n: int | None = None) -> ToyTask:
+    """The toy task of ``settings.pattern`` with ``n`` examples (the setting by default)."""
+    n = settings.num_examples if n is None else n
+    length = settings.sequence_length
+    if settings.pattern == "one_to_one":
+        return circle_points(n, seed)
+    if settings.pattern == "one_to_many":
+        return sine_continuations(n, length, seed)
+    if settings.pattern == "many_to_one":
+        return reviews(n, length, seed)
+    if settings.pattern == "many_to_many":
+        return running_maxima(n, length, seed)
+    train_numbers, _ = number_split(settings.seed)
+    return number_words(np.random.default_rng(seed).choice(train_numbers, n))
+
+
+def held_out_task(settings: ConnectionSettings, n: int = 500) -> ToyTask:
+    """Fresh examples the model never trained on (another seed; unseen numbers for words)."""
+    if settings.pattern == "encoder_decoder":
+        return number_words(number_split(settings.seed)[1])
+    return make_task(settings, seed=settings.seed + 10_000, n=n)
+
+
+# ---------------------------------------------------------------- builders
+
+
+def build_model(settings: ConnectionSettings) -> keras.Model:
+    """The uncompiled Keras model of ``settings.pattern``."""
+    if settings.pattern == "one_to_one":
+        return build_one_to_one(settings.units)
+    if settings.pattern == "encoder_decoder":
+        return build_encoder_decoder(settings.cell, settings.units)
+    builder = {"one_to_many": build_one_to_many, "many_to_one": build_many_to_one,
+               "many_to_many": build_many_to_many}[settings.pattern]
+    return builder(settings.cell, settings.units, settings.sequence_length)
+
+
+def build_one_to_one(num_units: int) -> keras.Model:
+    """One input vector, one output: a plain feed-forward net, no time axis at all."""
+    inputs = keras.Input((2,), name="point")  # (batch, 2)
+    hidden = keras.layers.Dense(num_units, activation="tanh", name="hidden")(inputs)
+    outputs = keras.layers.Dense(1, activation="sigmoid", name="inside")(hidden)  # (batch, 1)
+    return keras.Model(inputs, outputs, name="one_to_one")
+
+
+def build_one_to_many(cell: str, num_units: int, sequence_length: int) -> keras.Model:
+    """One input, copied to every step (RepeatVector), and one output per step."""
+    inputs = keras.Input((2,), name="phase")  # (batch, 2)
+    repeated = keras.layers.RepeatVector(sequence_length, name="repeat")(inputs)  # (batch, T, 2)
+    states = CELLS[cell](num_units, return_sequences=True, name="recurrent")(repeated)  # (batch, T, units)
+    outputs = keras.layers.Dense(1, name="value")(states)  # (batch, T, 1)
+    return keras.Model(inputs, outputs, name="one_to_many")
+
+
+def build_many_to_one(cell: str, num_units: int, sequence_length: int | None = None) -> keras.Model:
+    """A sequence of word ids in, one probability out: only the last hidden state is used.
+
+    The time axis defaults to None, so the trained model also reads longer reviews.
+    """
+    del sequence_length  # any length: the weights do not depend on it
+    inputs = keras.Input((None,), dtype="int32", name="words")  # (batch, T)
+    embedded = keras.layers.Embedding(len(REVIEW_VOCAB), 8, name="embedding")(inputs)  # (batch, T, 8)
+    last_state = CELLS[cell](num_units, name="recurrent")(embedded)  # (batch, units)
+    outputs = keras.layers.Dense(1, activation="sigmoid", name="positive")(last_state)  # (batch, 1)
+    return keras.Model(inputs, outputs, name="many_to_one")
+
+
+def build_many_to_many(cell: str, num_units: int, sequence_length: int | None = None) -> keras.Model:
+    """A sequence in, one output per step from that step's hidden state."""
+    del sequence_length
+    inputs = keras.Input((None, 1), name="digits")  # (batch, T, 1)
+    states = CELLS[cell](num_units, return_sequences=True, name="recurrent")(inputs)  # (batch, T, units)
+    outputs = keras.layers.Dense(1, activation="sigmoid", name="is_new_max")(states)  # (batch, T, 1)
+    return keras.Model(inputs, outputs, name="many_to_many")
+
+
+def build_encoder_decoder(cell: str, num_units: int) -> keras.Model:
+    """Encoder reads the digits into a state; decoder starts from it and writes the words."""
+    encoder_in = keras.Input((MAX_DIGITS,), dtype="int32", name="digits")  # (batch, T_in)
+    decoder_in = keras.Input((MAX_WORDS,), dtype="int32", name="previous_words")  # (batch, T_out)
+    digits = keras.layers.Embedding(11, 16, name="digit_embedding")(encoder_in)  # (batch, T_in, 16)
+    _, *state = CELLS[cell](num_units, return_state=True, name="encoder")(digits)  # [(batch, units)]
+    words = keras.layers.Embedding(len(WORD_VOCAB), 16, name="word_embedding")(decoder_in)
+    decoded = CELLS[cell](num_units, return_sequences=True, name="decoder")(
+        words, initial_state=state)  # (batch, T_out, units)
+    outputs = keras.layers.Dense(len(WORD_VOCAB), activation="softmax", name="next_word")(decoded)
+    return keras.Model([encoder_in, decoder_in], outputs, name="encoder_decoder")
+
+
+# ---------------------------------------------------------------- using a trained model
+
+
+@dataclass(frozen=True)
+class DecodedStep:
+    """One step of greedy decoding: the word chosen and how sure the model was."""
+
+    step: int
+    word: str
+    probability: float
+
+
+def greedy_decode(model: keras.Model, numbers: list[int]) -> list[list[DecodedStep]]:
+    """Decode each number word by word, feeding the model its own previous choice.
+
+    Without teacher forcing there is no true previous word: step t is predicted
+    from the words chosen at steps < t. Re-running the decoder on the growing
+    prefix is exact because a recurrent decoder at step t only sees steps <= t.
+    """
+    encoder_in = np.stack([encode_digits(str(n)) for n in numbers])  # (n, MAX_DIGITS)
+    decoder_in = np.zeros((len(numbers), MAX_WORDS), dtype="int32")  # (n, MAX_WORDS)
+    decoder_in[:, 0] = WORD_VOCAB.index("<start>")
+    chosen = np.zeros((len(numbers), MAX_WORDS), dtype="int32")
+    confidence = np.zeros((len(numbers), MAX_WORDS), dtype="float32")
+    for step in range(MAX_WORDS):
+        probs = np.asarray(model([encoder_in, decoder_in], training=False))[:, step]  # (n, vocab)
+        chosen[:, step] = probs.argmax(axis=-1)
+        confidence[:, step] = probs.max(axis=-1)
+        if step + 1 < MAX_WORDS:
+            decoder_in[:, step + 1] = chosen[:, step]
+    return [_steps_until_end(row, conf) for row, conf in zip(chosen, confidence, strict=True)]
+
+
+def _steps_until_end(ids: np.ndarray, confidence: np.ndarray) -> list[DecodedStep]:
+    steps = []
+    for step, (token, prob) in enumerate(zip(ids, confidence, strict=True), start=1):
+        steps.append(DecodedStep(step, WORD_VOCAB[token], float(prob)))
+        if WORD_VOCAB[token] in ("<end>", "<pad>"):
+            break
+    return steps
+
+
+def decoded_text(steps: list[DecodedStep]) -> str:
+    """The words of a decoding, without the <end> marker."""
+    return " ".join(s.word for s in steps if not s.word.startswith("<"))
+
+
+def fit_pattern(settings: ConnectionSettings, task: ToyTask,
+                on_epoch_end: EpochFn | None = None) -> TrainResult:
+    """Train the pattern's model on ``task``, then score it on held-out examples."""
+    result = train(lambda: build_model(settings), task.x, task.y, settings, loss=task.loss,
+                   metrics=[task.metric], on_epoch_end=on_epoch_end,
+                   data_fingerprint=fingerprint(task.x, task.y))
+    result.scores = held_out_scores(settings, result.model)
+    return result
+
+
+def held_out_scores(settings: ConnectionSettings, model: keras.Model) -> dict[str, float]:
+    """The score of each pattern on examples it never trained on, under a plain name."""
+    task = held_out_task(settings)
+    if settings.pattern == "encoder_decoder":
+        numbers = number_split(settings.seed)[1]
+        decoded = [decoded_text(steps) for steps in greedy_decode(model, list(numbers))]
+        exact = np.mean([d == spell_number(int(n)) for d, n in zip(decoded, numbers, strict=True)])
+        return {"exact match": float(exact)}
+    predicted = np.asarray(model.predict(task.x, verbose=0, batch_size=512))
+    if settings.pattern == "one_to_many":
+        return {"mean abs error": float(np.mean(np.abs(predicted - task.y)))}
+    return {"accuracy": float(np.mean((predicted > 0.5) == (task.y > 0.5)))}
+
+
+def accuracy_by_length(model: keras.Model, lengths: list[int], seed: int, n: int = 300) -> dict[int, float]:
+    """Many-to-one accuracy on fresh reviews of each length, trained length or not."""
+    scores = {}
+    for length in lengths:
+        task = reviews(n, length, seed + length)
+        predicted = np.asarray(model.predict(task.x, verbose=0, batch_size=512))
+        scores[length] = float(np.mean((predicted > 0.5) == (task.y > 0.5)))
+    return scores
+
+
+def review_ids(text: str) -> tuple[np.ndarray, list[str]]:
+    """Word ids of a typed review, and the words the model has never seen (read as <unk>)."""
+    words = text.lower().split()
+    unknown = sorted({w for w in words if w not in REVIEW_VOCAB})
+    ids = [REVIEW_VOCAB.index(w) if w in REVIEW_VOCAB else REVIEW_VOCAB.index("<unk>") for w in words]
+    return np.array([ids], dtype="int32"), unknown  # (1, T)
+
+
+def parse_digits(text: str) -> np.ndarray:
+    """'3 1 4 1 5' or '31415' -> the digits, or a ValueError saying what to type."""
+    cleaned = text.replace(",", " ").split()
+    tokens = cleaned if len(cleaned) > 1 else list("".join(cleaned))
+    if not tokens or not all(t.isdigit() and len(t) == 1 for t in tokens):
+        raise ValueError(f"Type single digits 0-9, separated by spaces (e.g. '3 1 4 1 5'); got {text!r}.")
+    return np.array([int(t) for t in tokens])
+
+
+def parse_number(text: str) -> int:
+    """A whole number from 0 to 999, or a ValueError saying what to type."""
+    cleaned = text.strip()
+    if not cleaned.isdigit() or int(cleaned) >= 10**MAX_DIGITS:
+        raise ValueError(f"Type a whole number from 0 to {10**MAX_DIGITS - 1}; got {text!r}.")
+    return int(cleaned)
+
+
+def layer_table(model: keras.Model, batch_size: int, sequence_length: int) -> list[dict[str, object]]:
+    """Each layer's type, output shape and parameter count, with None shown as real sizes.
+
+    Keras prints ``None`` for the batch axis and for a free time axis; a newcomer
+    learns more from the actual numbers of the batch they would train on.
+    """
+    rows = []
+    for layer in model.layers:
+        shapes = [tuple(t.shape) for t in keras.tree.flatten(layer.output)]
+        rows.append({
+            "layer": layer.name,
+            "type": type(layer).__name__,
+            "output shape": ", ".join(_concrete(s, batch_size, sequence_length) for s in shapes[:1]),
+            "parameters": layer.count_params(),
+        })
+    return rows
+
+
+def _concrete(shape: tuple, batch_size: int, sequence_length: int) -> str:
+    sizes = [batch_size if i == 0 else (sequence_length if d is None else d) for i, d in enumerate(shape)]
+    return "(" + ", ".join(str(s) for s in sizes) + ")"
