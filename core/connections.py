@@ -44,6 +44,7 @@ TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eight
 WORD_VOCAB = ("<pad>", "<start>", "<end>", *ONES, *TENS[2:], "hundred")
 MAX_DIGITS = 3
 MAX_WORDS = 5  # "nine hundred ninety nine" + <end>
+LENGTHS_TO_TRY = (4, 8, 16, 32, 64)  # many-to-one is scored on each, whatever it trained on
 
 
 @dataclass(frozen=True)
@@ -108,23 +109,29 @@ def wave_after(phase: np.ndarray, length: int) -> np.ndarray:
 def reviews(n: int, length: int, seed: int) -> ToyTask:
     """Many-to-one: word ids of a review; label 1 when it has more good words than bad ones.
 
-    Ties are redrawn, so every review has a right answer.
+    Each review gets up to 4 good and 4 bad words (ties are redrawn, so every
+    review has a right answer), neutral words elsewhere, in a random order.
     """
     rng = np.random.default_rng(seed)
-    good, bad = _word_ids(GOOD_WORDS), _word_ids(BAD_WORDS)
-    neutral = _word_ids(NEUTRAL_WORDS)
-    texts = np.empty((n, length), dtype="int32")
-    labels = np.empty((n, 1), dtype="float32")
-    for row in range(n):
-        while True:
-            n_good, n_bad = rng.integers(0, min(length, 4) + 1, size=2)
-            if n_good != n_bad and n_good + n_bad <= length:
-                break
-        words = np.concatenate([rng.choice(good, n_good), rng.choice(bad, n_bad),
-                                rng.choice(neutral, length - n_good - n_bad)])
-        texts[row] = rng.permutation(words)
-        labels[row, 0] = float(n_good > n_bad)
+    n_good, n_bad = _untied_counts(rng, n, max_each=min(length, 4), length=length)
+    position = np.arange(length)[None, :]  # (1, T)
+    kind = np.where(position < n_good[:, None], 0, np.where(position < (n_good + n_bad)[:, None], 1, 2))
+    candidates = np.stack([rng.choice(_word_ids(words), size=(n, length))
+                           for words in (GOOD_WORDS, BAD_WORDS, NEUTRAL_WORDS)])  # (3, n, T)
+    texts = np.take_along_axis(candidates, kind[None], axis=0)[0]  # (n, T)
+    texts = rng.permuted(texts, axis=1).astype("int32")
+    labels = (n_good > n_bad).astype("float32")[:, None]
     return ToyTask(texts, labels, "binary_crossentropy", "accuracy")  # (n, T) -> (n, 1)
+
+
+def _untied_counts(rng: np.random.Generator, n: int, max_each: int, length: int) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` pairs (good, bad) of word counts that differ and fit in ``length`` words."""
+    chosen = np.empty((0, 2), dtype=int)
+    while len(chosen) < n:
+        draws = rng.integers(0, max_each + 1, size=(2 * n, 2))
+        keep = (draws[:, 0] != draws[:, 1]) & (draws.sum(axis=1) <= length)
+        chosen = np.concatenate([chosen, draws[keep]])
+    return chosen[:n, 0], chosen[:n, 1]
 
 
 def _word_ids(words: tuple[str, ...]) -> np.ndarray:
@@ -299,7 +306,7 @@ def greedy_decode(model: keras.Model, numbers: list[int]) -> list[list[DecodedSt
     chosen = np.zeros((len(numbers), MAX_WORDS), dtype="int32")
     confidence = np.zeros((len(numbers), MAX_WORDS), dtype="float32")
     for step in range(MAX_WORDS):
-        probs = np.asarray(model([encoder_in, decoder_in], training=False))[:, step]  # (n, vocab)
+        probs = np.asarray(model.predict_on_batch([encoder_in, decoder_in]))[:, step]  # (n, vocab)
         chosen[:, step] = probs.argmax(axis=-1)
         confidence[:, step] = probs.max(axis=-1)
         if step + 1 < MAX_WORDS:
@@ -323,11 +330,17 @@ def decoded_text(steps: list[DecodedStep]) -> str:
 
 def fit_pattern(settings: ConnectionSettings, task: ToyTask,
                 on_epoch_end: EpochFn | None = None) -> TrainResult:
-    """Train the pattern's model on ``task``, then score it on held-out examples."""
+    """Train the pattern's model on ``task``, then score it on held-out examples.
+
+    Everything shown about a trained model is computed here, once, so a rerun
+    of the page only reads it from the cached result.
+    """
     result = train(lambda: build_model(settings), task.x, task.y, settings, loss=task.loss,
                    metrics=[task.metric], on_epoch_end=on_epoch_end,
                    data_fingerprint=fingerprint(task.x, task.y))
     result.scores = held_out_scores(settings, result.model)
+    if settings.pattern == "many_to_one":
+        result.details["accuracy_by_length"] = accuracy_by_length(result.model, LENGTHS_TO_TRY, settings.seed)
     return result
 
 
@@ -345,7 +358,7 @@ def held_out_scores(settings: ConnectionSettings, model: keras.Model) -> dict[st
     return {"accuracy": float(np.mean((predicted > 0.5) == (task.y > 0.5)))}
 
 
-def accuracy_by_length(model: keras.Model, lengths: list[int], seed: int, n: int = 300) -> dict[int, float]:
+def accuracy_by_length(model: keras.Model, lengths: tuple[int, ...], seed: int, n: int = 300) -> dict[int, float]:
     """Many-to-one accuracy on fresh reviews of each length, trained length or not."""
     scores = {}
     for length in lengths:

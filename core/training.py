@@ -73,6 +73,7 @@ class TrainResult:
     data_fingerprint: str
     seconds: float
     scores: dict[str, float] = field(default_factory=dict)
+    details: dict[str, Any] = field(default_factory=dict)  # page-specific results worth keeping
 
     @property
     def epochs_run(self) -> int:

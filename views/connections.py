@@ -14,7 +14,6 @@ from ui.widgets import input_knob, input_settings
 
 PAGE = "Connection types"
 MAX_DRAWN_STEPS = 10
-LENGTHS_TO_TRY = [4, 8, 16, 32, 64]
 STORIES = {
     "one_to_one": "One input, one output, no time axis: **a plain feed-forward network is enough**. "
                   "Toy task: is the point (x, y) inside the unit circle?",
@@ -108,8 +107,7 @@ elif pattern == "many_to_one":
         if unknown:
             st.caption(f"Words the model never saw, read as unknown: {', '.join(unknown)}.")
     st.markdown("**Any length?** The same weights read reviews longer than any it trained on:")
-    scores = cx.accuracy_by_length(model, LENGTHS_TO_TRY, settings.seed)
-    st.plotly_chart(plot_score_by_length(scores, settings.sequence_length))
+    st.plotly_chart(plot_score_by_length(result.details["accuracy_by_length"], settings.sequence_length))
     st.caption("Accuracy on fresh reviews of each length; a flat line means length does not matter to it.")
 elif pattern == "many_to_many":
     typed = st.text_input("Digits", "3 1 4 1 5 9 2 6 5 3",

@@ -1,8 +1,15 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import keras
 import numpy as np
 import pytest
 
 from core.training import TrainingSettings, split_validation, take, train
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def tiny_regression(n=64, seed=0):
@@ -91,3 +98,17 @@ def test_early_stopping_ends_when_validation_loss_stops_improving():
     result = train(build_dense, x, y, TrainingSettings(epochs=30, learning_rate=0.01), loss="mse",
                    validation=(x, -y), early_stopping_patience=2)
     assert result.epochs_run < 30
+
+
+def test_training_on_jax_does_not_import_tensorflow():
+    # A fresh interpreter: another test may have imported TensorFlow into this one.
+    script = (
+        "import sys; from core.training import TrainingSettings, train; from tests.core.test_training import "
+        "build_dense, tiny_regression; x, y = tiny_regression(); "
+        "train(build_dense, x, y, TrainingSettings(epochs=1), loss='mse'); "
+        "print('tensorflow' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "KERAS_BACKEND": "jax"})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "False"

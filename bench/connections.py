@@ -1,0 +1,37 @@
+"""Each connection pattern's default model: training time (cold and warm) and held-out score.
+
+Cold is the first training in a fresh Python process, compile and backend start
+included: what the first visitor after a server start waits. Warm is the same
+training again in that process.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+WORKER = """
+import json, sys, time
+from core import connections as cx
+pattern, runs = sys.argv[1], int(sys.argv[2])
+settings = cx.ConnectionSettings(pattern=pattern)
+seconds, scores = [], None
+for _ in range(runs + 1):
+    task = cx.make_task(settings, settings.seed)
+    started = time.perf_counter()
+    result = cx.fit_pattern(settings, task)
+    seconds.append(time.perf_counter() - started)
+    scores = result.scores
+print(json.dumps({"cold": seconds[0], "warm": seconds[1:], "scores": scores, "train_seconds": result.seconds}))
+"""
+
+
+def measure(pattern: str, warm_runs: int) -> dict:
+    """Run one pattern in a fresh interpreter; the reported times include held-out scoring."""
+    done = subprocess.run([sys.executable, "-c", WORKER, pattern, str(warm_runs)], cwd=ROOT,
+                          capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])

@@ -1,0 +1,74 @@
+"""Run every benchmark and write bench/RESULTS.md. Usage: .venv/bin/python -m bench.run [--runs N]
+
+Run by hand on an otherwise idle machine; figures are medians of ``--runs`` runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import platform
+import statistics
+from pathlib import Path
+
+import keras
+
+from bench import connections, rerun, startup
+from core.connections import PATTERN_TITLES, PATTERNS
+
+RESULTS = Path(__file__).with_name("RESULTS.md")
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    memory_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (f"{cpu}, {os.cpu_count()} cores, {memory_gb:.0f} GiB; Python {platform.python_version()}, "
+            f"Keras {keras.__version__} on {keras.backend.backend()}")
+
+
+def section_startup(runs: int) -> list[str]:
+    times = startup.measure(runs)
+    ours, hello = statistics.median(times["Sequence Lab home"]), statistics.median(times["streamlit hello"])
+    return ["## Start-up: server launch to home page painted in Chromium", "",
+            "| app | median s | all runs s |", "|---|---|---|",
+            *[f"| {name} | {statistics.median(v):.2f} | {', '.join(f'{t:.2f}' for t in v)} |"
+              for name, v in times.items()],
+            "", f"Ratio to `streamlit hello`: {ours / hello:.2f}.", ""]
+
+
+def section_rerun(runs: int) -> list[str]:
+    times = rerun.measure(runs)
+    return ["## Cached rerun (connection types page, default model in the session cache)", "",
+            f"Median server time of a rerun over {runs} runs: **{statistics.median(times) * 1000:.0f} ms** "
+            f"(min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f}).", ""]
+
+
+def section_connections(runs: int) -> list[str]:
+    lines = ["## Connection types: default model of each pattern", "",
+             "Train and score on held-out examples. Cold: first training in a fresh process (backend start "
+             "and compile included). Warm: median of the later runs in that process.", "",
+             "| pattern | cold s | warm s | held-out score |", "|---|---|---|---|"]
+    for pattern in PATTERNS:
+        found = connections.measure(pattern, runs)
+        score = ", ".join(f"{k} {v:.3f}" for k, v in found["scores"].items())
+        lines.append(f"| {PATTERN_TITLES[pattern]} | {found['cold']:.2f} | "
+                     f"{statistics.median(found['warm']):.2f} | {score} |")
+    return [*lines, ""]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=5, help="runs per figure (median reported)")
+    args = parser.parse_args()
+    today = datetime.date.today().isoformat()
+    lines = ["# Benchmark results", "", f"Machine: {machine()}.  ", f"Date: {today}. Command: "
+             f"`.venv/bin/python -m bench.run --runs {args.runs}`.", ""]
+    lines += section_startup(args.runs) + section_rerun(args.runs) + section_connections(args.runs)
+    RESULTS.write_text("\n".join(lines))
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
