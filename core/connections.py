@@ -253,7 +253,8 @@ def build_many_to_one(cell: str, num_units: int, sequence_length: int | None = N
     """
     del sequence_length  # any length: the weights do not depend on it
     inputs = keras.Input((None,), dtype="int32", name="words")  # (batch, T)
-    embedded = keras.layers.Embedding(len(REVIEW_VOCAB), 8, name="embedding")(inputs)  # (batch, T, 8)
+    # mask_zero: <pad> steps are skipped, so reviews of many lengths can share one padded batch
+    embedded = keras.layers.Embedding(len(REVIEW_VOCAB), 8, mask_zero=True, name="embedding")(inputs)  # (batch, T, 8)
     last_state = CELLS[cell](num_units, name="recurrent")(embedded)  # (batch, units)
     outputs = keras.layers.Dense(1, activation="sigmoid", name="positive")(last_state)  # (batch, 1)
     return keras.Model(inputs, outputs, name="many_to_one")
@@ -359,13 +360,19 @@ def held_out_scores(settings: ConnectionSettings, model: keras.Model) -> dict[st
 
 
 def accuracy_by_length(model: keras.Model, lengths: tuple[int, ...], seed: int, n: int = 300) -> dict[int, float]:
-    """Many-to-one accuracy on fresh reviews of each length, trained length or not."""
-    scores = {}
-    for length in lengths:
-        task = reviews(n, length, seed + length)
-        predicted = np.asarray(model.predict(task.x, verbose=0, batch_size=512))
-        scores[length] = float(np.mean((predicted > 0.5) == (task.y > 0.5)))
-    return scores
+    """Many-to-one accuracy on fresh reviews of each length, trained length or not.
+
+    All lengths go through the model in one batch, left-padded with <pad> (which
+    the model masks out): one compiled predict instead of one per length.
+    """
+    tasks = [reviews(n, length, seed + length) for length in lengths]
+    padded = np.zeros((n * len(lengths), max(lengths)), dtype="int32")  # (n * lengths, T_max)
+    for index, task in enumerate(tasks):
+        padded[index * n : (index + 1) * n, -task.x.shape[1] :] = task.x
+    predicted = np.asarray(model.predict(padded, verbose=0, batch_size=512)).reshape(len(lengths), n)
+    truth = np.stack([task.y[:, 0] for task in tasks])  # (lengths, n)
+    correct = (predicted > 0.5) == (truth > 0.5)
+    return {length: float(c.mean()) for length, c in zip(lengths, correct, strict=True)}
 
 
 def review_ids(text: str) -> tuple[np.ndarray, list[str]]:

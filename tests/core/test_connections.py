@@ -137,3 +137,16 @@ def test_layer_table_fills_batch_and_time_axes():
 def test_settings_inherit_the_shared_training_knobs():
     assert issubclass(cx.ConnectionSettings, TrainingSettings)
     assert cx.ConnectionSettings().epochs == 12  # the page's own default overrides the shared one
+
+
+def test_padding_does_not_change_a_many_to_one_prediction():
+    model = cx.build_many_to_one("GRU", 8)
+    review = cx.reviews(4, 6, seed=0).x
+    padded = np.concatenate([np.zeros((4, 10), "int32"), review], axis=1)
+    np.testing.assert_allclose(model.predict(review, verbose=0), model.predict(padded, verbose=0), atol=1e-5)
+
+
+def test_accuracy_by_length_scores_every_length():
+    model = cx.build_many_to_one("GRU", 4)
+    scores = cx.accuracy_by_length(model, (3, 9), seed=0, n=50)
+    assert list(scores) == [3, 9] and all(0 <= v <= 1 for v in scores.values())
