@@ -64,7 +64,7 @@ def _encoder_decoder_graph(in_steps: int, out_steps: int) -> tuple[list[Node], l
     first = in_steps + 1
     dec_h = [Node("h", first + k, _sub("s", k + 1)) for k in range(out_steps)]
     dec_y = [Node("y", first + k, _sub("y", k + 1)) for k in range(out_steps)]
-    dec_x = [Node("x", first, "&lt;start&gt;")] + [
+    dec_x = [Node("x", first, "go")] + [
         Node("x", first + k, _sub("y", k)) for k in range(1, out_steps)]
     arrows = [Arrow(x, h, "W_xh") for x, h in zip(enc_x, enc_h, strict=True)]
     arrows += [Arrow(a, b, "W_hh") for a, b in pairwise(enc_h)]

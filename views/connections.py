@@ -25,7 +25,7 @@ STORIES = {
                     "Toy task: is this digit a new running maximum?",
     "encoder_decoder": "A sequence in, a sequence of **another length** out, like translation. The "
                        "encoder squeezes the input into its final state; the decoder unrolls from "
-                       "it, feeding back its own last word. Toy task: spell a number in words.",
+                       "it, feeding back its own last word (\"go\" starts it). Toy task: spell a number in words.",
 }
 
 st.title(PAGE)
