@@ -14,7 +14,7 @@ from pathlib import Path
 
 import keras
 
-from bench import connections, rerun, startup
+from bench import connections, internals, rerun, startup
 from core.connections import PATTERN_TITLES, PATTERNS
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
@@ -59,6 +59,22 @@ def section_connections(runs: int) -> list[str]:
     return [*lines, ""]
 
 
+def section_internals(runs: int) -> list[str]:
+    response = internals.slider_response(runs)
+    found = internals.comparison(max(2, runs // 2))
+    accuracy = found["accuracy"]
+    lengths = list(next(iter(accuracy.values())))
+    return ["## RNN internals", "",
+            f"Rerun after moving the spectral-radius slider (forward pass, Keras check and gradient plot "
+            f"redrawn): median **{statistics.median(response) * 1000:.0f} ms** of server time.", "",
+            f"Gate comparison, defaults (3 cells trained one after another, then scored): cold "
+            f"{found['cold']:.1f} s, warm median {statistics.median(found['warm']):.1f} s.", "",
+            "| cell | " + " | ".join(f"accuracy at length {n}" for n in lengths) + " |",
+            "|---|" + "---|" * len(lengths),
+            *[f"| {cell} | " + " | ".join(f"{v:.2f}" for v in scores.values()) + " |"
+              for cell, scores in accuracy.items()], ""]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5, help="runs per figure (median reported)")
@@ -67,6 +83,7 @@ def main() -> None:
     lines = ["# Benchmark results", "", f"Machine: {machine()}.  ", f"Date: {today}. Command: "
              f"`.venv/bin/python -m bench.run --runs {args.runs}`.", ""]
     lines += section_startup(args.runs) + section_rerun(args.runs) + section_connections(args.runs)
+    lines += section_internals(args.runs)
     RESULTS.write_text("\n".join(lines))
     print("\n".join(lines))
 

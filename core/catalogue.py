@@ -29,6 +29,9 @@ PAGES: tuple[PageInfo, ...] = (
     PageInfo("views/connections.py", "Connection types", ":material/account_tree:", "Foundations",
              "One-to-one, one-to-many, many-to-one, many-to-many and encoder–decoder: each drawn "
              "unrolled, with its tensor shapes, trained live on a toy task you can try."),
+    PageInfo("views/internals.py", "RNN internals", ":material/memory:", "Foundations",
+             "The forward pass number by number, gradients vanishing and exploding through time, "
+             "and how LSTM and GRU gates keep a memory alive."),
 )
 
 

@@ -51,11 +51,47 @@ def plot_prediction_vs_truth(truth: list[float], predicted: list[float], x_title
     return fig
 
 
-def plot_score_by_length(scores: dict[int, float], trained_length: int, score_name: str = "accuracy") -> go.Figure:
-    """A score for each sequence length, with the length the model trained on marked."""
-    fig = go.Figure(go.Scatter(x=list(scores), y=list(scores.values()), mode="lines+markers",
-                               name=score_name, line={"color": TRAIN_COLOUR}))
-    fig.add_vline(x=trained_length, line_dash="dot", annotation_text="trained on this length")
-    fig.update_layout(height=280, margin={"l": 40, "r": 10, "t": 20, "b": 40}, xaxis_title="sequence length",
-                      yaxis={"title": score_name, "range": [0, 1.05]})
+def plot_score_by_length(series: dict[str, dict[int, float]], marked_length: int | None = None,
+                         score_name: str = "accuracy") -> go.Figure:
+    """A score against sequence length, one line per series (e.g. per cell)."""
+    fig = go.Figure([go.Scatter(x=list(scores), y=list(scores.values()), mode="lines+markers", name=name)
+                     for name, scores in series.items()])
+    if marked_length is not None:
+        fig.add_vline(x=marked_length, line_dash="dot", annotation_text="trained on this length")
+    fig.update_layout(height=300, margin={"l": 40, "r": 10, "t": 20, "b": 40}, xaxis_title="sequence length",
+                      yaxis={"title": score_name, "range": [0, 1.05]}, legend={"orientation": "h", "y": 1.12})
+    return fig
+
+
+def plot_heatmap(values: list[list[float]], x_labels: list[str], y_labels: list[str],
+                 colorscale: str = "RdBu", zmid: float | None = 0.0, highlight_column: int | None = None) -> go.Figure:
+    """A grid of numbers as colours (rows: units, columns: time steps), optionally one column outlined."""
+    fig = go.Figure(go.Heatmap(z=values, x=x_labels, y=y_labels, colorscale=colorscale, zmid=zmid,
+                               hovertemplate="%{y}, %{x}: %{z:.3f}<extra></extra>"))
+    if highlight_column is not None:
+        fig.add_vrect(x0=highlight_column - 0.5, x1=highlight_column + 0.5, line_width=3,
+                      line_color="black", fillcolor="rgba(0,0,0,0)")
+    fig.update_layout(height=120 + 22 * len(y_labels), margin={"l": 40, "r": 10, "t": 10, "b": 40},
+                      yaxis={"autorange": "reversed"})
+    return fig
+
+
+def plot_bars(names: list[str], values: list[float], value_title: str = "probability") -> go.Figure:
+    """One bar per name: a probability distribution, or any small set of values."""
+    fig = go.Figure(go.Bar(x=names, y=values, marker_color=TRAIN_COLOUR))
+    fig.update_layout(height=260, margin={"l": 40, "r": 10, "t": 10, "b": 40}, yaxis_title=value_title)
+    return fig
+
+
+def plot_gradient_norms(full: list[float], chosen: list[float], chosen_name: str | None = None) -> go.Figure:
+    """‖∂L/∂h_t‖ against step t on a log scale: full BPTT, and the clipped/truncated variant if any."""
+    steps = list(range(1, len(full) + 1))
+    fig = go.Figure(go.Scatter(x=steps, y=full, mode="lines", name="full backpropagation",
+                               line={"color": TRAIN_COLOUR}))
+    if chosen_name is not None:
+        fig.add_trace(go.Scatter(x=steps, y=chosen, mode="lines", name=chosen_name,
+                                 line={"color": VALIDATION_COLOUR, "dash": "dash"}))
+    fig.update_layout(height=320, margin={"l": 50, "r": 10, "t": 20, "b": 40}, xaxis_title="step t",
+                      yaxis={"title": "gradient norm ‖∂L/∂h_t‖", "type": "log", "exponentformat": "power"},
+                      legend={"orientation": "h", "y": 1.12})
     return fig

@@ -30,11 +30,13 @@ def train_or_reuse(
     data_fingerprint: str,
     run: Callable[[EpochFn], TrainResult],
     summary: str,
+    models: int = 1,
 ) -> TrainResult | None:
     """The cached model for these settings and data, or None while there is none.
 
     A model trained here is cached and the script rerun, so the page always
     shows results from the cache and every part of the app agrees on them.
+    ``models`` > 1 says that ``run`` trains that many models one after another.
     """
     _say_if_interrupted(page)
     cache = model_cache()
@@ -48,25 +50,32 @@ def train_or_reuse(
                      help="Train a model with the settings above. It takes a few seconds."):
         st.info("Press **Train** to train a model with these settings.")
         return None
-    result = _run_with_progress(page, settings.epochs, run)
+    result = _run_with_progress(page, settings.epochs, models, run)
     if result is not None:
         cache.put(key, page, summary, result)
         st.rerun()  # draw the whole app again from the cache: the sidebar list included
     return None
 
 
-def _run_with_progress(page: str, total_epochs: int, run: Callable[[EpochFn], TrainResult]) -> TrainResult | None:
+def _run_with_progress(page: str, epochs: int, models: int,
+                       run: Callable[[EpochFn], TrainResult]) -> TrainResult | None:
     st.session_state[INTERRUPTED_KEY] = page
     progress = st.progress(0.0, text="Building the model (the first epoch also compiles it)…")
     live_chart = st.empty()
     history: dict[str, list[float]] = {}
+    epochs_done = 0
 
     def on_epoch_end(epoch: int, logs: dict[str, float]) -> None:
+        nonlocal epochs_done
+        epochs_done += 1
+        if epoch == 1:
+            history.clear()  # a new model starts: show its own curves
         for name, value in logs.items():
             history.setdefault(name, []).append(value)
-        progress.progress(min(epoch / total_epochs, 1.0),
-                          text=f"Epoch {epoch} of {total_epochs} · loss {logs.get('loss', float('nan')):.4f}")
-        live_chart.plotly_chart(plot_history(history, total_epochs))
+        which = f" · model {(epochs_done - 1) // epochs + 1} of {models}" if models > 1 else ""
+        progress.progress(min(epochs_done / (epochs * models), 1.0),
+                          text=f"Epoch {epoch} of {epochs}{which} · loss {logs.get('loss', float('nan')):.4f}")
+        live_chart.plotly_chart(plot_history(history, epochs))
 
     try:
         result = run(on_epoch_end)

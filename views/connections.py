@@ -107,7 +107,8 @@ elif pattern == "many_to_one":
         if unknown:
             st.caption(f"Words the model never saw, read as unknown: {', '.join(unknown)}.")
     st.markdown("**Any length?** The same weights read reviews longer than any it trained on:")
-    st.plotly_chart(plot_score_by_length(result.details["accuracy_by_length"], settings.sequence_length))
+    st.plotly_chart(plot_score_by_length({settings.cell: result.details["accuracy_by_length"]},
+                                         settings.sequence_length))
     st.caption("Accuracy on fresh reviews of each length; a flat line means length does not matter to it.")
 elif pattern == "many_to_many":
     typed = st.text_input("Digits", "3 1 4 1 5 9 2 6 5 3",
