@@ -14,8 +14,9 @@ from pathlib import Path
 
 import keras
 
-from bench import connections, internals, rerun, startup
+from bench import connections, forecasting, internals, rerun, startup
 from core.connections import PATTERN_TITLES, PATTERNS
+from core.datasets import PRODUCTS
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 
@@ -75,6 +76,24 @@ def section_internals(runs: int) -> list[str]:
               for cell, scores in accuracy.items()], ""]
 
 
+def section_forecasting(runs: int) -> list[str]:
+    lines = ["## Sales forecasting, default settings", "",
+             "Train click to results: split, scale, fit with early stopping, score model and baselines on the "
+             "last 90 days, forecast ahead. MAE on the test part; gain = how much lower the model's MAE is "
+             "than seasonal naive's.", "",
+             "| data | cold s | warm s | warm fit s | epochs | model MAE | seasonal naive | naive | moving average "
+             "| gain over seasonal naive |", "|---|---|---|---|---|---|---|---|---|---|"]
+    for source in [*PRODUCTS, "noise"]:
+        found = forecasting.measure(source, runs)
+        mae = found["mae"]
+        model = next(v for k, v in mae.items() if k.endswith("model"))
+        gain = (mae["seasonal naive"] - model) / mae["seasonal naive"]
+        lines.append(f"| {source} | {found['cold']:.2f} | {statistics.median(found['warm']):.2f} | "
+                     f"{statistics.median(found['warm_fit']):.2f} | {found['epochs']} | {model:.2f} | "
+                     f"{mae['seasonal naive']:.2f} | {mae['naive']:.2f} | {mae['moving average']:.2f} | {gain:+.0%} |")
+    return [*lines, ""]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5, help="runs per figure (median reported)")
@@ -83,7 +102,7 @@ def main() -> None:
     lines = ["# Benchmark results", "", f"Machine: {machine()}.  ", f"Date: {today}. Command: "
              f"`.venv/bin/python -m bench.run --runs {args.runs}`.", ""]
     lines += section_startup(args.runs) + section_rerun(args.runs) + section_connections(args.runs)
-    lines += section_internals(args.runs)
+    lines += section_internals(args.runs) + section_forecasting(args.runs)
     RESULTS.write_text("\n".join(lines))
     print("\n".join(lines))
 

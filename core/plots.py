@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
@@ -94,4 +95,48 @@ def plot_gradient_norms(full: list[float], chosen: list[float], chosen_name: str
     fig.update_layout(height=320, margin={"l": 50, "r": 10, "t": 20, "b": 40}, xaxis_title="step t",
                       yaxis={"title": "gradient norm ‖∂L/∂h_t‖", "type": "log", "exponentformat": "power"},
                       legend={"orientation": "h", "y": 1.12})
+    return fig
+
+
+def plot_window(values: pd.Series, window: int, horizon: int) -> go.Figure:
+    """The start of the series with one input window and the horizon it predicts shaded."""
+    shown = values.iloc[: min(len(values), 3 * (window + horizon))]
+    fig = go.Figure(go.Scatter(x=shown.index, y=shown.to_numpy(), mode="lines+markers", name="series",
+                               line={"color": "#555"}, marker={"size": 4}))
+    if len(shown) > window + horizon:
+        start, split, end = shown.index[0], shown.index[window - 1], shown.index[window + horizon - 1]
+        fig.add_vrect(x0=start, x1=split, fillcolor=TRAIN_COLOUR, opacity=0.15, line_width=0,
+                      annotation_text=f"window: {window} points in", annotation_position="top left")
+        fig.add_vrect(x0=split, x1=end, fillcolor=VALIDATION_COLOUR, opacity=0.25, line_width=0,
+                      annotation_text=f"horizon: {horizon} out", annotation_position="top right")
+    fig.update_layout(height=260, margin={"l": 40, "r": 10, "t": 30, "b": 30}, showlegend=False)
+    return fig
+
+
+def plot_forecasts(values: pd.Series, tests: pd.DataFrame, future: pd.DataFrame,
+                   model_name: str, baseline_name: str, test_start: object) -> go.Figure:
+    """History, test-period forecasts of the model and the best baseline, and the forecast ahead with its band."""
+    fig = go.Figure([
+        go.Scatter(x=values.index, y=values.to_numpy(), mode="lines", name="actual", line={"color": "#555"}),
+        go.Scatter(x=tests["date"], y=tests[baseline_name], mode="lines", name=baseline_name,
+                   line={"color": "#2ca02c", "dash": "dot"}),
+        go.Scatter(x=tests["date"], y=tests[model_name], mode="lines", name=model_name,
+                   line={"color": VALIDATION_COLOUR}),
+        go.Scatter(x=list(future["date"]) + list(future["date"][::-1]),
+                   y=list(future["upper"]) + list(future["lower"][::-1]), fill="toself", mode="lines",
+                   line={"width": 0}, fillcolor="rgba(255,127,14,0.2)", name="likely range (10–90 %)"),
+        go.Scatter(x=future["date"], y=future["value"], mode="lines+markers", name="forecast ahead",
+                   line={"color": VALIDATION_COLOUR, "width": 3}),
+    ])
+    fig.add_vline(x=test_start, line_dash="dash", line_color="#999")
+    fig.update_layout(height=420, margin={"l": 40, "r": 10, "t": 30, "b": 30}, legend={"orientation": "h", "y": 1.1},
+                      xaxis={"rangeslider": {"visible": True}, "range": [tests["date"].min() - (
+                          tests["date"].max() - tests["date"].min()), future["date"].max()]})
+    return fig
+
+
+def plot_residuals(tests: pd.DataFrame, model_name: str) -> go.Figure:
+    """Actual minus forecast over the test period: bars above zero mean the model forecast too low."""
+    fig = go.Figure(go.Bar(x=tests["date"], y=tests["actual"] - tests[model_name], marker_color=TRAIN_COLOUR))
+    fig.update_layout(height=240, margin={"l": 40, "r": 10, "t": 10, "b": 30}, yaxis_title="actual − forecast")
     return fig

@@ -33,3 +33,15 @@ def test_differing_fields_lists_only_what_changed():
     assert differing_fields([ToySettings()]) == []
     assert differing_fields([]) == []
     assert as_dict(ToySettings(cell="rnn"))["cell"] == "rnn"
+
+
+def test_every_setting_of_every_page_is_a_knob_with_help():
+    from core.connections import ConnectionSettings
+    from core.forecasting import ForecastSettings
+    from core.internals import ForwardSettings, GradientSettings, MemorySettings
+
+    for settings_type in (ConnectionSettings, ForecastSettings, ForwardSettings, GradientSettings, MemorySettings):
+        knobs = knobs_of(settings_type)
+        assert set(knobs) == set(as_dict(settings_type())), settings_type
+        assert all(len(k.help) > 20 for k in knobs.values()), settings_type
+        validate(settings_type())  # the defaults are inside their own bounds

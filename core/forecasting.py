@@ -1,0 +1,403 @@
+"""Sales forecasting: a sliding-window recurrent model, judged against simple baselines on the last part.
+
+The order of operations is what keeps the evaluation honest: the series is
+split by time into train, validation and test parts; scaling is fitted on the
+training part alone; the test part is touched only to score the final model
+and the baselines, forecast from the same origins.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+import keras
+import numpy as np
+import pandas as pd
+
+from core.cache import fingerprint
+from core.connections import CELLS
+from core.settings import knob
+from core.training import EpochFn, TrainingSettings, TrainResult, train
+
+MAX_UPLOAD_MB = 5
+PREPROCESSING = ("none", "difference", "seasonal difference")
+MIN_TRAINING_WINDOWS = 20
+BAND_QUANTILES = (0.1, 0.9)
+# median spacing in days -> (pandas rule, season length, name)
+FREQUENCIES = ((1 / 24, "h", 24, "hourly"), (1, "D", 7, "daily"), (7, "7D", 52, "weekly"),
+               (30.4, "MS", 12, "monthly"), (91.3, "QS", 4, "quarterly"), (365.25, "YS", 1, "yearly"))
+
+
+@dataclass(frozen=True)
+class ForecastSettings(TrainingSettings):
+    """Every knob of the forecasting page."""
+
+    window: int = knob(56, "Window (look-back)", "How many past points the model reads to make one "
+                       "forecast. Longer windows see more history but leave fewer examples to learn from.",
+                       low=2, high=365)
+    horizon: int = knob(7, "Horizon", "How many points ahead one forecast covers; one model predicts "
+                        "all of them at once. Further ahead is harder.", low=1, high=60)
+    preprocessing: str = knob("none", "Learn", "What the model learns to predict. 'none': the values "
+                              "themselves; 'difference': the change since the previous point; 'seasonal "
+                              "difference': the change since one season ago (last week, for daily data), "
+                              "which removes the weekly pattern for it. On the built-in sales 'none' "
+                              "scored best: a change between two noisy days is noisier than either day.",
+                              choices=PREPROCESSING)
+    cell: str = knob("GRU", "Recurrent cell", "SimpleRNN is the plain formula; LSTM and GRU add gates "
+                     "that help them remember longer.", choices=tuple(CELLS))
+    units: int = knob(32, "Hidden units", "Size of each layer's hidden state. More units can learn more "
+                      "but also memorise noise.", low=4, high=128)
+    layers: int = knob(1, "Recurrent layers", "How many recurrent layers are stacked.", low=1, high=3)
+    dropout: float = knob(0.0, "Dropout", "Share of the layer's inputs dropped at random while "
+                          "training, so the model cannot lean on any one of them. Raise it if "
+                          "validation loss rises while training loss falls.", low=0.0, high=0.5, step=0.05)
+    test_size: int = knob(90, "Test part (points)", "How many of the last points are kept aside to "
+                          "score the model and the baselines. The validation part before it has the "
+                          "same length.", low=14, high=365)
+    epochs: int = knob(40, "Epochs (at most)", "Training stops earlier when the validation loss has "
+                       "not improved for 5 epochs, and keeps the best weights.", low=1, high=200)
+    batch_size: int = knob(32, "Batch size", "Windows per weight update.", choices=(16, 32, 64, 128, 256))
+    learning_rate: float = knob(0.003, "Learning rate", "How big each weight update is. Too high and "
+                                "the loss jumps around; too low and learning crawls.",
+                                choices=(0.0003, 0.001, 0.003, 0.01, 0.03))
+
+
+@dataclass(frozen=True)
+class PreparedSeries:
+    """A regular series ready to model, and what was done to the file to get it."""
+
+    values: pd.Series  # DatetimeIndex at a regular frequency, no gaps
+    frequency: str  # a pandas rule: "D", "7D", "MS", ...
+    frequency_name: str
+    season: int
+    report: dict[str, object]
+
+
+# ---------------------------------------------------------------- reading a file
+
+
+def read_table(data: bytes, name: str = "the file") -> pd.DataFrame:
+    """Parse uploaded bytes as CSV, or raise ValueError saying what is wrong with them.
+
+    Takes bytes, never a path or URL: pandas would open those.
+    """
+    size_mb = len(data) / 2**20
+    if size_mb > MAX_UPLOAD_MB:
+        raise ValueError(f"{name} is {size_mb:.1f} MB; the limit is {MAX_UPLOAD_MB} MB. Upload fewer rows "
+                         "(a daily series of ten years is well under 1 MB).")
+    if not data.strip():
+        raise ValueError(f"{name} is empty. Upload a CSV with a date column and a numeric column.")
+    if b"\x00" in data[:4096]:
+        raise ValueError(f"{name} looks binary, not text. Upload a CSV file (save spreadsheets 'as CSV').")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+    try:
+        table = pd.read_csv(io.StringIO(text), sep=_delimiter(text))
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeError, ValueError) as err:
+        raise ValueError(f"{name} could not be read as CSV ({err}).") from err
+    if table.shape[1] < 2:
+        raise ValueError(f"{name} has {table.shape[1]} column; a date column and a value column are needed.")
+    return table
+
+
+def _delimiter(text: str) -> str:
+    """The file's separator among , ; tab and | (Excel in many countries writes ;), else a comma."""
+    try:
+        return csv.Sniffer().sniff(text[:4096], delimiters=",;\t|").delimiter
+    except csv.Error:
+        return ","
+
+
+def column_choices(table: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """(date-like columns, value columns with numeric ones first): what the pickers offer."""
+    def parses_as_dates(column: str) -> bool:
+        sample = table[column].dropna().astype(str).head(50)
+        return len(sample) > 0 and pd.to_datetime(sample, errors="coerce", format="mixed").notna().mean() > 0.8
+
+    dates = [c for c in table.columns if parses_as_dates(c)]
+    numeric = [c for c in table.columns if pd.api.types.is_numeric_dtype(table[c]) and c not in dates]
+    others = [c for c in table.columns if c not in numeric and c not in dates]
+    return dates, numeric + others
+
+
+def prepare_series(table: pd.DataFrame, date_column: str, value_column: str) -> PreparedSeries:
+    """A regular series from two columns: dates parsed and sorted, duplicates summed, gaps interpolated."""
+    for column in (date_column, value_column):
+        if column not in table.columns:
+            raise ValueError(f"There is no column '{column}'; the file has: {', '.join(map(str, table.columns))}.")
+    dates = _parse_dates(table[date_column], date_column)
+    values = _parse_numbers(table[value_column], value_column)
+    frame = pd.DataFrame({"date": dates, "value": values}).sort_values("date")
+    if frame["value"].notna().sum() < 2:
+        raise ValueError(f"'{value_column}' has fewer than two numbers; a series needs many more.")
+    days = frame["date"].drop_duplicates().diff().dt.total_seconds().median() / 86400
+    _, rule, season, name = min(FREQUENCIES, key=lambda f: abs(np.log(f[0] / days)))
+    duplicates = int(frame["date"].duplicated().sum())
+    regular = frame.set_index("date")["value"].resample(rule, origin="start").sum(min_count=1)
+    missing = int(regular.isna().sum())
+    regular = regular.interpolate(limit_direction="both")
+    if regular.nunique() == 1:
+        raise ValueError(f"'{value_column}' has the same value ({regular.iloc[0]:g}) everywhere; "
+                         "there is nothing to forecast.")
+    report = {"rows read": len(table), "first date": regular.index[0].date(), "last date": regular.index[-1].date(),
+              "points": len(regular), "frequency": name, "duplicate dates summed": duplicates,
+              "gaps and missing values filled (linear)": missing}
+    return PreparedSeries(regular.astype(float), rule, name, season, report)
+
+
+def _parse_dates(column: pd.Series, name: str) -> pd.Series:
+    parsed = pd.to_datetime(column, errors="coerce", format="mixed")
+    bad = parsed.isna() & column.notna()
+    if column.isna().all() or bad.mean() > 0.2:
+        example = column[bad].iloc[0] if bad.any() else "(empty)"
+        raise ValueError(f"The date column '{name}' has {int(bad.sum())} cells that are not dates, e.g. "
+                         f"{example!r}; choose the column that holds dates (like 2024-03-01).")
+    return parsed
+
+
+def _parse_numbers(column: pd.Series, name: str) -> pd.Series:
+    numbers = pd.to_numeric(column, errors="coerce")
+    bad = numbers.isna() & column.notna()
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        raise ValueError(f"The value column '{name}' has {int(bad.sum())} non-numeric cells, e.g. "
+                         f"{column.iloc[row]!r} in row {row + 1}; choose a numeric column or clean the file.")
+    if not np.isfinite(numbers.dropna()).all() or numbers.abs().max() > 1e15:
+        raise ValueError(f"The value column '{name}' holds numbers too large to model (over 1e15 or infinite).")
+    return numbers
+
+
+# ---------------------------------------------------------------- windows and the split
+
+
+def lag_of(preprocessing: str, season: int) -> int:
+    """How many first points a preprocessing consumes (a change needs a point to change from)."""
+    return {"none": 0, "difference": 1, "seasonal difference": season}[preprocessing]
+
+
+def to_changes(values: np.ndarray, preprocessing: str, season: int) -> np.ndarray:
+    """What the model learns: values, or their changes (NaN where there is nothing to change from)."""
+    lag = lag_of(preprocessing, season)
+    changes = np.full(len(values), np.nan)
+    changes[lag:] = values[lag:] - (values[:-lag] if lag else 0.0)
+    return changes
+
+
+def to_levels(values: np.ndarray, origins: np.ndarray, changes: np.ndarray, preprocessing: str,
+              season: int) -> np.ndarray:
+    """Forecast changes (origins, horizon) turned back into values, using only data up to each origin."""
+    lag = lag_of(preprocessing, season)
+    if lag == 0:
+        return changes
+    horizon = changes.shape[1]
+    levels = np.empty_like(changes)
+    for k in range(horizon):  # step k forecasts time origin + k + 1
+        back = k - lag  # the step of this forecast that is `lag` points earlier, if not yet observed
+        base = levels[:, back] if back >= 0 else values[origins + k + 1 - lag]
+        levels[:, k] = base + changes[:, k]
+    return levels
+
+
+def window_inputs(series: np.ndarray, origins: np.ndarray, window: int) -> np.ndarray:
+    """The ``window`` values ending at each origin: (n, window, 1)."""
+    return series[origins[:, None] + np.arange(-window + 1, 1)][..., None]
+
+
+def make_windows(series: np.ndarray, origins: np.ndarray, window: int, horizon: int) -> tuple[np.ndarray, np.ndarray]:
+    """Inputs (n, window, 1) ending at each origin, and the next ``horizon`` values (n, horizon).
+
+    Same windows as ``keras.utils.timeseries_dataset_from_array`` (a test checks it), built with
+    NumPy because that helper needs TensorFlow's tf.data.
+    """
+    return window_inputs(series, origins, window), series[origins[:, None] + np.arange(1, horizon + 1)]
+
+
+@dataclass(frozen=True)
+class Split:
+    """Forecast origins of each part: the last observed index before each forecast."""
+
+    train: np.ndarray
+    validation: np.ndarray
+    test: np.ndarray
+    validation_start: int  # first index of the validation part
+    test_start: int  # first index of the test part
+
+
+def chronological_split(length: int, settings: ForecastSettings, lag: int) -> Split:
+    """Origins whose whole horizon falls inside one part; nothing straddles two parts."""
+    test_start = length - settings.test_size
+    validation_start = test_start - settings.test_size
+    first = lag + settings.window - 1  # the first origin with a full window of changes
+    origins = np.arange(first, length - settings.horizon)
+    last_target = origins + settings.horizon
+    split = Split(origins[last_target < validation_start],
+                  origins[(origins + 1 >= validation_start) & (last_target < test_start)],
+                  origins[origins + 1 >= test_start], validation_start, test_start)
+    needed = first + settings.horizon + MIN_TRAINING_WINDOWS + 2 * settings.test_size
+    if len(split.train) < MIN_TRAINING_WINDOWS or len(split.test) == 0 or len(split.validation) == 0:
+        raise ValueError(
+            f"The series has {length} points, but a window of {settings.window}, a horizon of "
+            f"{settings.horizon}, validation and test parts of {settings.test_size} each"
+            + (f" and a season of {lag} for the differences" if lag > 1 else "")
+            + f" need at least {needed}. Use a shorter window, horizon or test part, or a longer series.")
+    return split
+
+
+# ---------------------------------------------------------------- model, baselines, metrics
+
+
+def build_forecaster(window: int, horizon: int, cell: str = "GRU", num_units: int = 32, num_layers: int = 1,
+                     dropout_rate: float = 0.0) -> keras.Model:
+    """Window of past values in, the next ``horizon`` values out (one model for all steps)."""
+    inputs = keras.Input((window, 1), name="window")  # (batch, window, 1)
+    hidden = inputs
+    for layer in range(num_layers):
+        last = layer == num_layers - 1
+        hidden = CELLS[cell](num_units, return_sequences=not last, dropout=dropout_rate,
+                             name=f"recurrent_{layer + 1}")(hidden)  # (batch, units) after the last
+    outputs = keras.layers.Dense(horizon, name="next_values")(hidden)  # (batch, horizon)
+    return keras.Model(inputs, outputs, name="forecaster")
+
+
+def baseline_forecasts(values: np.ndarray, origins: np.ndarray, horizon: int, season: int,
+                       window: int) -> dict[str, np.ndarray]:
+    """Naive, seasonal naive and moving-average forecasts (origins, horizon), from data up to each origin."""
+    steps = np.arange(1, horizon + 1)
+    seasons_back = season * np.ceil(steps / season).astype(int)  # the same point in the last seen season
+    recent = values[origins[:, None] + np.arange(-window + 1, 1)]
+    return {
+        "naive": np.repeat(values[origins][:, None], horizon, axis=1),
+        "seasonal naive": values[origins[:, None] + steps - seasons_back],
+        "moving average": np.repeat(recent.mean(axis=1, keepdims=True), horizon, axis=1),
+    }
+
+
+def forecast_metrics(truth: np.ndarray, forecast: np.ndarray, mase_scale: float) -> dict[str, float]:
+    """MAE, RMSE, sMAPE (%) and MASE over every forecast point."""
+    error = forecast - truth
+    denominator = np.abs(truth) + np.abs(forecast)
+    ratio = np.divide(2 * np.abs(error), denominator, out=np.zeros_like(denominator), where=denominator > 0)
+    mae = float(np.mean(np.abs(error)))
+    return {"MAE": mae, "RMSE": float(np.sqrt(np.mean(error**2))), "sMAPE": float(100 * ratio.mean()),
+            "MASE": mae / mase_scale if mase_scale > 0 else float("nan")}
+
+
+def seasonal_naive_scale(values: np.ndarray, season: int, end: int) -> float:
+    """In-sample MAE of one-step seasonal naive on the training part: the yardstick of MASE."""
+    history = values[:end]
+    return float(np.mean(np.abs(history[season:] - history[:-season])))
+
+
+# ---------------------------------------------------------------- the whole procedure
+
+
+def fit_forecaster(series: PreparedSeries, settings: ForecastSettings,
+                   on_epoch_end: EpochFn | None = None) -> TrainResult:
+    """Split, scale on the training part, train with early stopping, then score model and baselines.
+
+    ``details`` holds what the page shows: metrics, test forecasts, validation
+    residuals and the forecast past the end of the data.
+    """
+    values = series.values.to_numpy()
+    lag = lag_of(settings.preprocessing, series.season)
+    split = chronological_split(len(values), settings, lag)
+    changes = to_changes(values, settings.preprocessing, series.season)
+    train_part = changes[lag : split.validation_start]
+    mean, std = float(train_part.mean()), float(train_part.std()) or 1.0  # fitted on training data only
+    scaled = (changes - mean) / std
+
+    def windows(origins: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return make_windows(scaled, origins, settings.window, settings.horizon)
+
+    def build() -> keras.Model:
+        return build_forecaster(settings.window, settings.horizon, settings.cell, settings.units,
+                                settings.layers, settings.dropout)
+
+    x_train, y_train = windows(split.train)
+    result = train(build, x_train, y_train, settings, loss="mse", metrics=["mae"], validation=windows(split.validation),
+                   early_stopping_patience=5, on_epoch_end=on_epoch_end,
+                   data_fingerprint=fingerprint(series.values))
+
+    def forecast_levels(origins: np.ndarray) -> np.ndarray:
+        inputs = window_inputs(scaled, origins, settings.window)
+        predicted = np.asarray(result.model.predict(inputs, verbose=0)) * std + mean
+        return to_levels(values, origins, predicted, settings.preprocessing, series.season)
+
+    result.details = _evaluate(series, settings, split, forecast_levels)
+    model_name = f"{settings.cell} model"
+    result.scores = {f"{model_name} MAE": result.details["metrics"][model_name]["MAE"],
+                     "seasonal naive MAE": result.details["metrics"]["seasonal naive"]["MAE"]}
+    return result
+
+
+def _evaluate(series: PreparedSeries, settings: ForecastSettings, split: Split, forecast_levels) -> dict:
+    values = series.values.to_numpy()
+    truth = values[split.test[:, None] + np.arange(1, settings.horizon + 1)]
+    forecasts = {f"{settings.cell} model": forecast_levels(split.test)}
+    forecasts |= baseline_forecasts(values, split.test, settings.horizon, series.season, settings.window)
+    scale = seasonal_naive_scale(values, series.season, split.validation_start)
+    metrics = {name: forecast_metrics(truth, f, scale) for name, f in forecasts.items()}
+    validation_truth = values[split.validation[:, None] + np.arange(1, settings.horizon + 1)]
+    residuals = validation_truth - forecast_levels(split.validation)  # (origins, horizon)
+    return {"metrics": metrics, "test_forecasts": _tiled(series, split.test, forecasts, settings.horizon),
+            "future": _future(series, settings, forecast_levels, residuals),
+            "test_start": series.values.index[split.test_start]}
+
+
+def _tiled(series: PreparedSeries, origins: np.ndarray, forecasts: dict[str, np.ndarray], horizon: int) -> pd.DataFrame:
+    """Forecasts from every ``horizon``-th test origin, so each test point is forecast once, as it would be."""
+    chosen = np.arange(0, len(origins), horizon)
+    index = (origins[chosen][:, None] + np.arange(1, horizon + 1)).ravel()
+    frame = pd.DataFrame({"date": series.values.index[index], "actual": series.values.to_numpy()[index]})
+    for name, forecast in forecasts.items():
+        frame[name] = forecast[chosen].ravel()
+    return frame
+
+
+def _future(series: PreparedSeries, settings: ForecastSettings, forecast_levels, residuals: np.ndarray) -> pd.DataFrame:
+    """The forecast past the end of the data, with a band from validation errors at each step."""
+    last = len(series.values) - 1
+    forecast = forecast_levels(np.array([last]))[0]
+    low, high = np.quantile(residuals, BAND_QUANTILES, axis=0)
+    dates = pd.date_range(series.values.index[-1], periods=settings.horizon + 1, freq=series.frequency)[1:]
+    return pd.DataFrame({"date": dates, "value": forecast, "lower": forecast + low, "upper": forecast + high})
+
+
+def model_file_bytes(model: keras.Model) -> bytes:
+    """The trained model as the bytes of a ``.keras`` file, for download."""
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "forecaster.keras"
+        model.save(path)
+        return path.read_bytes()
+
+
+def check_fits(series: PreparedSeries, settings: ForecastSettings) -> None:
+    """Raise the page's ValueError before training when the settings cannot fit the series."""
+    chronological_split(len(series.values), settings, lag_of(settings.preprocessing, series.season))
+
+
+def template_csv() -> str:
+    """A small example of the file format the page expects."""
+    dates = pd.date_range("2024-01-01", periods=5, freq="D").strftime("%Y-%m-%d")
+    return pd.DataFrame({"date": dates, "sales": [12, 15, 11, 18, 20]}).to_csv(index=False)
+
+
+def verdict(metrics: dict[str, dict[str, float]], model_name: str, test_points: int, frequency_name: str) -> str:
+    """One plain sentence: how the model compares with the best baseline on the test part."""
+    baselines = {name: m["MAE"] for name, m in metrics.items() if name != model_name}
+    best = min(baselines, key=baselines.get)
+    ours, theirs = metrics[model_name]["MAE"], baselines[best]
+    unit = {"daily": "days", "weekly": "weeks", "monthly": "months", "hourly": "hours"}.get(frequency_name, "points")
+    change = (theirs - ours) / theirs
+    if change > 0:
+        return (f"The {model_name} is {change:.0%} better than {best} (the best simple baseline) on the last "
+                f"{test_points} {unit}, by mean absolute error.")
+    return (f"The {model_name} is {-change:.0%} worse than {best} on the last {test_points} {unit}: here a "
+            "simple rule beats it. Try another window, preprocessing or more epochs — or trust the rule.")

@@ -1,0 +1,70 @@
+import pytest
+
+from core.forecasting import MAX_UPLOAD_MB
+from ui.session import CACHE_STATE_KEY
+
+PAGE = "views/forecasting.py"
+PREFIX = "Sales forecasting"
+
+
+def train_quickly(at):
+    at.slider(key=f"{PREFIX}.epochs").set_value(2).run()
+    at.button(key=f"{PREFIX}.train").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def models(at) -> int:
+    return len(at.session_state[CACHE_STATE_KEY]) if CACHE_STATE_KEY in at.session_state else 0
+
+
+def upload(at, name: str, data: bytes):
+    at.radio(key=f"{PREFIX}.source").set_value("Upload a CSV").run()
+    at.file_uploader(key=f"{PREFIX}.upload").set_value((name, data, "text/csv")).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_defaults_train_and_show_metrics_forecast_and_downloads(open_page):
+    at = train_quickly(open_page(PAGE))
+    assert "than" in at.subheader[0].value  # the verdict sentence: better or worse than a baseline
+    assert len(at.get("plotly_chart")) >= 4
+    assert [d.label for d in at.get("download_button")][-3:] == [
+        "Forecast ahead (CSV)", "Test predictions (CSV)", "Trained model (.keras)"]
+    assert models(at) == 1
+
+
+def test_changing_the_cell_trains_another_model_and_keeps_both(open_page):
+    at = train_quickly(open_page(PAGE))
+    at.selectbox(key=f"{PREFIX}.cell").set_value("LSTM").run()
+    at.button(key=f"{PREFIX}.train").click().run()
+    assert models(at) == 2
+    assert "LSTM model" in at.subheader[0].value
+
+
+GOOD = b"date,sales\n" + b"".join(f"2024-01-{d:02d},{d % 7 + 10}\n".encode() for d in range(1, 29))
+
+
+@pytest.mark.parametrize(("name", "data", "message"), [
+    ("empty.csv", b"", "empty"),
+    ("blank.csv", b"   \n\n", "empty"),
+    ("image.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00binary", "looks binary"),
+    ("huge.csv", b"date,sales\n" + b"2024-01-01,1\n" * (MAX_UPLOAD_MB * 2**20 // 13 + 10), "limit is 5 MB"),
+    ("words.csv", b"date,sales\n2024-01-01,3\n2024-01-02,lots\n", "non-numeric cells, e.g. 'lots' in row 2"),
+    ("nodates.csv", b"shop,sales\nA,1\nB,2\n", "No column"),
+    ("one.csv", b"date,sales\n2024-01-01,3\n", "fewer than two numbers"),
+    ("flat.csv", b"date,sales\n" + b"".join(f"2024-01-{d:02d},5\n".encode() for d in range(1, 20)), "same value"),
+    ("short.csv", GOOD, "need at least"),
+    ("latin.csv", "date;ventes\n2024-01-01;3\n2024-01-02;\xe9\n".encode("latin-1"), "non-numeric"),
+])
+def test_each_bad_upload_gets_its_message_and_keeps_the_trained_model(open_page, name, data, message):
+    at = train_quickly(open_page(PAGE))
+    upload(at, name, data)
+    assert any(message in e.value for e in at.error), [e.value for e in at.error]
+    assert models(at) == 1
+
+
+def test_a_good_upload_is_checked_before_training(open_page):
+    at = upload(open_page(PAGE), "mine.csv", GOOD * 1)
+    report = at.dataframe[0].value.iloc[0]
+    assert (report["points"], report["frequency"], report["first date"]) == ("28", "daily", "2024-01-01")

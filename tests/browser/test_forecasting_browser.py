@@ -1,0 +1,25 @@
+import pytest
+from playwright.sync_api import expect
+
+from core.datasets import load_builtin_sales
+from tests.browser.helpers import wait_for_idle
+
+pytestmark = pytest.mark.browser
+
+
+def test_upload_a_csv_train_and_see_metrics_and_forecast(page, server_url, tmp_path):
+    csv = tmp_path / "my_shop.csv"
+    load_builtin_sales("umbrellas").rename(columns={"date": "day", "sales": "units"}).to_csv(csv, index=False)
+    page.goto(f"{server_url}/forecasting")
+    wait_for_idle(page)
+    page.get_by_text("Upload a CSV").click()
+    wait_for_idle(page)
+    page.locator("input[type=file]").set_input_files(str(csv))
+    expect(page.get_by_text("What was read. The season is 7 points (daily data)")).to_be_visible(timeout=30_000)
+    page.get_by_role("button", name="Train", exact=True).click()
+    expect(page.get_by_text("than", exact=False).filter(has_text="on the last 90 days")).to_be_visible(timeout=90_000)
+    expect(page.get_by_test_id("stDataFrame").nth(1)).to_be_visible()  # the metrics table, after the file report
+    forecast_plot = page.get_by_test_id("stPlotlyChart").filter(has=page.locator("text=forecast ahead"))
+    expect(forecast_plot).to_be_visible()
+    page.screenshot(path=str(tmp_path / "forecast.png"), full_page=True)
+    expect(page.get_by_role("button", name="Trained model (.keras)")).to_be_visible()

@@ -1,0 +1,137 @@
+"""Sales forecasting: a sliding-window recurrent model, judged honestly against simple baselines."""
+
+import pandas as pd
+import streamlit as st
+
+from core import datasets
+from core import forecasting as fc
+from core.cache import fingerprint
+from core.plots import plot_forecasts, plot_history, plot_residuals, plot_window
+from ui.model_panel import page_runs_table
+from ui.training import train_or_reuse
+from ui.widgets import input_settings
+
+PAGE = "Sales forecasting"
+SOURCES = ("Built-in shop sales", "Pure noise (nothing to learn)", "Upload a CSV")
+
+st.title(PAGE)
+st.markdown("Forecast daily sales one click at a time, then tinker. The question to settle: is the model "
+            "any better than a simple rule like *same as last week*?")
+
+# ------------------------------------------------------------------ data
+st.header("1 · The data")
+source = st.radio("Data", SOURCES, horizontal=True, key=f"{PAGE}.source",
+                  help="Built-in: three years of a shop's daily sales with weekly and yearly seasons, "
+                       "promotions and holidays. Pure noise: random numbers, where no model can beat the "
+                       "average. Upload: your own file with a date column and a number column.")
+
+
+def input_table() -> tuple[pd.DataFrame, str, str]:
+    """The chosen table and its date and value columns; stops the page with a message if unusable."""
+    if source == SOURCES[0]:
+        product = st.selectbox("Product", list(datasets.PRODUCTS), index=1, key=f"{PAGE}.product",
+                               help="Each product has its own seasons: ice cream peaks in summer, "
+                                    "gift cards before Christmas, umbrellas in the rainy months.")
+        return datasets.load_builtin_sales(product), "date", "sales"
+    if source == SOURCES[1]:
+        return datasets.make_noise_sales(), "date", "sales"
+    st.download_button("Download a template CSV", fc.template_csv(), "sales_template.csv", "text/csv",
+                       help="The expected format: one row per date, a date column and a number column.")
+    upload = st.file_uploader(f"CSV file (at most {fc.MAX_UPLOAD_MB} MB)", type=["csv", "txt"],
+                              max_upload_size=fc.MAX_UPLOAD_MB, key=f"{PAGE}.upload",
+                              help="A date column (like 2024-03-01) and a column of numbers.")
+    if upload is None:
+        st.info("Choose a file to upload, or use the built-in sales.")
+        st.stop()
+    try:
+        table = fc.read_table(upload.getvalue(), f"'{upload.name}'")
+    except ValueError as err:
+        st.error(str(err))
+        st.stop()
+    date_columns, value_columns = fc.column_choices(table)
+    if not date_columns:
+        st.error(f"No column of '{upload.name}' holds dates; found: {', '.join(map(str, table.columns))}.")
+        st.stop()
+    left, right = st.columns(2)
+    date_column = left.selectbox("Date column", date_columns, help="The column that says when.")
+    value_column = right.selectbox("Value column", [c for c in value_columns if c != date_column],
+                                   help="The numbers to forecast; numeric columns are listed first.")
+    return table, date_column, value_column
+
+
+table, date_column, value_column = input_table()
+try:
+    series = fc.prepare_series(table, date_column, value_column)
+except ValueError as err:
+    st.error(str(err))
+    st.stop()
+st.dataframe(pd.DataFrame([series.report]).astype(str), hide_index=True)
+st.caption(f"What was read. The season is {series.season} points ({series.frequency_name} data); "
+           "gaps and missing values were filled by straight lines between their neighbours.")
+
+# ------------------------------------------------------------------ settings
+st.header("2 · The model")
+with st.expander("Model and training settings", expanded=True):
+    columns = st.columns(3)
+    with columns[0]:
+        knobs = input_settings(fc.ForecastSettings, ["window", "horizon", "preprocessing", "test_size"], PAGE)
+    with columns[1]:
+        knobs |= input_settings(fc.ForecastSettings, ["cell", "units", "layers", "dropout"], PAGE)
+    with columns[2]:
+        knobs |= input_settings(fc.ForecastSettings, ["epochs", "batch_size", "learning_rate", "seed"], PAGE)
+settings = fc.ForecastSettings(**knobs)
+st.plotly_chart(plot_window(series.values, settings.window, settings.horizon))
+st.caption("One training example: the model reads the blue window and learns to predict the orange horizon. "
+           "Sliding it along the series makes every other example.")
+
+try:
+    fc.check_fits(series, settings)
+except ValueError as err:
+    st.error(str(err))
+    st.stop()
+
+# ------------------------------------------------------------------ train
+st.header("3 · Train and judge it")
+result = train_or_reuse(
+    PAGE, settings, fingerprint(series.values, source),
+    run=lambda on_epoch_end: fc.fit_forecaster(series, settings, on_epoch_end),
+    summary=f"{value_column} · {settings.cell} {settings.units}, window {settings.window}",
+)
+if result is None:
+    st.stop()
+
+details = result.details
+model_name = f"{settings.cell} model"
+metrics = pd.DataFrame(details["metrics"]).T
+baseline = metrics.drop(index=model_name)["MAE"].idxmin()
+st.subheader(fc.verdict(details["metrics"], model_name, settings.test_size, series.frequency_name))
+st.dataframe(metrics.style.format("{:.2f}").highlight_min(axis=0, color="#d4edda"), column_config={
+    "MAE": st.column_config.NumberColumn(help="Mean absolute error: the typical miss, in the series' units."),
+    "RMSE": st.column_config.NumberColumn(help="Root mean squared error: like MAE, but big misses count more."),
+    "sMAPE": st.column_config.NumberColumn(help="Symmetric mean absolute percentage error, in %."),
+    "MASE": st.column_config.NumberColumn(help="MAE divided by the MAE of 'same as one season ago' on the "
+                                               "training part. Below 1 beats that rule."),
+})
+st.caption(f"Scores on the last {settings.test_size} points, forecast {settings.horizon} at a time from every "
+           "point of the test part; green marks the best in each column.")
+st.plotly_chart(plot_history(result.history, settings.epochs))
+st.caption(f"Training stopped after {result.epochs_run} epochs ({result.seconds:.1f} s) and kept the epoch "
+           "with the lowest validation loss.")
+
+st.plotly_chart(plot_forecasts(series.values, details["test_forecasts"], details["future"], model_name,
+                               baseline, details["test_start"]))
+st.caption("Right of the dashed line is the test part: compare the orange model line and the green dotted "
+           "baseline with the grey truth. Drag the slider below to move through time.")
+st.plotly_chart(plot_residuals(details["test_forecasts"], model_name))
+st.caption("Misses over the test part; a run of bars on one side means the model is biased there.")
+
+st.subheader("Downloads")
+left, middle, right = st.columns(3)
+left.download_button("Forecast ahead (CSV)", details["future"].to_csv(index=False), "forecast.csv", "text/csv",
+                     help="The forecast past the end of the data with its likely range.")
+middle.download_button("Test predictions (CSV)", details["test_forecasts"].to_csv(index=False),
+                       "test_predictions.csv", "text/csv", help="Model and baseline forecasts beside the truth.")
+right.download_button("Trained model (.keras)", lambda: fc.model_file_bytes(result.model), "forecaster.keras",
+                      help="The Keras model, to load with keras.saving.load_model in your own Python.")
+
+page_runs_table(PAGE)
