@@ -56,6 +56,10 @@ class ForecastSettings(TrainingSettings):
     test_size: int = knob(90, "Test part (points)", "How many of the last points are kept aside to "
                           "score the model and the baselines. The validation part before it has the "
                           "same length.", low=14, high=365)
+    backtest_folds: int = knob(0, "Backtest folds", "0 turns it off. Otherwise, a rolling-origin backtest: "
+                               "the model is trained again this many times, each time on the data before a "
+                               "later point, and scored on the horizon after it. Slower, but shows whether "
+                               "one test period was luck.", low=0, high=6)
     epochs: int = knob(40, "Epochs (at most)", "Training stops earlier when the validation loss has "
                        "not improved for 5 epochs, and keeps the best weights.", low=1, high=200)
     batch_size: int = knob(32, "Batch size", "Windows per weight update.", choices=(16, 32, 64, 128, 256))
@@ -227,9 +231,14 @@ class Split:
     test_start: int  # first index of the test part
 
 
-def chronological_split(length: int, settings: ForecastSettings, lag: int) -> Split:
-    """Origins whose whole horizon falls inside one part; nothing straddles two parts."""
-    test_start = length - settings.test_size
+def chronological_split(length: int, settings: ForecastSettings, lag: int, test_size: int | None = None) -> Split:
+    """Origins whose whole horizon falls inside one part; nothing straddles two parts.
+
+    The validation part is ``settings.test_size`` long; the test part too, unless
+    ``test_size`` says otherwise (a backtest fold tests one horizon).
+    """
+    test_size = settings.test_size if test_size is None else test_size
+    test_start = length - test_size
     validation_start = test_start - settings.test_size
     first = lag + settings.window - 1  # the first origin with a full window of changes
     origins = np.arange(first, length - settings.horizon)
@@ -237,7 +246,7 @@ def chronological_split(length: int, settings: ForecastSettings, lag: int) -> Sp
     split = Split(origins[last_target < validation_start],
                   origins[(origins + 1 >= validation_start) & (last_target < test_start)],
                   origins[origins + 1 >= test_start], validation_start, test_start)
-    needed = first + settings.horizon + MIN_TRAINING_WINDOWS + 2 * settings.test_size
+    needed = first + settings.horizon + MIN_TRAINING_WINDOWS + settings.test_size + test_size
     if len(split.train) < MIN_TRAINING_WINDOWS or len(split.test) == 0 or len(split.validation) == 0:
         raise ValueError(
             f"The series has {length} points, but a window of {settings.window}, a horizon of "
@@ -296,7 +305,7 @@ def seasonal_naive_scale(values: np.ndarray, season: int, end: int) -> float:
 
 
 def fit_forecaster(series: PreparedSeries, settings: ForecastSettings,
-                   on_epoch_end: EpochFn | None = None) -> TrainResult:
+                   on_epoch_end: EpochFn | None = None, test_size: int | None = None) -> TrainResult:
     """Split, scale on the training part, train with early stopping, then score model and baselines.
 
     ``details`` holds what the page shows: metrics, test forecasts, validation
@@ -304,7 +313,7 @@ def fit_forecaster(series: PreparedSeries, settings: ForecastSettings,
     """
     values = series.values.to_numpy()
     lag = lag_of(settings.preprocessing, series.season)
-    split = chronological_split(len(values), settings, lag)
+    split = chronological_split(len(values), settings, lag, test_size)
     changes = to_changes(values, settings.preprocessing, series.season)
     train_part = changes[lag : split.validation_start]
     mean, std = float(train_part.mean()), float(train_part.std()) or 1.0  # fitted on training data only
@@ -343,7 +352,8 @@ def _evaluate(series: PreparedSeries, settings: ForecastSettings, split: Split, 
     metrics = {name: forecast_metrics(truth, f, scale) for name, f in forecasts.items()}
     validation_truth = values[split.validation[:, None] + np.arange(1, settings.horizon + 1)]
     residuals = validation_truth - forecast_levels(split.validation)  # (origins, horizon)
-    return {"metrics": metrics, "test_forecasts": _tiled(series, split.test, forecasts, settings.horizon),
+    return {"metrics": metrics, "mase_scale": scale,
+            "test_forecasts": _tiled(series, split.test, forecasts, settings.horizon),
             "future": _future(series, settings, forecast_levels, residuals),
             "test_start": series.values.index[split.test_start]}
 
@@ -367,6 +377,43 @@ def _future(series: PreparedSeries, settings: ForecastSettings, forecast_levels,
     return pd.DataFrame({"date": dates, "value": forecast, "lower": forecast + low, "upper": forecast + high})
 
 
+def fit_and_backtest(series: PreparedSeries, settings: ForecastSettings,
+                     on_epoch_end: EpochFn | None = None) -> TrainResult:
+    """The page's Train button: the forecaster, then the backtest folds when they are asked for."""
+    result = fit_forecaster(series, settings, on_epoch_end)
+    if settings.backtest_folds:
+        points = backtest(series, settings, on_epoch_end)
+        result.details["backtest"] = points
+        result.details["backtest_scores"] = backtest_scores(points, result.details["mase_scale"])
+    return result
+
+
+def backtest(series: PreparedSeries, settings: ForecastSettings, on_epoch_end: EpochFn | None = None) -> pd.DataFrame:
+    """Rolling origin: retrain on the data before each of the last folds, forecast the horizon after it.
+
+    Fold origins are ``horizon`` apart, the last one ``horizon`` before the end, so
+    the folds' forecasts tile the end of the series. One row per forecast point.
+    """
+    rows = []
+    for fold in range(settings.backtest_folds, 0, -1):
+        end = len(series.values) - (fold - 1) * settings.horizon  # the fold's data stops after its horizon
+        past = PreparedSeries(series.values.iloc[:end], series.frequency, series.frequency_name, series.season, {})
+        tested = fit_forecaster(past, settings, on_epoch_end, test_size=settings.horizon).details["test_forecasts"]
+        rows.append(tested.assign(fold=settings.backtest_folds - fold + 1))
+    return pd.concat(rows, ignore_index=True)
+
+
+def backtest_scores(points: pd.DataFrame, mase_scale: float) -> pd.DataFrame:
+    """MAE of the model and each baseline in every fold, and their mean over folds."""
+    forecasters = [c for c in points.columns if c not in ("date", "actual", "fold")]
+    table = points.groupby("fold").apply(
+        lambda fold: pd.Series({name: forecast_metrics(fold["actual"].to_numpy(), fold[name].to_numpy(),
+                                                      mase_scale)["MAE"] for name in forecasters}),
+        include_groups=False)
+    table.loc["mean"] = table.mean()
+    return table
+
+
 def model_file_bytes(model: keras.Model) -> bytes:
     """The trained model as the bytes of a ``.keras`` file, for download."""
     import tempfile
@@ -380,7 +427,11 @@ def model_file_bytes(model: keras.Model) -> bytes:
 
 def check_fits(series: PreparedSeries, settings: ForecastSettings) -> None:
     """Raise the page's ValueError before training when the settings cannot fit the series."""
-    chronological_split(len(series.values), settings, lag_of(settings.preprocessing, series.season))
+    lag = lag_of(settings.preprocessing, series.season)
+    chronological_split(len(series.values), settings, lag)
+    if settings.backtest_folds:  # the earliest fold has the least data
+        shortest = len(series.values) - (settings.backtest_folds - 1) * settings.horizon
+        chronological_split(shortest, settings, lag, test_size=settings.horizon)
 
 
 def template_csv() -> str:

@@ -140,3 +140,19 @@ def plot_residuals(tests: pd.DataFrame, model_name: str) -> go.Figure:
     fig = go.Figure(go.Bar(x=tests["date"], y=tests["actual"] - tests[model_name], marker_color=TRAIN_COLOUR))
     fig.update_layout(height=240, margin={"l": 40, "r": 10, "t": 10, "b": 30}, yaxis_title="actual − forecast")
     return fig
+
+
+def plot_backtest(values: pd.Series, points: pd.DataFrame, model_name: str, baseline_name: str) -> go.Figure:
+    """The end of the series with each backtest fold's forecast drawn over the truth it was scored on."""
+    shown = values.loc[values.index >= points["date"].min() - 2 * (points["date"].max() - points["date"].min())]
+    fig = go.Figure(go.Scatter(x=shown.index, y=shown.to_numpy(), mode="lines", name="actual", line={"color": "#555"}))
+    for fold, rows in points.groupby("fold"):
+        fig.add_trace(go.Scatter(x=rows["date"], y=rows[model_name], mode="lines+markers", name=f"fold {fold}",
+                                 legendgroup="model", line={"color": VALIDATION_COLOUR}, showlegend=fold == 1))
+        fig.add_trace(go.Scatter(x=rows["date"], y=rows[baseline_name], mode="lines", name=baseline_name,
+                                 line={"color": "#2ca02c", "dash": "dot"}, showlegend=fold == 1))
+        fig.add_vrect(x0=rows["date"].min(), x1=rows["date"].max(), fillcolor=VALIDATION_COLOUR, opacity=0.08,
+                      line_width=0)
+    fig.data[1].name = model_name
+    fig.update_layout(height=320, margin={"l": 40, "r": 10, "t": 20, "b": 30}, legend={"orientation": "h", "y": 1.12})
+    return fig

@@ -6,7 +6,7 @@ import streamlit as st
 from core import datasets
 from core import forecasting as fc
 from core.cache import fingerprint
-from core.plots import plot_forecasts, plot_history, plot_residuals, plot_window
+from core.plots import plot_backtest, plot_forecasts, plot_history, plot_residuals, plot_window
 from ui.model_panel import page_runs_table
 from ui.training import train_or_reuse
 from ui.widgets import input_settings
@@ -74,7 +74,8 @@ st.header("2 · The model")
 with st.expander("Model and training settings", expanded=True):
     columns = st.columns(3)
     with columns[0]:
-        knobs = input_settings(fc.ForecastSettings, ["window", "horizon", "preprocessing", "test_size"], PAGE)
+        knobs = input_settings(fc.ForecastSettings, ["window", "horizon", "preprocessing", "test_size",
+                                                     "backtest_folds"], PAGE)
     with columns[1]:
         knobs |= input_settings(fc.ForecastSettings, ["cell", "units", "layers", "dropout"], PAGE)
     with columns[2]:
@@ -94,8 +95,9 @@ except ValueError as err:
 st.header("3 · Train and judge it")
 result = train_or_reuse(
     PAGE, settings, fingerprint(series.values, source),
-    run=lambda on_epoch_end: fc.fit_forecaster(series, settings, on_epoch_end),
+    run=lambda on_epoch_end: fc.fit_and_backtest(series, settings, on_epoch_end),
     summary=f"{value_column} · {settings.cell} {settings.units}, window {settings.window}",
+    models=1 + settings.backtest_folds,
 )
 if result is None:
     st.stop()
@@ -124,6 +126,14 @@ st.caption("Right of the dashed line is the test part: compare the orange model 
            "baseline with the grey truth. Drag the slider below to move through time.")
 st.plotly_chart(plot_residuals(details["test_forecasts"], model_name))
 st.caption("Misses over the test part; a run of bars on one side means the model is biased there.")
+
+if "backtest" in details:
+    st.subheader(f"Rolling-origin backtest: {settings.backtest_folds} folds")
+    st.dataframe(details["backtest_scores"].style.format("{:.2f}").highlight_min(axis=1, color="#d4edda"))
+    st.caption("MAE of each forecaster in each fold (the model retrained on the data before the fold), and "
+               "the mean. Green marks the winner of each row: a model that wins only some folds was lucky.")
+    st.plotly_chart(plot_backtest(series.values, details["backtest"], model_name, baseline))
+    st.caption("Each shaded stretch is one fold: the orange line was forecast from the data left of it alone.")
 
 st.subheader("Downloads")
 left, middle, right = st.columns(3)

@@ -68,3 +68,10 @@ def test_a_good_upload_is_checked_before_training(open_page):
     at = upload(open_page(PAGE), "mine.csv", GOOD * 1)
     report = at.dataframe[0].value.iloc[0]
     assert (report["points"], report["frequency"], report["first date"]) == ("28", "daily", "2024-01-01")
+
+
+def test_backtest_option_trains_the_folds_and_shows_them(open_page):
+    at = open_page(PAGE)
+    at.slider(key=f"{PREFIX}.backtest_folds").set_value(2).run()
+    at = train_quickly(at)
+    assert any("Rolling-origin backtest: 2 folds" in s.value for s in at.subheader)

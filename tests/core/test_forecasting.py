@@ -157,3 +157,29 @@ def test_forecaster_builder_stacks_layers_and_outputs_the_horizon():
     assert sum("recurrent" in layer.name for layer in model.layers) == 3
 
 
+
+
+def test_backtest_folds_tile_the_end_and_each_trains_only_on_its_past():
+    rng = np.random.default_rng(2)
+    values = 80 + 15 * np.sin(np.arange(400) * 2 * np.pi / 7) + rng.normal(0, 2, 400)
+    settings = fc.ForecastSettings(window=14, horizon=5, test_size=30, epochs=2, backtest_folds=3)
+    result = fc.fit_and_backtest(daily(values), settings)
+    points = result.details["backtest"]
+    series_dates = daily(values).values.index
+    assert points["date"].tolist() == list(series_dates[-15:])  # 3 folds x 5 steps, ending at the last point
+    assert points.groupby("fold").size().tolist() == [5, 5, 5]
+    scores = result.details["backtest_scores"]
+    assert list(scores.index) == [1, 2, 3, "mean"]
+    assert scores.loc["mean", "naive"] == pytest.approx(scores.loc[[1, 2, 3], "naive"].mean())
+    # a fold's forecast must not change when the data after it changes
+    wild = values.copy()
+    wild[-5:] *= 100
+    again = fc.fit_and_backtest(daily(wild), settings).details["backtest"]
+    np.testing.assert_allclose(again.query("fold == 1")["GRU model"], points.query("fold == 1")["GRU model"])
+
+
+def test_backtest_that_cannot_fit_is_refused_before_training():
+    series = daily(np.arange(200.0) % 7 + np.arange(200.0))
+    fc.check_fits(series, fc.ForecastSettings(window=14, test_size=30))
+    with pytest.raises(ValueError, match="need at least"):
+        fc.check_fits(series, fc.ForecastSettings(window=14, test_size=30, horizon=30, backtest_folds=6))
