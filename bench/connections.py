@@ -7,12 +7,7 @@ training again in that process.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[1]
+from bench.worker import run_fresh
 
 WORKER = """
 import json, sys, time
@@ -32,6 +27,4 @@ print(json.dumps({"cold": seconds[0], "warm": seconds[1:], "warm_fit": fit_secon
 
 def measure(pattern: str, warm_runs: int) -> dict:
     """Run one pattern in a fresh interpreter: data, training and held-out scoring, as the page does."""
-    done = subprocess.run([sys.executable, "-c", WORKER, pattern, str(warm_runs)], cwd=ROOT,
-                          capture_output=True, text=True, check=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_fresh(WORKER, pattern, warm_runs)

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[1]
+from bench.worker import run_fresh
 
 WORKER = """
 import json, sys, time
@@ -30,6 +25,4 @@ print(json.dumps({"cold": seconds[0], "warm": seconds[1:], "warm_fit": fit_secon
 
 def measure(source: str, warm_runs: int) -> dict:
     """One product (or "noise") with default settings, in a fresh interpreter."""
-    done = subprocess.run([sys.executable, "-c", WORKER, source, str(warm_runs)], cwd=ROOT,
-                          capture_output=True, text=True, check=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_fresh(WORKER, source, warm_runs)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
+
+from bench.worker import run_fresh
 
 ROOT = Path(__file__).resolve().parents[1]
 RADII = (0.6, 1.0, 1.4, 1.8)
@@ -42,6 +41,4 @@ def slider_response(runs: int) -> list[float]:
 
 def comparison(runs: int) -> dict:
     """The default three-cell comparison in a fresh interpreter: cold, then ``runs`` warm."""
-    done = subprocess.run([sys.executable, "-c", WORKER, str(runs)], cwd=ROOT, capture_output=True,
-                          text=True, check=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_fresh(WORKER, runs)

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import csv
 import io
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 import keras
 import numpy as np
@@ -416,9 +418,6 @@ def backtest_scores(points: pd.DataFrame, mase_scale: float) -> pd.DataFrame:
 
 def model_file_bytes(model: keras.Model) -> bytes:
     """The trained model as the bytes of a ``.keras`` file, for download."""
-    import tempfile
-    from pathlib import Path
-
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "forecaster.keras"
         model.save(path)
