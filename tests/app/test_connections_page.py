@@ -59,3 +59,15 @@ def test_unknown_review_words_are_named(open_page):
     at = train(open_page(PAGE))
     at.text_input[0].set_value("great zorblax movie").run()
     assert any("zorblax" in c.value for c in at.caption)
+
+
+def test_a_training_cut_short_by_a_click_is_reported_once_and_nothing_is_kept(open_page):
+    from ui.training import INTERRUPTED_KEY
+
+    at = open_page(PAGE)
+    at.session_state[INTERRUPTED_KEY] = "Connection types"  # what a rerun during fit() leaves behind
+    at.run()
+    assert "stopped before it finished" in at.warning[0].value
+    assert CACHE_STATE_KEY not in at.session_state or not at.session_state[CACHE_STATE_KEY]
+    at.run()
+    assert not at.warning  # said once
