@@ -1,12 +1,20 @@
 """Small waits shared by the browser tests."""
 
-from playwright.sync_api import Page
+from contextlib import suppress
 
-SCRIPT_IDLE = ("() => { const app = document.querySelector('[data-testid=stApp]');"
-               " return app !== null && app.dataset.testScriptState !== 'running'; }")
+from playwright.sync_api import Error, Page
+
+SCRIPT_STATE = ("() => { const app = document.querySelector('[data-testid=stApp]');"
+                " return app === null ? 'none' : app.dataset.testScriptState; }")
+RUN_STARTS_WITHIN_MS = 2_000
 
 
 def wait_for_idle(page: Page, timeout_ms: int = 60_000) -> None:
-    """Wait until Streamlit has finished running the script for the last action."""
-    page.wait_for_timeout(300)  # let the action's rerun start before asking whether it ended
-    page.wait_for_function(SCRIPT_IDLE, timeout=timeout_ms)
+    """Wait until Streamlit has finished the script run that the last action caused.
+
+    A run starts a moment after the click or key press; on a busy machine that
+    moment can be long, so first wait (briefly) to see it start, then for it to end.
+    """
+    with suppress(Error):  # it may have started and ended already, or the action caused no run
+        page.wait_for_function(f"() => ({SCRIPT_STATE})() === 'running'", timeout=RUN_STARTS_WITHIN_MS)
+    page.wait_for_function(f"() => !['running', 'none'].includes(({SCRIPT_STATE})())", timeout=timeout_ms)

@@ -20,6 +20,11 @@ def test_moving_the_spectral_radius_redraws_the_gradient_plot(page, server_url):
     slider = page.get_by_role("slider", name="Spectral radius of W_hh")
     slider.focus()
     slider.press("End")  # the largest radius
+    expect(slider).to_have_value("2")
     wait_for_idle(page)
+    for _ in range(50):  # the chart redraws a moment after the run ends
+        if gradient_line(page) != before:
+            break
+        page.wait_for_timeout(200)
     assert gradient_line(page) != before
     expect(page.get_by_text("Back at step 1 the gradient is")).to_be_visible()
