@@ -347,12 +347,12 @@ def fit_pattern(settings: ConnectionSettings, task: ToyTask,
 
 def held_out_scores(settings: ConnectionSettings, model: keras.Model) -> dict[str, float]:
     """The score of each pattern on examples it never trained on, under a plain name."""
-    task = held_out_task(settings)
     if settings.pattern == "encoder_decoder":
         numbers = number_split(settings.seed)[1]
         decoded = [decoded_text(steps) for steps in greedy_decode(model, list(numbers))]
         exact = np.mean([d == spell_number(int(n)) for d, n in zip(decoded, numbers, strict=True)])
         return {"exact match": float(exact)}
+    task = held_out_task(settings)
     predicted = np.asarray(model.predict(task.x, verbose=0, batch_size=512))
     if settings.pattern == "one_to_many":
         return {"mean abs error": float(np.mean(np.abs(predicted - task.y)))}
@@ -412,7 +412,7 @@ def layer_table(model: keras.Model, batch_size: int, sequence_length: int) -> li
         rows.append({
             "layer": layer.name,
             "type": type(layer).__name__,
-            "output shape": ", ".join(_concrete(s, batch_size, sequence_length) for s in shapes[:1]),
+            "output shape": _concrete(shapes[0], batch_size, sequence_length),  # first output (states follow)
             "parameters": layer.count_params(),
         })
     return rows

@@ -439,11 +439,15 @@ def template_csv() -> str:
     return pd.DataFrame({"date": dates, "sales": [12, 15, 11, 18, 20]}).to_csv(index=False)
 
 
+def best_baseline(metrics: dict[str, dict[str, float]], model_name: str) -> str:
+    """The simple forecaster with the lowest MAE: the one the model has to beat."""
+    return min((name for name in metrics if name != model_name), key=lambda name: metrics[name]["MAE"])
+
+
 def verdict(metrics: dict[str, dict[str, float]], model_name: str, test_points: int, frequency_name: str) -> str:
     """One plain sentence: how the model compares with the best baseline on the test part."""
-    baselines = {name: m["MAE"] for name, m in metrics.items() if name != model_name}
-    best = min(baselines, key=baselines.get)
-    ours, theirs = metrics[model_name]["MAE"], baselines[best]
+    best = best_baseline(metrics, model_name)
+    ours, theirs = metrics[model_name]["MAE"], metrics[best]["MAE"]
     unit = {"daily": "days", "weekly": "weeks", "monthly": "months", "hourly": "hours"}.get(frequency_name, "points")
     change = (theirs - ours) / theirs
     if change > 0:

@@ -105,7 +105,7 @@ if result is None:
 details = result.details
 model_name = f"{settings.cell} model"
 metrics = pd.DataFrame(details["metrics"]).T
-baseline = metrics.drop(index=model_name)["MAE"].idxmin()
+baseline = fc.best_baseline(details["metrics"], model_name)
 st.subheader(fc.verdict(details["metrics"], model_name, settings.test_size, series.frequency_name))
 st.dataframe(metrics.style.format("{:.2f}").highlight_min(axis=0, color="#d4edda"), column_config={
     "MAE": st.column_config.NumberColumn(help="Mean absolute error: the typical miss, in the series' units."),
