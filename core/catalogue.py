@@ -32,6 +32,9 @@ PAGES: tuple[PageInfo, ...] = (
     PageInfo("views/internals.py", "RNN internals", ":material/memory:", "Foundations",
              "The forward pass number by number, gradients vanishing and exploding through time, "
              "and how LSTM and GRU gates keep a memory alive."),
+    PageInfo("views/textgen.py", "Text generation", ":material/edit_note:", "Applications",
+             "Train a next-word model on clothing descriptions (or your own text), let it write from your "
+             "seed words, and see where it puts each word."),
     PageInfo("views/forecasting.py", "Sales forecasting", ":material/trending_up:", "Applications",
              "Forecast a shop's daily sales (or your own CSV) and see, honestly, whether the model beats "
              "'same as last week'."),

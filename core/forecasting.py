@@ -8,8 +8,6 @@ and the baselines, forecast from the same origins.
 
 from __future__ import annotations
 
-import csv
-import io
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +20,7 @@ from core.cache import fingerprint
 from core.connections import CELLS
 from core.settings import knob
 from core.training import EpochFn, TrainingSettings, TrainResult, train
+from core.uploads import decode_upload, parse_csv
 
 MAX_UPLOAD_MB = 5
 PREPROCESSING = ("none", "difference", "seasonal difference")
@@ -89,33 +88,12 @@ def read_table(data: bytes, name: str = "the file") -> pd.DataFrame:
 
     Takes bytes, never a path or URL: pandas would open those.
     """
-    size_mb = len(data) / 2**20
-    if size_mb > MAX_UPLOAD_MB:
-        raise ValueError(f"{name} is {size_mb:.1f} MB; the limit is {MAX_UPLOAD_MB} MB. Upload fewer rows "
-                         "(a daily series of ten years is well under 1 MB).")
-    if not data.strip():
-        raise ValueError(f"{name} is empty. Upload a CSV with a date column and a numeric column.")
-    if b"\x00" in data[:4096]:
-        raise ValueError(f"{name} looks binary, not text. Upload a CSV file (save spreadsheets 'as CSV').")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("latin-1")
-    try:
-        table = pd.read_csv(io.StringIO(text), sep=_delimiter(text))
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeError, ValueError) as err:
-        raise ValueError(f"{name} could not be read as CSV ({err}).") from err
+    text = decode_upload(data, name, MAX_UPLOAD_MB, "a CSV with a date column and a numeric column "
+                         "(save spreadsheets 'as CSV')")
+    table = parse_csv(text, name)
     if table.shape[1] < 2:
         raise ValueError(f"{name} has {table.shape[1]} column; a date column and a value column are needed.")
     return table
-
-
-def _delimiter(text: str) -> str:
-    """The file's separator among , ; tab and | (Excel in many countries writes ;), else a comma."""
-    try:
-        return csv.Sniffer().sniff(text[:4096], delimiters=",;\t|").delimiter
-    except csv.Error:
-        return ","
 
 
 def column_choices(table: pd.DataFrame) -> tuple[list[str], list[str]]:

@@ -156,3 +156,23 @@ def plot_backtest(values: pd.Series, points: pd.DataFrame, model_name: str, base
     fig.data[1].name = model_name
     fig.update_layout(height=320, margin={"l": 40, "r": 10, "t": 20, "b": 30}, legend={"orientation": "h", "y": 1.12})
     return fig
+
+
+def plot_embedding(points: pd.DataFrame, highlight: str | None = None) -> go.Figure:
+    """Tokens as labelled points in 2D (columns x, y) or 3D (x, y, z), one colour per group.
+
+    Words the model uses alike end up near each other; the colours let the eye
+    check that without reading every label.
+    """
+    three_d = "z" in points.columns
+    traces = []
+    for group, part in points.groupby("group", sort=True):
+        coordinates = {"x": part["x"], "y": part["y"]} | ({"z": part["z"]} if three_d else {})
+        sizes = [14 if token == highlight else 7 for token in part["token"]]
+        style = {"mode": "markers+text", "text": part["token"], "name": str(group), "textposition": "top center",
+                 "marker": {"size": sizes}, "hovertemplate": "%{text}<extra>" + str(group) + "</extra>"}
+        traces.append(go.Scatter3d(**coordinates, **style) if three_d else go.Scatter(**coordinates, **style))
+    fig = go.Figure(traces)
+    fig.update_layout(height=560, margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                      legend={"orientation": "h", "y": 1.05, "title": "group"})
+    return fig

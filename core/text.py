@@ -1,0 +1,465 @@
+"""Next-word text generation: tokens, n-gram training pairs, an Embedding + recurrent model, sampling.
+
+The steps are written out (rather than hidden in ``TextVectorization``) because
+the page shows each one: the vocabulary table, the padded pairs, the split. The
+tokenizer is checked against ``TextVectorization`` in the tests. Labels stay
+sparse (one index per pair): a one-hot matrix of pairs × vocabulary would be
+the largest object in memory and buys nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections import Counter
+from dataclasses import dataclass
+
+import keras
+import numpy as np
+import pandas as pd
+
+from core.cache import fingerprint
+from core.connections import CELLS
+from core.datasets import WORD_GROUPS
+from core.settings import knob
+from core.training import EpochFn, TrainingSettings, TrainResult, train
+from core.uploads import decode_upload, parse_csv
+
+LEVELS = ("word", "character")
+PADDING, OUT_OF_VOCABULARY = "", "[UNK]"  # indices 0 and 1, as in keras.layers.TextVectorization
+STRATEGIES = ("greedy", "temperature", "top-k")
+MAX_UPLOAD_MB = 2
+MIN_TRAINING_PAIRS = 200
+MIN_DOCUMENTS = 10  # fewer lines than this: the text is cut into pieces so some can be held out
+PIECE_TOKENS = 40
+VALIDATION_SHARE = 0.1
+TOP_K = 5
+_PUNCTUATION = re.compile(f"[{re.escape(string.punctuation)}]")
+
+
+@dataclass(frozen=True)
+class TextSettings(TrainingSettings):
+    """Every knob of the text generation page that changes the trained model."""
+
+    level: str = knob("word", "Tokens", "What the model predicts: the next word, or the next character. "
+                      "Characters need no vocabulary limit and can spell new words, but need a longer "
+                      "context to say anything.", choices=LEVELS)
+    max_vocabulary: int = knob(1000, "Vocabulary size (at most)", "How many of the most frequent tokens "
+                               "get their own number; rarer ones all become [UNK]. A bigger vocabulary "
+                               "knows more words but makes the output layer bigger and slower.",
+                               low=50, high=5000, step=50)
+    context_length: int = knob(6, "Context (tokens)", "How many previous tokens the model reads to guess "
+                               "the next one; shorter contexts are padded with zeros in front. Longer "
+                               "contexts see further back but train slower.", low=2, high=40)
+    embedding_dim: int = knob(32, "Embedding size", "How many numbers describe each word. More numbers "
+                              "can hold finer meanings but need more data to learn.", low=4, high=128)
+    cell: str = knob("GRU", "Recurrent cell", "SimpleRNN is the plain formula; LSTM and GRU add gates "
+                     "that help them remember longer.", choices=tuple(CELLS))
+    layers: int = knob(1, "Recurrent layers", "How many recurrent layers are stacked; each reads the "
+                       "sequence the one below it writes.", low=1, high=3)
+    units: int = knob(64, "Hidden units", "Size of each layer's hidden state. More units learn more "
+                      "patterns but train slower and can memorise.", low=8, high=256)
+    dropout: float = knob(0.0, "Dropout", "Share of each recurrent layer's inputs dropped at random while "
+                          "training. Raise it if validation loss rises while training loss falls.",
+                          low=0.0, high=0.5, step=0.05)
+    epochs: int = knob(5, "Epochs", "How many passes over the training pairs. More passes fit better "
+                       "but take longer and can start memorising.", low=1, high=60)
+    batch_size: int = knob(256, "Batch size", "Pairs per weight update. Bigger batches run faster per "
+                           "epoch but take fewer, smoother steps.", choices=(32, 64, 128, 256, 512))
+    learning_rate: float = knob(0.01, "Learning rate", "How big each weight update is. Too high and the "
+                                "loss jumps around; too low and learning crawls.",
+                                choices=(0.0003, 0.001, 0.003, 0.01, 0.03))
+
+
+@dataclass(frozen=True)
+class GenerationSettings:
+    """How text is generated from a trained model; changing these never retrains."""
+
+    num_words: int = knob(15, "Tokens to generate", "How many words (or characters) to add after the "
+                          "seed text.", low=1, high=100)
+    strategy: str = knob("temperature", "How to pick", "Greedy: always the most likely next token (safe, "
+                         "often loops). Temperature: draw at random, reshaped by the temperature. "
+                         "Top-k: draw only among the k most likely tokens.", choices=STRATEGIES)
+    temperature: float = knob(0.8, "Temperature", "Below 1 makes likely tokens even more likely (safer, "
+                              "duller); above 1 flattens the odds (more surprising, more mistakes). "
+                              "Near 0 it is the same as greedy.", low=0.05, high=2.0, step=0.05)
+    top_k: int = knob(5, "k (top-k)", "How many of the most likely tokens top-k sampling draws from.",
+                      low=2, high=50)
+    sampling_seed: int = knob(7, "Sampling seed", "Fixes the random draws: the same seed gives the same text.",
+                     low=0, high=9999)
+
+
+def generation_knob_names(strategy: str) -> list[str]:
+    """The generation knobs that matter for ``strategy`` (greedy ignores temperature and k)."""
+    sampled = {"temperature": ["temperature", "sampling_seed"], "top-k": ["top_k", "temperature", "sampling_seed"]}
+    return ["num_words", *sampled.get(strategy, [])]
+
+
+# ---------------------------------------------------------------- reading text
+
+
+def read_documents(data: bytes, name: str) -> list[str]:
+    """The non-empty lines of an uploaded text file: one document each."""
+    text = decode_upload(data, name, MAX_UPLOAD_MB, "a .txt file of plain text, one document per line")
+    return split_lines(text, name)
+
+
+def read_text_table(data: bytes, name: str) -> tuple[pd.DataFrame, list[str]]:
+    """An uploaded CSV and its text columns, longest texts first; ValueError if it has none."""
+    text = decode_upload(data, name, MAX_UPLOAD_MB, "a CSV with a column of text")
+    table = parse_csv(text, name)
+    words = {c: table[c].dropna().astype(str).str.split().str.len().mean()
+             for c in table.columns if table[c].dtype == object or pd.api.types.is_string_dtype(table[c])}
+    columns = [c for c, mean_words in sorted(words.items(), key=lambda item: -item[1]) if mean_words > 0]
+    if not columns:
+        raise ValueError(f"{name} has no column of text; its columns ({', '.join(map(str, table.columns))}) "
+                         "hold only numbers or nothing.")
+    return table, columns
+
+
+def column_documents(table: pd.DataFrame, column: str, name: str) -> list[str]:
+    """The non-empty cells of one text column."""
+    return split_lines("\n".join(table[column].dropna().astype(str)), f"column '{column}' of {name}")
+
+
+def split_lines(text: str, name: str) -> list[str]:
+    """Non-empty, stripped lines; ValueError when nothing is left."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if not lines:
+        raise ValueError(f"{name} holds no text, only blank lines.")
+    return lines
+
+
+# ---------------------------------------------------------------- tokens and vocabulary
+
+
+def tokenize(text: str, level: str) -> list[str]:
+    """Lower-cased tokens. Words: punctuation stripped, split on spaces (TextVectorization's default)."""
+    lowered = text.lower()
+    if level == "character":
+        return list(" ".join(lowered.split()))
+    return _PUNCTUATION.sub("", lowered).split()
+
+
+def join_tokens(tokens: list[str], level: str) -> str:
+    """Tokens back into text: words with spaces between, characters as they are."""
+    return ("" if level == "character" else " ").join(tokens)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Token ↔ index. 0 is padding, 1 stands for every token outside the vocabulary."""
+
+    tokens: tuple[str, ...]
+    counts: tuple[int, ...]  # how often each token occurs in the training text (0 for the two specials)
+
+    @classmethod
+    def build(cls, documents: list[list[str]], max_size: int) -> Vocabulary:
+        """The ``max_size`` - 2 most frequent tokens (ties alphabetically), after padding and [UNK]."""
+        counted = Counter(token for document in documents for token in document)
+        ranked = sorted(counted.items(), key=lambda item: (-item[1], item[0]))[: max_size - 2]
+        return cls((PADDING, OUT_OF_VOCABULARY, *(t for t, _ in ranked)), (0, 0, *(c for _, c in ranked)))
+
+    @property
+    def size(self) -> int:
+        return len(self.tokens)
+
+    def index(self) -> dict[str, int]:
+        return {token: i for i, token in enumerate(self.tokens)}
+
+    def encode(self, tokens: list[str]) -> list[int]:
+        index = self.index()
+        return [index.get(token, 1) for token in tokens]
+
+    def decode(self, indices: list[int]) -> list[str]:
+        return [self.tokens[i] for i in indices]
+
+    def table(self) -> pd.DataFrame:
+        """The word → index table the page shows."""
+        return pd.DataFrame({"token": self.tokens, "index": range(self.size), "count": self.counts})
+
+
+# ---------------------------------------------------------------- training pairs
+
+
+def make_pairs(documents: list[list[int]], context_length: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every (previous tokens → next token) pair of every document, contexts pre-padded with 0.
+
+    The first pair of a document has an all-padding context, so the model also
+    learns how documents start and an empty seed means "start one".
+    Returns x of shape (pairs, context_length) and y of shape (pairs,).
+    """
+    rows = [np.lib.stride_tricks.sliding_window_view(np.concatenate([np.zeros(context_length, np.int32),
+                                                                     np.asarray(doc, np.int32)]),
+                                                     context_length + 1)
+            for doc in documents if doc]
+    windows = np.concatenate(rows) if rows else np.zeros((0, context_length + 1), np.int32)
+    return windows[:, :-1], windows[:, -1]  # (pairs, context_length), (pairs,)
+
+
+def pieces(documents: list[list[str]], length: int = PIECE_TOKENS) -> list[list[str]]:
+    """Documents cut into pieces of at most ``length`` tokens (for free text with few line breaks)."""
+    return [doc[i : i + length] for doc in documents for i in range(0, len(doc), length)]
+
+
+@dataclass(frozen=True)
+class PreparedText:
+    """The corpus as the model sees it: vocabulary, padded pairs, and the held-out split."""
+
+    vocabulary: Vocabulary
+    train_documents: list[list[int]]
+    validation_documents: list[list[int]]
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_validation: np.ndarray
+    y_validation: np.ndarray
+
+
+def prepare_text(documents: list[str], settings: TextSettings) -> PreparedText:
+    """Tokenize, hold out ``VALIDATION_SHARE`` of the documents, build the vocabulary on the rest, make pairs.
+
+    The split is by document, not by pair: pairs from one description share
+    most of their words, so a random pair split would score the model on text
+    it has nearly seen. The vocabulary is built from training documents only.
+    """
+    tokenized = [tokenize(doc, settings.level) for doc in documents]
+    if len(tokenized) < MIN_DOCUMENTS:
+        tokenized = pieces(tokenized)
+    tokenized = [doc for doc in tokenized if doc]
+    total = sum(map(len, tokenized))
+    if total < MIN_TRAINING_PAIRS or len(tokenized) < 2:
+        raise ValueError(f"The text has {total} {settings.level}s; at least {MIN_TRAINING_PAIRS} are needed to "
+                         "learn anything. Upload a longer text, or use the built-in descriptions.")
+    order = np.random.default_rng(settings.seed).permutation(len(tokenized))
+    held_out = max(1, round(len(tokenized) * VALIDATION_SHARE))
+    train_docs = [tokenized[i] for i in order[held_out:]]
+    validation_docs = [tokenized[i] for i in order[:held_out]]
+    vocabulary = Vocabulary.build(train_docs, settings.max_vocabulary)
+    train_ids = [vocabulary.encode(doc) for doc in train_docs]
+    validation_ids = [vocabulary.encode(doc) for doc in validation_docs]
+    x_train, y_train = make_pairs(train_ids, settings.context_length)
+    x_validation, y_validation = make_pairs(validation_ids, settings.context_length)
+    return PreparedText(vocabulary, train_ids, validation_ids, x_train, y_train, x_validation, y_validation)
+
+
+def pairs_table(prepared: PreparedText, rows: int = 12) -> pd.DataFrame:
+    """The first training pairs as the page shows them: context tokens, next token, padded indices."""
+    level = "character" if all(len(t) <= 1 for t in prepared.vocabulary.tokens[2:]) else "word"
+    x, y = prepared.x_train[:rows], prepared.y_train[:rows]
+    return pd.DataFrame({
+        "context": [join_tokens(prepared.vocabulary.decode([i for i in row if i]), level) or "(start)"
+                    for row in x],
+        "next token": prepared.vocabulary.decode(y.tolist()),
+        "padded input indices": [str(row.tolist()) for row in x],
+        "target index": y,
+    })
+
+
+# ---------------------------------------------------------------- model, training, scores
+
+
+def build_text_model(vocabulary_size: int, context_length: int, embedding_dim: int = 32, cell: str = "GRU",
+                     num_units: int = 64, num_layers: int = 1, dropout_rate: float = 0.0) -> keras.Model:
+    """Token indices in, a probability for every vocabulary entry out: Embedding → recurrent layers → softmax."""
+    inputs = keras.Input((context_length,), dtype="int32", name="context")  # (batch, context_length)
+    hidden = keras.layers.Embedding(vocabulary_size, embedding_dim, name="embedding")(inputs)
+    for layer in range(num_layers):  # every layer but the last hands its whole sequence up
+        hidden = CELLS[cell](num_units, return_sequences=layer < num_layers - 1, dropout=dropout_rate,
+                             name=f"{cell.lower()}_{layer + 1}")(hidden)
+    outputs = keras.layers.Dense(vocabulary_size, activation="softmax", name="next_token")(hidden)
+    return keras.Model(inputs, outputs)
+
+
+def next_token_scores(probabilities: np.ndarray, targets: np.ndarray) -> dict[str, float]:
+    """Accuracy, top-5 accuracy and perplexity of predicted distributions (rows) against true indices."""
+    top = np.argsort(-probabilities, axis=1)[:, :TOP_K]  # (pairs, TOP_K), most likely first
+    chosen = np.clip(probabilities[np.arange(len(targets)), targets], 1e-12, None)
+    return {"accuracy": float(np.mean(top[:, 0] == targets)),
+            "top5_accuracy": float(np.mean((top == targets[:, None]).any(axis=1))),
+            "perplexity": float(np.exp(-np.mean(np.log(chosen))))}
+
+
+def bigram_scores(prepared: PreparedText) -> dict[str, float]:
+    """The baseline: guess the most frequent next token after the previous one, counted on training pairs.
+
+    An unseen previous token falls back to the overall most frequent tokens.
+    Perplexity is left out: a count table gives unseen pairs probability 0.
+    """
+    followers: dict[int, Counter] = {}
+    for previous, following in zip(prepared.x_train[:, -1].tolist(), prepared.y_train.tolist(), strict=True):
+        followers.setdefault(previous, Counter())[following] += 1
+    overall = [t for t, _ in Counter(prepared.y_train.tolist()).most_common(TOP_K)]
+    ranked = {previous: [t for t, _ in counts.most_common(TOP_K)] for previous, counts in followers.items()}
+    guesses = [ranked.get(previous, overall) for previous in prepared.x_validation[:, -1].tolist()]
+    targets = prepared.y_validation.tolist()
+    return {"accuracy": float(np.mean([g[0] == t for g, t in zip(guesses, targets, strict=True)])),
+            "top5_accuracy": float(np.mean([t in g for g, t in zip(guesses, targets, strict=True)]))}
+
+
+def fit_text_model(prepared: PreparedText, settings: TextSettings, on_epoch_end: EpochFn | None = None) -> TrainResult:
+    """Train the next-token model on the training pairs; score it and the bigram baseline on validation pairs."""
+    def build() -> keras.Model:
+        return build_text_model(prepared.vocabulary.size, settings.context_length, settings.embedding_dim,
+                                settings.cell, settings.units, settings.layers, settings.dropout)
+
+    result = train(build, prepared.x_train, prepared.y_train, settings, loss="sparse_categorical_crossentropy",
+                   metrics=["accuracy"], validation=(prepared.x_validation, prepared.y_validation),
+                   on_epoch_end=on_epoch_end, data_fingerprint=fingerprint(prepared.x_train))
+    probabilities = np.asarray(result.model.predict(prepared.x_validation, batch_size=1024, verbose=0))
+    metrics = {"model": next_token_scores(probabilities, prepared.y_validation), "bigram": bigram_scores(prepared)}
+    result.details = {"metrics": metrics, "vocabulary": prepared.vocabulary}
+    result.scores = {"validation accuracy": metrics["model"]["accuracy"],
+                     "bigram accuracy": metrics["bigram"]["accuracy"]}
+    return result
+
+
+# ---------------------------------------------------------------- generation
+
+
+def sample_next(probabilities: np.ndarray, strategy: str, temperature: float, top_k: int,
+                rng: np.random.Generator) -> int:
+    """The index of the next token, picked from the model's probabilities as ``strategy`` says.
+
+    Padding and [UNK] are never picked: they are not text. Temperature
+    reshapes the odds as p^(1/T), renormalised, which tends to greedy as T → 0.
+    """
+    p = np.asarray(probabilities, dtype=np.float64).copy()
+    p[:2] = 0.0
+    if strategy == "greedy":
+        return int(np.argmax(p))
+    if strategy == "top-k":
+        p[np.argsort(-p)[top_k:]] = 0.0
+    logits = np.log(np.clip(p, 1e-300, None)) / temperature
+    weights = np.where(p > 0, np.exp(logits - logits[p > 0].max()), 0.0)
+    return int(rng.choice(len(p), p=weights / weights.sum()))
+
+
+@dataclass(frozen=True)
+class Generation:
+    """One generated continuation and what the page explains about it."""
+
+    seed_tokens: list[str]
+    unknown: list[str]  # seed tokens outside the vocabulary, read as [UNK]
+    tokens: list[str]  # the generated tokens only
+    probabilities: list[float]  # the model's probability of each generated token when it was picked
+    candidates: list[tuple[str, float]]  # the most likely tokens right after the seed
+    text: str  # seed and continuation together
+
+
+def generate(model: keras.Model, vocabulary: Vocabulary, level: str, seed_text: str,
+             settings: GenerationSettings, context_length: int) -> Generation:
+    """Continue ``seed_text`` one token at a time, each picked from the model's next-token distribution."""
+    seed_tokens = tokenize(seed_text, level)
+    index = vocabulary.index()
+    context = vocabulary.encode(seed_tokens)
+    rng = np.random.default_rng(settings.sampling_seed)
+    tokens, chosen_probabilities, candidates = [], [], []
+    for step in range(settings.num_words):
+        window = ([0] * context_length + context)[-context_length:]
+        probabilities = np.asarray(model.predict_on_batch(np.array([window], np.int32)))[0]
+        if step == 0:
+            top = np.argsort(-probabilities[2:])[:max(settings.top_k, 10)] + 2
+            candidates = [(vocabulary.tokens[i], float(probabilities[i])) for i in top]
+        picked = sample_next(probabilities, settings.strategy, settings.temperature, settings.top_k, rng)
+        context.append(picked)
+        tokens.append(vocabulary.tokens[picked])
+        chosen_probabilities.append(float(probabilities[picked]))
+    return Generation(seed_tokens, sorted({t for t in seed_tokens if t not in index}), tokens,
+                      chosen_probabilities, candidates, join_tokens(seed_tokens + tokens, level))
+
+
+# ---------------------------------------------------------------- memorisation
+
+
+@dataclass(frozen=True)
+class Memorisation:
+    """How much of a generated text is copied from the training text."""
+
+    longest_run: int  # tokens in the longest stretch found word for word in one training document
+    copied: str  # that stretch
+    seen_4gram_share: float | None  # share of the generated 4-grams that occur in training; None if < 4 tokens
+    loop: str | None  # a stretch repeated three times in a row, if the output loops
+
+
+def _as_text(indices: list[int]) -> str:
+    """Token indices as one character each, so substring search finds runs of tokens."""
+    return "".join(chr(i) for i in indices)
+
+
+def training_text(documents: list[list[int]]) -> str:
+    """All training documents in one string; chr(0) (padding, never a token) keeps runs inside one document."""
+    return "\x00".join(_as_text(doc) for doc in documents)
+
+
+def memorisation_check(generated: list[int], corpus: str, vocabulary: Vocabulary, level: str) -> Memorisation:
+    """Longest copied run (binary search on its length), share of 4-grams seen, and any loop."""
+    text = _as_text(generated)
+    low, high, copied = 0, len(text), ""
+    while low < high:  # a run of length n copied implies one of every shorter length
+        middle = (low + high + 1) // 2
+        found = next((text[i : i + middle] for i in range(len(text) - middle + 1) if text[i : i + middle] in corpus),
+                     None)
+        if found is None:
+            high = middle - 1
+        else:
+            low, copied = middle, found
+    grams = [text[i : i + 4] for i in range(len(text) - 3)]
+    share = float(np.mean([gram in corpus for gram in grams])) if grams else None
+    loop = find_loop(generated)
+    return Memorisation(low, join_tokens(vocabulary.decode([ord(c) for c in copied]), level), share,
+                        join_tokens(vocabulary.decode(loop), level) if loop else None)
+
+
+def find_loop(tokens: list[int]) -> list[int] | None:
+    """The shortest stretch that appears three times in a row, if any (the output is going round in circles)."""
+    for period in range(1, len(tokens) // 3 + 1):
+        for start in range(len(tokens) - 3 * period + 1):
+            unit = tokens[start : start + period]
+            if tokens[start + period : start + 2 * period] == unit == tokens[start + 2 * period : start + 3 * period]:
+                return unit
+    return None
+
+
+# ---------------------------------------------------------------- the embedding space
+
+
+def word_group(token: str) -> str:
+    """The built-in corpus group a word belongs to ('colour', 'material', …), else 'other'."""
+    for group, entries in WORD_GROUPS.items():
+        if any(token in entry.split() and token not in ("a", "an") for entry in entries):
+            return group
+    return "other"
+
+
+def embedding_projection(model: keras.Model, vocabulary: Vocabulary, dimensions: int = 2,
+                         max_tokens: int = 300) -> pd.DataFrame:
+    """The ``max_tokens`` most frequent tokens' embeddings projected on their first principal components."""
+    weights = np.asarray(model.get_layer("embedding").get_weights()[0])[2 : 2 + max_tokens]  # (tokens, dim)
+    centred = weights - weights.mean(axis=0)
+    _, _, components = np.linalg.svd(centred, full_matrices=False)
+    projected = centred @ components[:dimensions].T  # (tokens, dimensions)
+    tokens = list(vocabulary.tokens[2 : 2 + len(weights)])
+    frame = pd.DataFrame(projected, columns=["x", "y", "z"][:dimensions])
+    return frame.assign(token=tokens, group=[word_group(t) for t in tokens],
+                        count=vocabulary.counts[2 : 2 + len(weights)])
+
+
+def nearest_tokens(model: keras.Model, vocabulary: Vocabulary, token: str, count: int = 8) -> pd.DataFrame:
+    """The tokens whose embeddings point most nearly the same way as ``token``'s (cosine similarity)."""
+    weights = np.asarray(model.get_layer("embedding").get_weights()[0])[2:]  # padding and [UNK] left out
+    unit = weights / np.clip(np.linalg.norm(weights, axis=1, keepdims=True), 1e-12, None)
+    position = vocabulary.index()[token] - 2
+    similarity = unit @ unit[position]
+    order = [i for i in np.argsort(-similarity) if i != position][:count]
+    return pd.DataFrame({"token": [vocabulary.tokens[i + 2] for i in order],
+                         "cosine similarity": similarity[order].round(3)})
+
+
+def verdict(metrics: dict[str, dict[str, float]]) -> str:
+    """One plain sentence comparing the model with the bigram baseline on the held-out pairs."""
+    ours, theirs = metrics["model"]["accuracy"], metrics["bigram"]["accuracy"]
+    if ours > theirs:
+        return (f"The model guesses the next token right {ours:.0%} of the time on held-out text, against "
+                f"{theirs:.0%} for the bigram rule: reading more than one previous token pays.")
+    return (f"The model guesses right {ours:.0%} of the time, no better than the bigram rule's {theirs:.0%}: "
+            "train longer, give it more units, or give it more text.")

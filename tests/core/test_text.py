@@ -1,0 +1,190 @@
+import numpy as np
+import pytest
+
+from core import text as tx
+
+DOCS = ["The red dress is made from silk.", "A blue shirt, made from cotton!", "The red shirt is soft."]
+
+
+def small_settings(**changes) -> tx.TextSettings:
+    small = {"context_length": 3, "epochs": 1, "units": 8, "embedding_dim": 4, "batch_size": 32}
+    return tx.TextSettings(**(small | changes))
+
+
+def test_word_tokens_round_trip_through_the_vocabulary():
+    tokens = tx.tokenize(DOCS[0], "word")
+    assert tokens == ["the", "red", "dress", "is", "made", "from", "silk"]
+    vocabulary = tx.Vocabulary.build([tx.tokenize(d, "word") for d in DOCS], max_size=100)
+    assert vocabulary.decode(vocabulary.encode(tokens)) == tokens
+    assert tx.join_tokens(tokens, "word") == "the red dress is made from silk"
+
+
+def test_character_tokens_keep_spaces_and_join_back():
+    tokens = tx.tokenize("Red  silk!", "character")
+    assert tokens == list("red silk!")
+    assert tx.join_tokens(tokens, "character") == "red silk!"
+
+
+def test_vocabulary_is_capped_with_rare_tokens_as_unknown():
+    vocabulary = tx.Vocabulary.build([["a", "a", "a", "b", "b", "c"]], max_size=4)
+    assert vocabulary.tokens == ("", "[UNK]", "a", "b")
+    assert vocabulary.encode(["c", "a"]) == [1, 2]
+
+
+def test_tokens_and_indices_match_keras_text_vectorization():
+    import keras
+    import tensorflow as tf  # noqa: F401  (TextVectorization runs on tf.data whatever the backend)
+
+    text = "Silk silk SILK, cotton cotton; wool. Linen silk cotton silk."  # counts differ: no ties to order
+    ours = tx.Vocabulary.build([tx.tokenize(text, "word")], max_size=50)
+    layer = keras.layers.TextVectorization()
+    layer.adapt([text])
+    assert tuple(layer.get_vocabulary()[:4]) == ours.tokens[:4]
+    sentence = "cotton silk velvet"
+    assert np.asarray(layer([sentence])).tolist()[0] == ours.encode(tx.tokenize(sentence, "word"))
+
+
+def test_pairs_are_every_prefix_pre_padded_to_the_context():
+    x, y = tx.make_pairs([[5, 6, 7], [8, 9]], context_length=2)
+    assert x.tolist() == [[0, 0], [0, 5], [5, 6], [0, 0], [0, 8]]
+    assert y.tolist() == [5, 6, 7, 8, 9]
+
+
+def test_long_contexts_keep_only_the_last_tokens():
+    x, y = tx.make_pairs([[1, 2, 3, 4, 5]], context_length=2)
+    assert x[-1].tolist() == [3, 4] and y[-1] == 5
+
+
+def test_held_out_documents_are_never_trained_on_and_vocabulary_comes_from_training():
+    documents = [f"item {i} is made from fabric {i % 7}" for i in range(60)]
+    prepared = tx.prepare_text(documents, small_settings())
+    assert len(prepared.validation_documents) == 6
+    assert not {tuple(d) for d in prepared.train_documents} & {tuple(d) for d in prepared.validation_documents}
+    train_tokens = {t for doc in prepared.train_documents for t in doc}
+    assert all(count > 0 for count in prepared.vocabulary.counts[2:])
+    assert set(range(2, prepared.vocabulary.size)) <= train_tokens
+    assert len(prepared.x_train) == sum(len(d) for d in prepared.train_documents)
+
+
+def test_free_text_on_few_lines_is_cut_into_pieces_so_some_can_be_held_out():
+    prepared = tx.prepare_text([" ".join(f"word{i % 30}" for i in range(400))], small_settings())
+    assert len(prepared.train_documents) + len(prepared.validation_documents) == 10
+
+
+@pytest.mark.parametrize("documents", [["tiny text"], ["word " * 50] * 3])
+def test_too_little_text_is_refused_with_a_message(documents):
+    with pytest.raises(ValueError, match="at least 200 are needed"):
+        tx.prepare_text(documents, small_settings())
+
+
+def test_scores_count_first_guesses_top5_and_perplexity():
+    probabilities = np.array([[0.0, 0.0, 0.5, 0.3, 0.2], [0.0, 0.0, 0.5, 0.3, 0.2]])
+    scores = tx.next_token_scores(probabilities, np.array([2, 3]))
+    assert scores["accuracy"] == 0.5 and scores["top5_accuracy"] == 1.0
+    assert scores["perplexity"] == pytest.approx(np.exp(-(np.log(0.5) + np.log(0.3)) / 2))
+
+
+def test_bigram_baseline_guesses_the_most_frequent_follower():
+    documents = ["red dress red dress red shirt blue coat"] * 30 + ["red dress blue coat"] * 4
+    prepared = tx.prepare_text(documents, small_settings())
+    scores = tx.bigram_scores(prepared)
+    index = prepared.vocabulary.index()
+    val_prev, val_next = prepared.x_validation[:, -1], prepared.y_validation
+    after_red = val_next[val_prev == index["red"]]
+    expected_hits = (after_red == index["dress"]).sum() + (val_next[val_prev == index["blue"]] == index["coat"]).sum()
+    assert scores["accuracy"] < 1.0
+    assert scores["accuracy"] >= expected_hits / len(val_next)
+
+
+def test_sampling_with_a_fixed_seed_repeats_itself():
+    p = np.array([0.0, 0.0, 0.4, 0.3, 0.2, 0.1])
+    draws = [[tx.sample_next(p, "temperature", 1.0, 3, np.random.default_rng(5)) for _ in range(1)] for _ in range(3)]
+    assert draws[0] == draws[1] == draws[2]
+    many = [tx.sample_next(p, "temperature", 1.0, 3, rng) for rng in [np.random.default_rng(1)] for _ in range(2000)]
+    assert abs(np.mean(np.array(many) == 2) - 0.4) < 0.04
+
+
+def test_temperature_near_zero_becomes_greedy_and_high_temperature_flattens():
+    p = np.array([0.0, 0.0, 0.4, 0.35, 0.25])
+    rng = np.random.default_rng(0)
+    greedy_share = [np.mean([tx.sample_next(p, "temperature", t, 3, rng) == 2 for _ in range(500)])
+                    for t in (1.0, 0.3, 0.01)]
+    assert greedy_share[0] < greedy_share[1] < greedy_share[2] == 1.0
+    assert tx.sample_next(p, "greedy", 1.0, 3, rng) == 2
+    hot = [tx.sample_next(p, "temperature", 2.0, 3, rng) for _ in range(3000)]
+    assert np.mean(np.array(hot) == 4) > 0.27
+
+
+def test_top_k_draws_only_among_the_k_most_likely_and_never_padding_or_unknown():
+    p = np.array([0.3, 0.3, 0.2, 0.1, 0.06, 0.04])
+    rng = np.random.default_rng(0)
+    assert {tx.sample_next(p, "top-k", 1.0, 2, rng) for _ in range(500)} == {2, 3}
+
+
+def test_memorisation_finds_the_longest_copied_run_and_seen_4grams():
+    vocabulary = tx.Vocabulary(("", "[UNK]", "a", "b", "c", "d", "e"), (0, 0, 1, 1, 1, 1, 1))
+    corpus = tx.training_text([[2, 3, 4, 5], [6, 2]])
+    found = tx.memorisation_check([6, 2, 3, 4, 5, 6], corpus, vocabulary, "word")
+    assert found.longest_run == 4 and found.copied == "a b c d"  # runs never cross documents
+    assert found.seen_4gram_share == pytest.approx(1 / 3)
+    assert found.loop is None
+
+
+def test_loops_are_found_when_a_stretch_repeats_three_times():
+    assert tx.find_loop([9, 2, 3, 2, 3, 2, 3]) == [2, 3]
+    assert tx.find_loop([2, 3, 2, 3, 4]) is None
+
+
+@pytest.fixture(scope="module")
+def trained():
+    documents = [f"the {c} {i} is made from {m}" for c in ("red", "blue", "green") for m in ("silk", "wool")
+                 for i in ("dress", "shirt", "coat", "scarf", "skirt")] * 3
+    settings = small_settings(epochs=3)
+    prepared = tx.prepare_text(documents, settings)
+    return prepared, settings, tx.fit_text_model(prepared, settings)
+
+
+def test_model_is_embedding_recurrent_layers_and_softmax_over_the_vocabulary():
+    model = tx.build_text_model(50, 6, embedding_dim=8, cell="LSTM", num_units=16, num_layers=2)
+    assert [type(layer).__name__ for layer in model.layers] == ["InputLayer", "Embedding", "LSTM", "LSTM", "Dense"]
+    assert model.output_shape == (None, 50)
+    assert model.count_params() == 50 * 8 + 4 * 16 * (8 + 16 + 1) + 4 * 16 * (16 + 16 + 1) + 16 * 50 + 50
+
+
+def test_training_reports_model_and_bigram_scores_on_held_out_pairs(trained):
+    prepared, _, result = trained
+    assert set(result.details["metrics"]) == {"model", "bigram"}
+    assert 0 <= result.details["metrics"]["model"]["accuracy"] <= 1
+    assert result.details["metrics"]["model"]["perplexity"] < prepared.vocabulary.size
+    assert len(result.history["val_loss"]) == 3
+
+
+def test_generation_is_reproducible_and_names_unknown_seed_words(trained):
+    _, settings, result = trained
+    options = tx.GenerationSettings(num_words=6, sampling_seed=3)
+    first, second = (tx.generate(result.model, result.details["vocabulary"], "word", "The RED zebra", options,
+                                 settings.context_length) for _ in range(2))
+    assert first == second
+    assert first.unknown == ["zebra"] and first.seed_tokens == ["the", "red", "zebra"]
+    assert len(first.tokens) == 6 and all(0 < p <= 1 for p in first.probabilities)
+    assert first.text.startswith("the red zebra ")
+    assert [p for _, p in first.candidates] == sorted((p for _, p in first.candidates), reverse=True)
+
+
+def test_an_empty_seed_starts_a_document(trained):
+    _, settings, result = trained
+    found = tx.generate(result.model, result.details["vocabulary"], "word", "  ",
+                        tx.GenerationSettings(num_words=3, strategy="greedy"), settings.context_length)
+    assert found.seed_tokens == [] and len(found.tokens) == 3 and "[UNK]" not in found.tokens
+
+
+def test_embedding_projection_and_neighbours(trained):
+    _, _, result = trained
+    vocabulary = result.details["vocabulary"]
+    points = tx.embedding_projection(result.model, vocabulary, dimensions=3)
+    assert list(points.columns[:3]) == ["x", "y", "z"] and len(points) == vocabulary.size - 2
+    assert points.set_index("token").loc["red", "group"] == "colour"
+    assert points.set_index("token").loc["silk", "group"] == "material"
+    neighbours = tx.nearest_tokens(result.model, vocabulary, "red", count=4)
+    assert "red" not in neighbours["token"].tolist() and len(neighbours) == 4
+    assert neighbours["cosine similarity"].is_monotonic_decreasing

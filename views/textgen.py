@@ -1,0 +1,214 @@
+"""Text generation: a next-word model trained live, sampled with temperature, its word space drawn."""
+
+import pandas as pd
+import streamlit as st
+
+from core import datasets
+from core import text as tx
+from core.cache import fingerprint
+from core.plots import plot_bars, plot_embedding, plot_history
+from ui.model_panel import page_runs_table
+from ui.training import train_or_reuse
+from ui.widgets import input_settings
+
+PAGE = "Text generation"
+SOURCES = ("Built-in product descriptions", "Upload a text file or CSV")
+
+st.title(PAGE)
+st.markdown("Teach a small model to guess the next word of a clothing description, then let it write: type "
+            "*elegant dress* and watch it carry on. Below, every step in between is laid out.")
+
+# ------------------------------------------------------------------ the text
+st.header("1 · The text")
+source = st.radio("Text", SOURCES, horizontal=True, key=f"{PAGE}.source",
+                  help="Built-in: 3,000 generated product descriptions of clothes. Upload: your own .txt "
+                       "(one document per line) or a .csv with a column of text.")
+
+
+@st.cache_data(show_spinner=False)
+def builtin_documents() -> list[str]:
+    """The shipped descriptions, read once per server (they are the same for every visitor)."""
+    return datasets.load_builtin_descriptions()
+
+
+def input_documents() -> list[str]:
+    """The documents to learn from; stops the page with a message when the upload is unusable."""
+    if source == SOURCES[0]:
+        return builtin_documents()
+    upload = st.file_uploader(f"Text file (.txt or .csv, at most {tx.MAX_UPLOAD_MB} MB)", type=["txt", "csv"],
+                              max_upload_size=tx.MAX_UPLOAD_MB, key=f"{PAGE}.upload",
+                              help="Plain text with one document (a description, a sentence, a paragraph) per "
+                                   "line, or a CSV with a column of text to pick.")
+    if upload is None:
+        st.info("Choose a file to upload, or use the built-in descriptions.")
+        st.stop()
+    name = f"'{upload.name}'"
+    try:
+        if not upload.name.lower().endswith(".csv"):
+            return tx.read_documents(upload.getvalue(), name)
+        table, columns = tx.read_text_table(upload.getvalue(), name)
+        column = st.selectbox("Text column", columns, key=f"{PAGE}.column",
+                              help="The column holding the text; columns with the longest texts come first.")
+        return tx.column_documents(table, column, name)
+    except ValueError as err:
+        st.error(str(err))
+        st.stop()
+
+
+documents = input_documents()
+st.dataframe(pd.DataFrame({"document": documents[:5]}), hide_index=True)
+st.caption(f"The first of {len(documents):,} documents ({sum(len(d.split()) for d in documents):,} words). "
+           "The model learns only from text like this.")
+
+# ------------------------------------------------------------------ preparing
+st.header("2 · From text to training pairs")
+left, middle, right = st.columns(3)
+with left:
+    knobs = input_settings(tx.TextSettings, ["level", "max_vocabulary"], PAGE)
+with middle:
+    knobs |= input_settings(tx.TextSettings, ["context_length"], PAGE)
+with right:
+    knobs |= input_settings(tx.TextSettings, ["seed"], PAGE)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def prepared_text(documents: list[str], level: str, max_vocabulary: int, context_length: int,
+                  seed: int) -> tx.PreparedText:
+    """Tokens, vocabulary and pairs; kept so moving a generation slider does not redo them."""
+    return tx.prepare_text(documents, tx.TextSettings(level=level, max_vocabulary=max_vocabulary,
+                                                      context_length=context_length, seed=seed))
+
+
+try:
+    prepared = prepared_text(documents, **knobs)
+except ValueError as err:
+    st.error(str(err))
+    st.stop()
+vocabulary = prepared.vocabulary
+unit = "words" if knobs["level"] == "word" else "characters"
+
+st.subheader("The vocabulary")
+found = st.text_input("Find a token", key=f"{PAGE}.find", max_chars=50,
+                      help="Type part of a word to see its number and how often it occurs.")
+table = vocabulary.table()
+st.dataframe(table[table["token"].str.contains(found.strip().lower(), regex=False)] if found.strip() else table,
+             hide_index=True, height=240)
+st.caption(f"Each of the {vocabulary.size:,} tokens gets a number, most frequent first. 0 is padding; 1, [UNK], "
+           "stands for every token that did not make the cut.")
+
+st.subheader("The training pairs")
+st.dataframe(tx.pairs_table(prepared), hide_index=True)
+st.caption(f"Each position of each document makes one pair: the previous {knobs['context_length']} tokens "
+           "(zeros in front when there are fewer) and the token to guess.")
+st.markdown(f"**Split:** {len(prepared.x_train):,} training pairs from {len(prepared.train_documents):,} "
+            f"documents; {len(prepared.x_validation):,} validation pairs from {len(prepared.validation_documents):,} "
+            f"held-out documents ({tx.VALIDATION_SHARE:.0%}) the model never trains on.")
+
+# ------------------------------------------------------------------ model
+st.header("3 · Train the model")
+with st.expander("Model and training settings", expanded=True):
+    left, middle, right = st.columns(3)
+    with left:
+        knobs |= input_settings(tx.TextSettings, ["embedding_dim", "cell", "layers"], PAGE)
+    with middle:
+        knobs |= input_settings(tx.TextSettings, ["units", "dropout"], PAGE)
+    with right:
+        knobs |= input_settings(tx.TextSettings, ["epochs", "batch_size", "learning_rate"], PAGE)
+settings = tx.TextSettings(**knobs)
+st.caption(f"Embedding({vocabulary.size}, {settings.embedding_dim}) → {settings.layers} × {settings.cell}"
+           f"({settings.units}) → softmax over {vocabulary.size} tokens. Labels stay token numbers "
+           "(sparse), never a one-hot table.")
+
+result = train_or_reuse(
+    PAGE, settings, fingerprint(*documents),
+    run=lambda on_epoch_end: tx.fit_text_model(prepared, settings, on_epoch_end),
+    summary=f"{settings.level}s · {settings.layers}×{settings.cell} {settings.units}",
+)
+if result is None:
+    st.stop()
+
+metrics = result.details["metrics"]
+st.subheader(tx.verdict(metrics))
+st.dataframe(pd.DataFrame(metrics).T.rename(columns={"accuracy": "accuracy", "top5_accuracy": "top-5 accuracy"}),
+             column_config={
+                 "accuracy": st.column_config.NumberColumn(help="Share of held-out pairs whose next token was "
+                                                                "the model's first guess.", format="percent"),
+                 "top-5 accuracy": st.column_config.NumberColumn(help="Share where the right token was among "
+                                                                      "the five most likely.", format="percent"),
+                 "perplexity": st.column_config.NumberColumn(help="How many tokens the model is, in effect, "
+                                                             "choosing between. Lower is better.", format="%.2f"),
+             })
+st.caption("Scores on the held-out documents. The bigram rule guesses the token that most often followed the "
+           "previous one in training; it has no perplexity because it gives unseen pairs no chance at all.")
+st.plotly_chart(plot_history(result.history, settings.epochs))
+st.caption(f"Loss and accuracy per epoch ({result.seconds:.1f} s in all). Validation flat or rising while "
+           "training keeps improving means the model is learning the training text by heart.")
+
+# ------------------------------------------------------------------ generate
+st.header("4 · Let it write")
+model_vocabulary = result.details["vocabulary"]
+left, right = st.columns([2, 1])
+seed_text = left.text_input("Seed text", "elegant dress", max_chars=200, key=f"{PAGE}.seed_text",
+                            help="The words the model continues. Leave it empty to let it start a document.")
+with right:
+    strategy = input_settings(tx.GenerationSettings, ["strategy"], PAGE)
+chosen = tx.generation_knob_names(strategy["strategy"])
+columns = st.columns(len(chosen))
+generation_knobs = strategy
+for column, name in zip(columns, chosen, strict=True):
+    with column:
+        generation_knobs |= input_settings(tx.GenerationSettings, [name], PAGE)
+generation = tx.generate(result.model, model_vocabulary, settings.level, seed_text,
+                         tx.GenerationSettings(**generation_knobs), settings.context_length)
+
+continuation = tx.join_tokens(generation.tokens, settings.level)
+seed_shown = tx.join_tokens(generation.seed_tokens, settings.level)
+st.markdown(f"> **{seed_shown}** {continuation}" if seed_shown else f"> {continuation}")
+if not generation.seed_tokens:
+    st.caption("No seed text: the model started a document from nothing.")
+if generation.unknown:
+    st.warning(f"Not in the vocabulary, read as [UNK]: {', '.join(generation.unknown)}. The model has never "
+               "seen these, so it continues from the other tokens only.")
+
+left, right = st.columns(2)
+with left:
+    names, probabilities = zip(*generation.candidates[: max(generation_knobs.get("top_k", 5), 5)], strict=True)
+    st.plotly_chart(plot_bars(list(names), list(probabilities)))
+    st.caption("The most likely next tokens right after the seed, with the model's probability for each.")
+with right:
+    labels = [f"{i}·{token}" for i, token in enumerate(generation.tokens, start=1)]
+    st.plotly_chart(plot_bars(labels, generation.probabilities))
+    st.caption("How likely the model found each token it wrote, at the moment it was picked. Low bars are "
+               "where sampling took a chance.")
+
+corpus = tx.training_text(prepared.train_documents)
+copied = tx.memorisation_check(model_vocabulary.encode(generation.tokens), corpus, model_vocabulary, settings.level)
+left, right = st.columns(2)
+left.metric("Longest run copied from training text", f"{copied.longest_run} {unit}",
+            help="The longest stretch of the generated text found word for word in one training document.")
+right.metric("Generated 4-grams seen in training",
+             "—" if copied.seen_4gram_share is None else f"{copied.seen_4gram_share:.0%}",
+             help="Share of every four tokens in a row that also occur in the training text. Near 100% means "
+                  "the model stitches together remembered pieces.")
+if copied.longest_run:
+    st.caption(f"Longest copied run: “{copied.copied}”.")
+if copied.loop:
+    st.warning(f"The output loops: “{copied.loop}” repeats. Raise the temperature or use top-k sampling.")
+
+# ------------------------------------------------------------------ embedding space
+st.header("5 · Where the words sit")
+left, right = st.columns([1, 2])
+dimensions = left.radio("View", (2, 3), format_func=lambda d: f"{d}D", horizontal=True, key=f"{PAGE}.dimensions",
+                        help="Each word's embedding squeezed to 2 or 3 numbers (principal components) to draw it.")
+word = right.selectbox("Nearest neighbours of", model_vocabulary.tokens[2:], key=f"{PAGE}.word",
+                       help="Tokens whose learned vectors point the same way (cosine similarity): the model "
+                            "treats them as interchangeable.")
+points = tx.embedding_projection(result.model, model_vocabulary, dimensions)
+left, right = st.columns([3, 1])
+left.plotly_chart(plot_embedding(points, word))
+left.caption(f"The {len(points)} most frequent tokens; colours are the word groups of the built-in "
+             "descriptions. Words used in the same places (colours, materials) gather together.")
+right.dataframe(tx.nearest_tokens(result.model, model_vocabulary, word), hide_index=True)
+right.caption(f"The tokens nearest to “{word}”.")
+
+page_runs_table(PAGE)
