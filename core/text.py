@@ -122,6 +122,18 @@ def column_documents(table: pd.DataFrame, column: str, name: str) -> list[str]:
     return split_lines("\n".join(table[column].dropna().astype(str)), f"column '{column}' of {name}")
 
 
+def documents_from_file(data: bytes, name: str, is_csv: bool, column: str | None = None) -> list[str]:
+    """Documents from a text file, or from a CSV's ``column`` (its longest-text column when None)."""
+    if not is_csv:
+        if column is not None:
+            raise ValueError(f"{name} is not a CSV file, so it has no column '{column}'; leave the column out.")
+        return read_documents(data, name)
+    table, columns = read_text_table(data, name)
+    if column is not None and column not in columns:
+        raise ValueError(f"{name} has no text column '{column}'; its text columns are: {', '.join(columns)}.")
+    return column_documents(table, column or columns[0], name)
+
+
 def split_lines(text: str, name: str) -> list[str]:
     """Non-empty, stripped lines; ValueError when nothing is left."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
@@ -228,8 +240,9 @@ def prepare_text(documents: list[str], settings: TextSettings) -> PreparedText:
     tokenized = [doc for doc in tokenized if doc]
     total = sum(map(len, tokenized))
     if total < MIN_TRAINING_PAIRS or len(tokenized) < 2:
-        raise ValueError(f"The text has {total} {settings.level}s; at least {MIN_TRAINING_PAIRS} are needed to "
-                         "learn anything. Upload a longer text, or use the built-in descriptions.")
+        tokens = f"{total} {settings.level}{'' if total == 1 else 's'}"
+        raise ValueError(f"The text has {tokens}; at least {MIN_TRAINING_PAIRS} are needed to learn anything. "
+                         "Upload a longer text, or use the built-in descriptions.")
     order = np.random.default_rng(settings.seed).permutation(len(tokenized))
     held_out = max(1, round(len(tokenized) * VALIDATION_SHARE))
     train_docs = [tokenized[i] for i in order[held_out:]]

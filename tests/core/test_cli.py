@@ -34,3 +34,27 @@ def test_bad_input_exits_non_zero_with_the_page_message(tmp_path):
     assert "non-numeric cells, e.g. 'lots' in row 2" in done.stderr
     done = run_cli("forecast", "--csv", str(csv), "--date-col", "date", "--value-col", "sales", "--window", "999")
     assert done.returncode == 2 and "at most 365" in done.stderr
+
+
+def test_textgen_prints_metrics_vocabulary_and_generated_text(tmp_path):
+    text = tmp_path / "shop.txt"
+    text.write_text("\n".join(f"the {c} {i} is made from {m} and fits well" for c in ("red", "blue", "green")
+                              for i in ("dress", "shirt", "coat") for m in ("silk", "wool", "linen")))
+    done = run_cli("textgen", "--text", str(text), "--cell", "lstm", "--epochs", "2", "--seed", "3",
+                   "--generate", "the red", "--words", "4", "--json")
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    assert set(document["metrics"]["model"]) == {"accuracy", "top5_accuracy", "perplexity"}
+    assert 0 <= document["metrics"]["bigram"]["accuracy"] <= 1
+    assert document["vocabulary_size"] == 2 + len(set(text.read_text().split()))
+    assert document["generated"].startswith("the red ") and len(document["generated"].split()) == 6
+
+
+def test_textgen_reads_a_csv_column_and_refuses_bad_input(tmp_path):
+    table = tmp_path / "shop.csv"
+    table.write_text("id,text\n1,too short\n")
+    done = run_cli("textgen", "--text", str(table), "--column", "text", "--json")
+    assert done.returncode == 2 and done.stdout == ""
+    assert "at least 200 are needed" in done.stderr
+    done = run_cli("textgen", "--text", str(table), "--column", "missing", "--json")
+    assert done.returncode == 2 and "no text column 'missing'" in done.stderr
