@@ -43,7 +43,8 @@ class TextSettings(TrainingSettings):
 
     level: str = knob("word", "Tokens", "What the model predicts: the next word, or the next character. "
                       "Characters need no vocabulary limit and can spell new words, but need a longer "
-                      "context to say anything.", choices=LEVELS)
+                      "context, and make about five times as many pairs: training takes several times longer.",
+                      choices=LEVELS)
     max_vocabulary: int = knob(1000, "Vocabulary size (at most)", "How many of the most frequent tokens "
                                "get their own number; rarer ones all become [UNK]. A bigger vocabulary "
                                "knows more words but makes the output layer bigger and slower.",
@@ -153,6 +154,11 @@ def tokenize(text: str, level: str) -> list[str]:
     return _PUNCTUATION.sub("", lowered).split()
 
 
+def shown(token: str) -> str:
+    """A token as tables and charts print it: a space becomes ␣, so it is visible."""
+    return "␣" if token == " " else token
+
+
 def join_tokens(tokens: list[str], level: str) -> str:
     """Tokens back into text: words with spaces between, characters as they are."""
     return ("" if level == "character" else " ").join(tokens)
@@ -188,7 +194,8 @@ class Vocabulary:
 
     def table(self) -> pd.DataFrame:
         """The word → index table the page shows."""
-        return pd.DataFrame({"token": self.tokens, "index": range(self.size), "count": self.counts})
+        return pd.DataFrame({"token": [shown(t) for t in self.tokens], "index": range(self.size),
+                             "count": self.counts})
 
 
 # ---------------------------------------------------------------- training pairs
@@ -262,7 +269,7 @@ def pairs_table(prepared: PreparedText, rows: int = 12) -> pd.DataFrame:
     return pd.DataFrame({
         "context": [join_tokens(prepared.vocabulary.decode([i for i in row if i]), level) or "(start)"
                     for row in x],
-        "next token": prepared.vocabulary.decode(y.tolist()),
+        "next token": [shown(t) for t in prepared.vocabulary.decode(y.tolist())],
         "padded input indices": [str(row.tolist()) for row in x],
         "target index": y,
     })
@@ -372,7 +379,7 @@ def generate(model: keras.Model, vocabulary: Vocabulary, level: str, seed_text: 
         probabilities = np.asarray(model.predict_on_batch(np.array([window], np.int32)))[0]
         if step == 0:
             top = np.argsort(-probabilities[2:])[:max(settings.top_k, 10)] + 2
-            candidates = [(vocabulary.tokens[i], float(probabilities[i])) for i in top]
+            candidates = [(shown(vocabulary.tokens[i]), float(probabilities[i])) for i in top]
         picked = sample_next(probabilities, settings.strategy, settings.temperature, settings.top_k, rng)
         context.append(picked)
         tokens.append(vocabulary.tokens[picked])
@@ -444,6 +451,12 @@ def word_group(token: str) -> str:
     return "other"
 
 
+def probe_token(vocabulary: Vocabulary) -> str:
+    """The token whose neighbours the page lists first: the most frequent grouped word (a colour, a material…)."""
+    tokens = [t for t in vocabulary.tokens[2:] if t.strip()]
+    return next((t for t in tokens if word_group(t) != "other"), tokens[0] if tokens else vocabulary.tokens[2])
+
+
 def embedding_projection(model: keras.Model, vocabulary: Vocabulary, dimensions: int = 2,
                          max_tokens: int = 300) -> pd.DataFrame:
     """The ``max_tokens`` most frequent tokens' embeddings projected on their first principal components."""
@@ -453,7 +466,7 @@ def embedding_projection(model: keras.Model, vocabulary: Vocabulary, dimensions:
     projected = centred @ components[:dimensions].T  # (tokens, dimensions)
     tokens = list(vocabulary.tokens[2 : 2 + len(weights)])
     frame = pd.DataFrame(projected, columns=["x", "y", "z"][:dimensions])
-    return frame.assign(token=tokens, group=[word_group(t) for t in tokens],
+    return frame.assign(token=[shown(t) for t in tokens], group=[word_group(t) for t in tokens],
                         count=vocabulary.counts[2 : 2 + len(weights)])
 
 
@@ -464,8 +477,18 @@ def nearest_tokens(model: keras.Model, vocabulary: Vocabulary, token: str, count
     position = vocabulary.index()[token] - 2
     similarity = unit @ unit[position]
     order = [i for i in np.argsort(-similarity) if i != position][:count]
-    return pd.DataFrame({"token": [vocabulary.tokens[i + 2] for i in order],
+    return pd.DataFrame({"token": [shown(vocabulary.tokens[i + 2]) for i in order],
                          "cosine similarity": similarity[order].round(3)})
+
+
+def score_table(metrics: dict[str, dict[str, float]]) -> pd.DataFrame:
+    """The model's and the baseline's scores as the page prints them (a dash where a score does not exist)."""
+    def shown(scores: dict[str, float]) -> dict[str, str]:
+        perplexity = scores.get("perplexity")
+        return {"accuracy": f"{scores['accuracy']:.1%}", "top-5 accuracy": f"{scores['top5_accuracy']:.1%}",
+                "perplexity": "—" if perplexity is None else f"{perplexity:.2f}"}
+
+    return pd.DataFrame({name: shown(scores) for name, scores in metrics.items()}).T
 
 
 def verdict(metrics: dict[str, dict[str, float]]) -> str:

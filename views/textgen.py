@@ -1,5 +1,7 @@
 """Text generation: a next-word model trained live, sampled with temperature, its word space drawn."""
 
+import re
+
 import pandas as pd
 import streamlit as st
 
@@ -129,15 +131,12 @@ if result is None:
 
 metrics = result.details["metrics"]
 st.subheader(tx.verdict(metrics))
-st.dataframe(pd.DataFrame(metrics).T.rename(columns={"accuracy": "accuracy", "top5_accuracy": "top-5 accuracy"}),
-             column_config={
-                 "accuracy": st.column_config.NumberColumn(help="Share of held-out pairs whose next token was "
-                                                                "the model's first guess.", format="percent"),
-                 "top-5 accuracy": st.column_config.NumberColumn(help="Share where the right token was among "
-                                                                      "the five most likely.", format="percent"),
-                 "perplexity": st.column_config.NumberColumn(help="How many tokens the model is, in effect, "
-                                                             "choosing between. Lower is better.", format="%.2f"),
-             })
+st.dataframe(tx.score_table(metrics), column_config={
+    "accuracy": st.column_config.Column(help="Share of held-out pairs whose next token was the model's first guess."),
+    "top-5 accuracy": st.column_config.Column(help="Share where the right token was among the five most likely."),
+    "perplexity": st.column_config.Column(help="How many tokens the model is, in effect, choosing between. "
+                                               "Lower is better."),
+})
 st.caption("Scores on the held-out documents. The bigram rule guesses the token that most often followed the "
            "previous one in training; it has no perplexity because it gives unseen pairs no chance at all.")
 st.plotly_chart(plot_history(result.history, settings.epochs))
@@ -161,8 +160,15 @@ for column, name in zip(columns, chosen, strict=True):
 generation = tx.generate(result.model, model_vocabulary, settings.level, seed_text,
                          tx.GenerationSettings(**generation_knobs), settings.context_length)
 
-continuation = tx.join_tokens(generation.tokens, settings.level)
-seed_shown = tx.join_tokens(generation.seed_tokens, settings.level)
+
+
+def as_plain_markdown(text: str) -> str:
+    """Text with Markdown's special characters escaped: a typed seed is shown, never interpreted."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|>~<])", r"\\\1", text)
+
+
+continuation = as_plain_markdown(tx.join_tokens(generation.tokens, settings.level))
+seed_shown = as_plain_markdown(tx.join_tokens(generation.seed_tokens, settings.level))
 st.markdown(f"> **{seed_shown}** {continuation}" if seed_shown else f"> {continuation}")
 if not generation.seed_tokens:
     st.caption("No seed text: the model started a document from nothing.")
@@ -200,15 +206,18 @@ st.header("5 · Where the words sit")
 left, right = st.columns([1, 2])
 dimensions = left.radio("View", (2, 3), format_func=lambda d: f"{d}D", horizontal=True, key=f"{PAGE}.dimensions",
                         help="Each word's embedding squeezed to 2 or 3 numbers (principal components) to draw it.")
-word = right.selectbox("Nearest neighbours of", model_vocabulary.tokens[2:], key=f"{PAGE}.word",
+probes = model_vocabulary.tokens[2:]
+word = right.selectbox("Nearest neighbours of", probes, index=probes.index(tx.probe_token(model_vocabulary)),
+                       key=f"{PAGE}.word", format_func=tx.shown,
                        help="Tokens whose learned vectors point the same way (cosine similarity): the model "
                             "treats them as interchangeable.")
 points = tx.embedding_projection(result.model, model_vocabulary, dimensions)
 left, right = st.columns([3, 1])
-left.plotly_chart(plot_embedding(points, word))
-left.caption(f"The {len(points)} most frequent tokens; colours are the word groups of the built-in "
-             "descriptions. Words used in the same places (colours, materials) gather together.")
+left.plotly_chart(plot_embedding(points, tx.shown(word)))
+grouped = "; colours are the word groups of the built-in descriptions" if points["group"].nunique() > 1 else ""
+left.caption(f"The {len(points)} most frequent tokens{grouped}. Tokens the model uses in the same places "
+             "(colours, materials) gather together.")
 right.dataframe(tx.nearest_tokens(result.model, model_vocabulary, word), hide_index=True)
-right.caption(f"The tokens nearest to “{word}”.")
+right.caption(f"The tokens nearest to “{tx.shown(word)}”.")
 
 page_runs_table(PAGE)

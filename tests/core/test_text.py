@@ -188,3 +188,16 @@ def test_embedding_projection_and_neighbours(trained):
     neighbours = tx.nearest_tokens(result.model, vocabulary, "red", count=4)
     assert "red" not in neighbours["token"].tolist() and len(neighbours) == 4
     assert neighbours["cosine similarity"].is_monotonic_decreasing
+
+
+def test_score_table_shows_a_dash_where_the_baseline_has_no_perplexity():
+    table = tx.score_table({"model": {"accuracy": 0.5, "top5_accuracy": 0.75, "perplexity": 3.21},
+                            "bigram": {"accuracy": 0.25, "top5_accuracy": 0.5}})
+    assert table.loc["model"].tolist() == ["50.0%", "75.0%", "3.21"]
+    assert table.loc["bigram", "perplexity"] == "—"
+
+
+def test_the_first_probe_word_is_a_grouped_word_when_there_is_one():
+    vocabulary = tx.Vocabulary(("", "[UNK]", "the", "silk", "red"), (0, 0, 9, 5, 4))
+    assert tx.probe_token(vocabulary) == "silk"
+    assert tx.probe_token(tx.Vocabulary(("", "[UNK]", "xy", "zz"), (0, 0, 2, 1))) == "xy"
