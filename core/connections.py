@@ -19,7 +19,7 @@ import numpy as np
 
 from core.cache import fingerprint
 from core.settings import knob
-from core.training import EpochFn, TrainingSettings, TrainResult, train
+from core.training import EpochFn, TrainingSettings, TrainResult, predict, train
 
 PATTERNS = ("one_to_one", "one_to_many", "many_to_one", "many_to_many", "encoder_decoder")
 PATTERN_TITLES = {
@@ -307,7 +307,7 @@ def greedy_decode(model: keras.Model, numbers: list[int]) -> list[list[DecodedSt
     chosen = np.zeros((len(numbers), MAX_WORDS), dtype="int32")
     confidence = np.zeros((len(numbers), MAX_WORDS), dtype="float32")
     for step in range(MAX_WORDS):
-        probs = np.asarray(model.predict_on_batch([encoder_in, decoder_in]))[:, step]  # (n, vocab)
+        probs = predict(model, [encoder_in, decoder_in])[:, step]  # (n, vocab)
         chosen[:, step] = probs.argmax(axis=-1)
         confidence[:, step] = probs.max(axis=-1)
         if step + 1 < MAX_WORDS:
@@ -353,7 +353,7 @@ def held_out_scores(settings: ConnectionSettings, model: keras.Model) -> dict[st
         exact = np.mean([d == spell_number(int(n)) for d, n in zip(decoded, numbers, strict=True)])
         return {"exact match": float(exact)}
     task = held_out_task(settings)
-    predicted = np.asarray(model.predict(task.x, verbose=0, batch_size=512))
+    predicted = predict(model, task.x)
     if settings.pattern == "one_to_many":
         return {"mean abs error": float(np.mean(np.abs(predicted - task.y)))}
     return {"accuracy": float(np.mean((predicted > 0.5) == (task.y > 0.5)))}
@@ -369,7 +369,7 @@ def accuracy_by_length(model: keras.Model, lengths: tuple[int, ...], seed: int, 
     padded = np.zeros((n * len(lengths), max(lengths)), dtype="int32")  # (n * lengths, T_max)
     for index, task in enumerate(tasks):
         padded[index * n : (index + 1) * n, -task.x.shape[1] :] = task.x
-    predicted = np.asarray(model.predict(padded, verbose=0, batch_size=512)).reshape(len(lengths), n)
+    predicted = predict(model, padded).reshape(len(lengths), n)
     truth = np.stack([task.y[:, 0] for task in tasks])  # (lengths, n)
     correct = (predicted > 0.5) == (truth > 0.5)
     return {length: float(c.mean()) for length, c in zip(lengths, correct, strict=True)}

@@ -19,7 +19,7 @@ import pandas as pd
 from core.cache import fingerprint
 from core.connections import CELLS
 from core.settings import knob
-from core.training import EpochFn, TrainingSettings, TrainResult, train
+from core.training import EpochFn, TrainingSettings, TrainResult, predict, train
 from core.uploads import decode_upload, parse_csv
 
 MAX_UPLOAD_MB = 5
@@ -313,7 +313,7 @@ def fit_forecaster(series: PreparedSeries, settings: ForecastSettings,
 
     def forecast_levels(origins: np.ndarray) -> np.ndarray:
         inputs = window_inputs(scaled, origins, settings.window)
-        predicted = np.asarray(result.model.predict(inputs, verbose=0)) * std + mean
+        predicted = predict(result.model, inputs) * std + mean
         return to_levels(values, origins, predicted, settings.preprocessing, series.season)
 
     result.details = _evaluate(series, settings, split, forecast_levels)

@@ -16,7 +16,7 @@ import numpy as np
 from core.cache import fingerprint
 from core.connections import CELLS
 from core.settings import knob
-from core.training import EpochFn, TrainingSettings, TrainResult, train
+from core.training import EpochFn, TrainingSettings, TrainResult, predict, train
 
 ACTIVATIONS = ("tanh", "sigmoid", "relu", "linear")
 NUMBER_CLASSES = ("down", "same", "up")  # illustrative outputs when the input is numbers
@@ -327,7 +327,7 @@ def compare_cells(settings: MemorySettings, on_epoch_end: EpochFn | None = None)
         result = train(lambda c=cell: build_memory_model(c, settings.units, max(MEMORY_LENGTHS)), x, keys,
                        settings, loss="sparse_categorical_crossentropy", metrics=["accuracy"],
                        on_epoch_end=on_epoch_end)
-        predicted = np.asarray(result.model.predict(x_test, verbose=0, batch_size=512)).argmax(axis=-1)
+        predicted = predict(result.model, x_test).argmax(axis=-1)
         accuracy[cell] = {n: float(np.mean(predicted[length_test == n] == keys_test[length_test == n]))
                           for n in MEMORY_LENGTHS}
         histories[cell], seconds = result.history, seconds + result.seconds

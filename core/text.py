@@ -22,7 +22,7 @@ from core.cache import fingerprint
 from core.connections import CELLS
 from core.datasets import WORD_GROUPS
 from core.settings import knob
-from core.training import EpochFn, TrainingSettings, TrainResult, train
+from core.training import EpochFn, TrainingSettings, TrainResult, predict, train
 from core.uploads import decode_upload, parse_csv
 
 LEVELS = ("word", "character")
@@ -325,7 +325,7 @@ def fit_text_model(prepared: PreparedText, settings: TextSettings, on_epoch_end:
     result = train(build, prepared.x_train, prepared.y_train, settings, loss="sparse_categorical_crossentropy",
                    metrics=["accuracy"], validation=(prepared.x_validation, prepared.y_validation),
                    on_epoch_end=on_epoch_end, data_fingerprint=fingerprint(prepared.x_train))
-    probabilities = np.asarray(result.model.predict(prepared.x_validation, batch_size=1024, verbose=0))
+    probabilities = predict(result.model, prepared.x_validation, batch_size=1024)
     metrics = {"model": next_token_scores(probabilities, prepared.y_validation), "bigram": bigram_scores(prepared)}
     result.details = {"metrics": metrics, "vocabulary": prepared.vocabulary}
     result.scores = {"validation accuracy": metrics["model"]["accuracy"],
@@ -376,7 +376,7 @@ def generate(model: keras.Model, vocabulary: Vocabulary, level: str, seed_text: 
     tokens, chosen_probabilities, candidates = [], [], []
     for step in range(settings.num_words):
         window = ([0] * context_length + context)[-context_length:]
-        probabilities = np.asarray(model.predict_on_batch(np.array([window], np.int32)))[0]
+        probabilities = predict(model, np.array([window], np.int32))[0]
         if step == 0:
             top = np.argsort(-probabilities[2:])[:max(settings.top_k, 10)] + 2
             candidates = [(shown(vocabulary.tokens[i]), float(probabilities[i])) for i in top]

@@ -8,7 +8,9 @@ settings then give the same weights, which is what lets a user trust a compariso
 from __future__ import annotations
 
 import random
+import threading
 import time
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -21,6 +23,31 @@ from core.settings import knob
 Split = Literal["random", "chronological"]
 EpochFn = Callable[[int, dict[str, float]], None]
 Arrays = Any  # an array, or a list/tuple/dict of arrays for multi-input models
+
+
+_MODEL_LOCKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_LOCKS_LOCK = threading.Lock()
+
+
+def predict(model: keras.Model, x: Arrays, batch_size: int = 512) -> np.ndarray:
+    """The model's outputs for ``x`` as NumPy, safe when several script runs share the model.
+
+    Keras on JAX donates the weights' buffers to every predict step and puts
+    new ones back afterwards. Streamlit starts a rerun in a new thread before
+    the run it replaces has stopped, so two threads can predict with one
+    cached model at once; the loser is left holding deleted buffers, and the
+    model is broken for good. One lock per model makes them take turns.
+    Small inputs go through ``predict_on_batch``, which skips building a data
+    pipeline (most of the cost of one row).
+    """
+    with _LOCKS_LOCK:
+        lock = _MODEL_LOCKS.setdefault(model, threading.Lock())
+    with lock:
+        if num_rows(x) <= batch_size:
+            outputs = model.predict_on_batch(x)
+        else:
+            outputs = model.predict(x, batch_size=batch_size, verbose=0)
+    return np.asarray(outputs)
 
 
 def set_seed(seed: int) -> None:

@@ -15,7 +15,7 @@ def test_train_with_defaults_then_generate_from_a_typed_seed(page, server_url, t
     seed.fill("classic black")
     seed.press("Enter")
     wait_for_idle(page)
-    expect(page.get_by_test_id("stMarkdown").filter(has_text="classic black")).to_be_visible()
+    expect(page.get_by_test_id("stMarkdown").filter(has_text="classic black")).to_be_visible(timeout=30_000)
     candidates = page.get_by_test_id("stPlotlyChart").filter(has=page.locator("text=probability")).first
     expect(candidates).to_be_visible()
     expect(page.get_by_text("The most likely next tokens right after the seed")).to_be_visible()

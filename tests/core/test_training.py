@@ -112,3 +112,30 @@ def test_training_on_jax_does_not_import_tensorflow():
                           env={**os.environ, "KERAS_BACKEND": "jax"})
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_threads_predicting_with_one_model_at_once_leave_it_working():
+    """Streamlit starts a rerun before the run it replaces stops: both may predict with one cached model."""
+    import threading
+
+    from core.training import predict
+
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3)])
+    x = np.ones((1, 4), "float32")
+    expected = predict(model, x)
+    errors = []
+
+    def predict_many() -> None:
+        try:
+            for _ in range(200):
+                np.testing.assert_allclose(predict(model, x), expected, rtol=1e-6)
+        except Exception as err:  # any failure in a thread must reach the test
+            errors.append(err)
+
+    threads = [threading.Thread(target=predict_many) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    np.testing.assert_allclose(predict(model, x), expected, rtol=1e-6)
