@@ -18,3 +18,11 @@ def wait_for_idle(page: Page, timeout_ms: int = 60_000) -> None:
     with suppress(Error):  # it may have started and ended already, or the action caused no run
         page.wait_for_function(f"() => ({SCRIPT_STATE})() === 'running'", timeout=RUN_STARTS_WITHIN_MS)
     page.wait_for_function(f"() => !['running', 'none'].includes(({SCRIPT_STATE})())", timeout=timeout_ms)
+
+
+def submit_text(page: Page, label: str, text: str) -> None:
+    """Type ``text`` into the text box labelled ``label``, press Enter and wait for the rerun it causes."""
+    box = page.get_by_role("textbox", name=label)
+    box.fill(text)
+    box.press("Enter")
+    wait_for_idle(page)

@@ -1,7 +1,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import wait_for_idle
+from tests.browser.helpers import submit_text, wait_for_idle
 
 pytestmark = pytest.mark.browser
 
@@ -14,9 +14,6 @@ def test_train_encoder_decoder_and_decode_a_typed_number(page, server_url):
     wait_for_idle(page)
     page.get_by_role("button", name="Train", exact=True).click()
     expect(page.get_by_text("Held-out exact match")).to_be_visible(timeout=90_000)
-    number = page.get_by_role("textbox", name="A number from 0 to 999")
-    number.fill("507")
-    number.press("Enter")
-    wait_for_idle(page)
+    submit_text(page, "A number from 0 to 999", "507")
     expect(page.get_by_text("truth: five hundred seven")).to_be_visible()
     expect(page.get_by_test_id("stSidebar").get_by_text("Trained models (1 of")).to_be_visible()

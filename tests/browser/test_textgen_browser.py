@@ -1,7 +1,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import wait_for_idle
+from tests.browser.helpers import submit_text, wait_for_idle
 
 pytestmark = pytest.mark.browser
 
@@ -11,10 +11,7 @@ def test_train_with_defaults_then_generate_from_a_typed_seed(page, server_url, t
     wait_for_idle(page)
     page.get_by_role("button", name="Train", exact=True).click()
     expect(page.get_by_text("for the bigram rule")).to_be_visible(timeout=90_000)
-    seed = page.get_by_role("textbox", name="Seed text")
-    seed.fill("classic black")
-    seed.press("Enter")
-    wait_for_idle(page)
+    submit_text(page, "Seed text", "classic black")
     expect(page.get_by_test_id("stMarkdown").filter(has_text="classic black")).to_be_visible(timeout=30_000)
     candidates = page.get_by_test_id("stPlotlyChart").filter(has=page.locator("text=probability")).first
     expect(candidates).to_be_visible()
