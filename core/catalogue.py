@@ -35,6 +35,9 @@ PAGES: tuple[PageInfo, ...] = (
     PageInfo("views/textgen.py", "Text generation", ":material/edit_note:", "Applications",
              "Train a next-word model on clothing descriptions (or your own text), let it write from your "
              "seed words, and see where it puts each word."),
+    PageInfo("views/video.py", "Video classification", ":material/movie:", "Applications",
+             "A CNN reads each frame, a recurrent layer reads them in order: watch it tell left from right "
+             "where a frame-by-frame model cannot."),
     PageInfo("views/forecasting.py", "Sales forecasting", ":material/trending_up:", "Applications",
              "Forecast a shop's daily sales (or your own CSV) and see, honestly, whether the model beats "
              "'same as last week'."),

@@ -176,3 +176,13 @@ def plot_embedding(points: pd.DataFrame, highlight: str | None = None) -> go.Fig
     fig.update_layout(height=560, margin={"l": 10, "r": 10, "t": 10, "b": 10},
                       legend={"orientation": "h", "y": 1.05, "title": "group"})
     return fig
+
+
+def plot_probabilities_over_time(probabilities: list[list[float]], class_names: list[str]) -> go.Figure:
+    """One line per class: the model's probability for it after each frame (rows: frames)."""
+    frames = list(range(1, len(probabilities) + 1))
+    fig = go.Figure([go.Scatter(x=frames, y=[row[i] for row in probabilities], mode="lines+markers", name=name)
+                     for i, name in enumerate(class_names)])
+    fig.update_layout(height=300, margin={"l": 40, "r": 10, "t": 20, "b": 40}, xaxis_title="frames seen",
+                      yaxis={"title": "probability", "range": [0, 1.02]}, legend={"orientation": "h", "y": 1.15})
+    return fig

@@ -10,7 +10,6 @@ from __future__ import annotations
 import random
 import threading
 import time
-import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -25,8 +24,7 @@ EpochFn = Callable[[int, dict[str, float]], None]
 Arrays = Any  # an array, or a list/tuple/dict of arrays for multi-input models
 
 
-_MODEL_LOCKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_LOCKS_LOCK = threading.Lock()
+_INFERENCE_LOCK = threading.Lock()
 
 
 def predict(model: keras.Model, x: Arrays, batch_size: int = 512) -> np.ndarray:
@@ -36,13 +34,12 @@ def predict(model: keras.Model, x: Arrays, batch_size: int = 512) -> np.ndarray:
     new ones back afterwards. Streamlit starts a rerun in a new thread before
     the run it replaces has stopped, so two threads can predict with one
     cached model at once; the loser is left holding deleted buffers, and the
-    model is broken for good. One lock per model makes them take turns.
+    model is broken for good. Models built over another's layers share its
+    buffers too, so one lock serves them all; a prediction takes milliseconds.
     Small inputs go through ``predict_on_batch``, which skips building a data
     pipeline (most of the cost of one row).
     """
-    with _LOCKS_LOCK:
-        lock = _MODEL_LOCKS.setdefault(model, threading.Lock())
-    with lock:
+    with _INFERENCE_LOCK:
         if num_rows(x) <= batch_size:
             outputs = model.predict_on_batch(x)
         else:

@@ -13,15 +13,20 @@ import io
 import pandas as pd
 
 
+def check_size(data: bytes, name: str, max_mb: float) -> None:
+    """ValueError when the upload is over the page's limit."""
+    size_mb = len(data) / 2**20
+    if size_mb > max_mb:
+        raise ValueError(f"{name} is {size_mb:.1f} MB; the limit is {max_mb:g} MB. Upload a smaller file.")
+
+
 def decode_upload(data: bytes, name: str, max_mb: float, expected: str) -> str:
     """The upload as text; ValueError naming the file and ``expected`` (what to upload instead).
 
     UTF-8 first (with or without a byte-order mark), then Latin-1, which any
     byte sequence decodes as: old spreadsheets in Europe still write it.
     """
-    size_mb = len(data) / 2**20
-    if size_mb > max_mb:
-        raise ValueError(f"{name} is {size_mb:.1f} MB; the limit is {max_mb:g} MB. Upload a smaller file.")
+    check_size(data, name, max_mb)
     if not data.strip():
         raise ValueError(f"{name} is empty. Upload {expected}.")
     if b"\x00" in data[:4096]:

@@ -1,0 +1,72 @@
+import io
+
+import numpy as np
+import pytest
+
+from core import video as vd
+from ui.session import CACHE_STATE_KEY
+
+PAGE = "views/video.py"
+PREFIX = "Video classification"
+
+
+def train_quickly(at):
+    at.slider(key=f"{PREFIX}.num_classes").set_value(2).run()
+    at.slider(key=f"{PREFIX}.clips_per_class").set_value(20).run()
+    at.slider(key=f"{PREFIX}.epochs").set_value(1).run()
+    at.button(key=f"{PREFIX}.train").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def models(at) -> int:
+    return len(at.session_state[CACHE_STATE_KEY]) if CACHE_STATE_KEY in at.session_state else 0
+
+
+def gif_bytes(frames: int = 6) -> bytes:
+    clip = vd.make_clip("right", frames, 16, 0.0, np.random.default_rng(0))
+    return vd.clip_to_gif(clip, scale=1)
+
+
+def test_training_shows_both_models_the_shuffled_check_and_confusion_matrices(open_page):
+    at = train_quickly(open_page(PAGE))
+    assert "Reading frames in order" in at.subheader[0].value
+    assert [m.label for m in at.metric][:3] == ["CNN+RNN", "Frame-only baseline", "CNN+RNN, frames shuffled"]
+    assert len(at.get("plotly_chart")) >= 6  # 2 curves, 2 confusion matrices, per-frame view, 2 answer bars
+    assert models(at) == 1
+
+
+def test_a_new_clip_is_made_and_classified_without_retraining(open_page):
+    at = train_quickly(open_page(PAGE))
+    at.button(key=f"{PREFIX}.make").click().run()
+    assert not at.exception
+    assert at.session_state[f"{PREFIX}.new_clip_count"] == 1
+    assert models(at) == 1
+
+
+def test_an_uploaded_gif_is_classified_with_a_note(open_page):
+    at = train_quickly(open_page(PAGE))
+    at.file_uploader(key=f"{PREFIX}.upload").set_value(("moving.gif", gif_bytes(), "image/gif")).run()
+    assert not at.exception and not at.error
+    assert any("only know the generated motions" in i.value for i in at.info)
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    (b"GIF89a not really", "not an image"),
+    (b"", "not an image"),
+])
+def test_bad_gifs_get_a_message_and_keep_the_model(open_page, data, message):
+    at = train_quickly(open_page(PAGE))
+    at.file_uploader(key=f"{PREFIX}.upload").set_value(("bad.gif", data, "image/gif")).run()
+    assert any(message in e.value for e in at.error), [e.value for e in at.error]
+    assert models(at) == 1
+
+
+def test_a_still_image_is_refused_for_having_no_motion(open_page):
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(buffer, format="GIF")
+    at = train_quickly(open_page(PAGE))
+    at.file_uploader(key=f"{PREFIX}.upload").set_value(("still.gif", buffer.getvalue(), "image/gif")).run()
+    assert any("single frame" in e.value for e in at.error)
