@@ -14,7 +14,7 @@ from pathlib import Path
 
 import keras
 
-from bench import connections, forecasting, internals, rerun, startup, textgen
+from bench import connections, forecasting, internals, rerun, startup, textgen, video
 from core.connections import PATTERN_TITLES, PATTERNS
 from core.datasets import PRODUCTS
 
@@ -116,6 +116,20 @@ def section_textgen(runs: int) -> list[str]:
                else "— never, in this run."), ""]
 
 
+def section_video(runs: int) -> list[str]:
+    found = video.measure(max(2, runs // 2))
+    accuracy, pairs = found["accuracy"], found["pairs"]
+    return ["## Video classification, default settings", "",
+            f"Train click to results: generate clips, train the CNN+RNN and the frame-only baseline one after the "
+            f"other, score both on {6 * 40} unseen clips (6 classes, chance 0.17): cold {found['cold']:.1f} s, warm "
+            f"median {statistics.median(found['warm']):.1f} s.", "",
+            "| model | test accuracy | " + " | ".join(f"{pair} (chance 0.5)" for pair in pairs["cnn_rnn"]) + " |",
+            "|---|---|" + "---|" * len(pairs["cnn_rnn"]),
+            *[f"| {name} | {accuracy[key]:.3f} | " + " | ".join(f"{v:.2f}" for v in pairs[key].values()) + " |"
+              for key, name in (("cnn_rnn", "CNN+RNN"), ("frame_only", "frame-only baseline"))],
+            f"| CNN+RNN, test frames shuffled | {accuracy['shuffled']:.3f} |" + " |" * len(pairs["cnn_rnn"]), ""]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5, help="runs per figure (median reported)")
@@ -125,6 +139,7 @@ def main() -> None:
              f"`.venv/bin/python -m bench.run --runs {args.runs}`.", ""]
     lines += section_startup(args.runs) + section_rerun(args.runs) + section_connections(args.runs)
     lines += section_internals(args.runs) + section_forecasting(args.runs) + section_textgen(args.runs)
+    lines += section_video(args.runs)
     RESULTS.write_text("\n".join(lines))
     print("\n".join(lines))
 

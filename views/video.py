@@ -103,8 +103,8 @@ chosen_class = left.selectbox("Class", names, key=f"{PAGE}.inspect_class",
 clip = test_x[np.flatnonzero(test_y == names.index(chosen_class))[0]]
 left.image(vd.clip_to_gif(clip), caption=f"a test clip: {chosen_class}", width="stretch")
 right.plotly_chart(plot_probabilities_over_time(predict(details["per_frame_reader"], clip[None])[0].tolist(), names))
-right.caption("The CNN+RNN's answer after each frame: after one frame it can only guess among the direction "
-              "pairs; a few frames of motion settle it.")
+right.caption(f"The CNN+RNN's answer after each frame. One frame cannot show a direction, so early answers are "
+              f"guesses; see after how many frames the line for “{chosen_class}” rises above the rest.")
 
 
 # ------------------------------------------------------------------ a new clip or a GIF
