@@ -14,7 +14,7 @@ from pathlib import Path
 
 import keras
 
-from bench import connections, forecasting, internals, rerun, startup, textgen, video
+from bench import connections, engines, forecasting, internals, rerun, startup, textgen, video
 from core.connections import PATTERN_TITLES, PATTERNS
 from core.datasets import PRODUCTS
 
@@ -37,6 +37,56 @@ def section_startup(runs: int) -> list[str]:
             *[f"| {name} | {statistics.median(v):.2f} | {', '.join(f'{t:.2f}' for t in v)} |"
               for name, v in times.items()],
             "", f"Ratio to `streamlit hello`: {ours / hello:.2f}.", ""]
+
+
+def section_defaults(runs: int) -> list[str]:
+    lines = ["## Every page's default model: time, memory, score", "",
+             f"One Train click with the page's defaults, through the page's own code: cold is the first in a fresh "
+             f"process with an empty XLA cache (backend start and compiling included: a new server's first click), "
+             f"warm the median of the {runs} clicks after it (what every later click or visitor waits). First "
+             "epoch: from the click to the end of the first epoch (data, building, tracing); later epoch: median "
+             "time of each later epoch, validation included. Memory: resident size of the whole process (Python, "
+             "Keras, the data), peak and after the last click.", "",
+             "| page | target s | cold s | warm s | first epoch s | later epoch s | peak MB | end MB | score | "
+             "target met (warm / cold) |", "|---|---|---|---|---|---|---|---|---|---|"]
+    for page in engines.PAGES:
+        found = engines.defaults(page, runs)
+        warm, cold, target = statistics.median(found["warm"]), found["cold"], engines.TARGET_SECONDS[page]
+        lines.append(f"| {page} | {target} | {cold:.2f} | {warm:.2f} | {found['first_epoch']:.2f} | "
+                     f"{_seconds(found['later_epoch'])} | {found['peak_mb']:.0f} | {found['end_mb']:.0f} | "
+                     f"{found['score_name']} {found['score']:.3f} | {_met(warm, target)} / {_met(cold, target)} |")
+    return [*lines, ""]
+
+
+def section_engines(runs: int) -> list[str]:
+    lines = ["## Engine settings, one at a time", "",
+             f"Each page's default model with one setting changed from the defaults (first row), each in a fresh "
+             f"process with an empty XLA cache: warm is the median of up to {runs} clicks after the cold one (a "
+             f"click over {engines.CLICK_LIMIT_S} s is not repeated: warm shows —), and a process with no result "
+             f"after {engines.PROCESS_LIMIT_S} s was stopped. TensorFlow's thread counts are set before it runs "
+             "anything; JAX's through `XLA_FLAGS` at start. Peak MB: the whole process's resident size.", ""]
+    for page in engines.PAGES:
+        lines += [f"### {page}", "", "| engine | cold s | warm s | later epoch s | peak MB | score |",
+                  "|---|---|---|---|---|---|"]
+        for variant in engines.VARIANTS:
+            found = engines.variant(page, variant, runs)
+            if found is None:
+                lines.append(f"| {variant.name} | > {engines.PROCESS_LIMIT_S} (stopped) | — | — | — | — |")
+                continue
+            warm = _seconds(statistics.median(found["warm"]) if found["warm"] else None)
+            lines.append(f"| {variant.name} | {found['cold']:.2f} | {warm} | "
+                         f"{_seconds(found['later_epoch'])} | {found['peak_mb']:.0f} | "
+                         f"{found['score_name']} {found['score']:.3f} |")
+        lines.append("")
+    return lines
+
+
+def _met(seconds: float, target: float) -> str:
+    return "yes" if seconds <= target else "no"
+
+
+def _seconds(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
 
 
 def section_rerun(runs: int) -> list[str]:
@@ -133,11 +183,14 @@ def section_video(runs: int) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5, help="runs per figure (median reported)")
+    parser.add_argument("--engine-runs", type=int, default=1,
+                        help="warm runs per engine setting (median reported; each also has a cold run)")
     args = parser.parse_args()
     today = datetime.date.today().isoformat()
     lines = ["# Benchmark results", "", f"Machine: {machine()}.  ", f"Date: {today}. Command: "
-             f"`.venv/bin/python -m bench.run --runs {args.runs}`.", ""]
-    lines += section_startup(args.runs) + section_rerun(args.runs) + section_connections(args.runs)
+             f"`.venv/bin/python -m bench.run --runs {args.runs} --engine-runs {args.engine_runs}`.", ""]
+    lines += section_startup(args.runs) + section_rerun(args.runs) + section_defaults(args.runs)
+    lines += section_engines(args.engine_runs) + section_connections(args.runs)
     lines += section_internals(args.runs) + section_forecasting(args.runs) + section_textgen(args.runs)
     lines += section_video(args.runs)
     RESULTS.write_text("\n".join(lines))

@@ -128,6 +128,36 @@ class ModelCache:
         return 1 + max((e.last_used for e in self._store.values()), default=0)
 
 
+LOWER_IS_BETTER = ("error", "mae", "rmse", "loss", "perplexity")
+
+
+def lower_is_better(score_name: str) -> bool:
+    """Whether a smaller value of this score is the better one (errors and losses), from its name."""
+    return any(word in score_name.lower() for word in LOWER_IS_BETTER)
+
+
+def run_labels(entries: list[CachedModel]) -> list[str]:
+    """'run 3 · GRU 64 units': numbered in training order, so two runs with one summary stay apart."""
+    order = sorted(entries, key=lambda e: e.created)
+    return [f"run {order.index(e) + 1} · {e.summary}" for e in entries]
+
+
+def best_run(entries: list[CachedModel]) -> int | None:
+    """Index of the entry with the best main score (each result's first score), or None.
+
+    Only runs reporting the newest run's main score under the same name take
+    part (a page with several tasks scores each its own way); fewer than two: None.
+    """
+    names = [next(iter(e.result.scores), None) for e in entries]
+    if not entries or names[0] is None:
+        return None
+    candidates = [i for i, name in enumerate(names) if name == names[0]]
+    if len(candidates) < 2:
+        return None
+    pick = min if lower_is_better(names[0]) else max
+    return pick(candidates, key=lambda i: entries[i].result.scores[names[0]])
+
+
 def comparison_rows(entries: list[CachedModel], now: float | None = None) -> list[dict[str, Any]]:
     """One row per model: only the settings that differ, then scores, time and age.
 
@@ -139,9 +169,9 @@ def comparison_rows(entries: list[CachedModel], now: float | None = None) -> lis
     now = time.time() if now is None else now
     varying = differing_fields([e.result.settings for e in entries])
     rows = []
-    for e in entries:
+    for e, label in zip(entries, run_labels(entries), strict=True):
         settings = as_dict(e.result.settings)
-        row: dict[str, Any] = {"model": e.summary}
+        row: dict[str, Any] = {"run": label}
         row.update({name: settings[name] for name in varying})
         row.update({name: round(value, 4) for name, value in e.result.scores.items()})
         row["train seconds"] = round(e.result.seconds, 1)

@@ -335,7 +335,7 @@ def compare_cells(settings: MemorySettings, on_epoch_end: EpochFn | None = None)
     longest = max(MEMORY_LENGTHS)
     scores = {f"{cell} at length {longest}": accuracy[cell][longest] for cell in MEMORY_CELLS}
     return TrainResult(lstm.model, lstm.history, settings, fingerprint(x, keys), seconds, scores,
-                       {"accuracy": accuracy, "histories": histories})
+                       {"accuracy": accuracy, "histories": histories}, lstm.training_examples)
 
 
 def memory_training_data(settings: MemorySettings) -> tuple[np.ndarray, np.ndarray]:

@@ -39,6 +39,31 @@ def plot_history(history: dict[str, list[float]], total_epochs: int | None = Non
     return fig
 
 
+def plot_runs_overlay(histories: dict[str, dict[str, list[float]]]) -> go.Figure:
+    """Two or more runs' curves on shared axes: one colour per run, validation solid, training dotted.
+
+    Only the metrics every run recorded get a panel, so runs of different
+    tasks on one page never produce an empty panel.
+    """
+    shared = [n for n in metric_names(next(iter(histories.values()))) if all(n in h for h in histories.values())]
+    names = shared or ["loss"]
+    fig = make_subplots(rows=1, cols=len(names), subplot_titles=[n.replace("_", " ") for n in names])
+    colours = (TRAIN_COLOUR, VALIDATION_COLOUR, "#2ca02c", "#d62728")
+    for index, (run, history) in enumerate(histories.items()):
+        colour = colours[index % len(colours)]
+        for col, name in enumerate(names, start=1):
+            for key, dash, part in ((f"val_{name}", "solid", "validation"), (name, "dot", "training")):
+                values = history.get(key, [])
+                fig.add_trace(go.Scatter(
+                    x=list(range(1, len(values) + 1)), y=values, mode="lines", name=f"{run} · {part}",
+                    line={"color": colour, "dash": dash}, legendgroup=f"{run}{part}", showlegend=col == 1,
+                ), row=1, col=col)
+            fig.update_xaxes(title_text="epoch", row=1, col=col)
+    fig.update_layout(height=320, margin={"l": 40, "r": 10, "t": 40, "b": 40},
+                      legend={"orientation": "h", "y": -0.3})
+    return fig
+
+
 def plot_prediction_vs_truth(truth: list[float], predicted: list[float], x_title: str = "step") -> go.Figure:
     """Two lines over the same steps: what should come out, and what the model said."""
     steps = list(range(1, len(truth) + 1))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -98,6 +98,7 @@ class TrainResult:
     seconds: float
     scores: dict[str, float] = field(default_factory=dict)
     details: dict[str, Any] = field(default_factory=dict)  # page-specific results worth keeping
+    training_examples: int = 0  # rows the model learned from (validation excluded)
 
     @property
     def epochs_run(self) -> int:
@@ -118,6 +119,62 @@ class EpochCallback(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         self._on_epoch_end(epoch + 1, {k: float(v) for k, v in (logs or {}).items()})
+
+
+@dataclass(frozen=True)
+class Engine:
+    """How :func:`train` runs the arithmetic in this process; never what a model learns.
+
+    The defaults are what measured fastest on 2 CPU cores for every page's
+    default model (``bench/engines.py``, figures in ``bench/RESULTS.md``); the
+    other values are there so that bench can time them through the pages' own
+    code, and so a machine where they win can switch with :func:`use_engine`.
+    """
+
+    jit_compile: bool | Literal["auto"] = "auto"  # XLA; "auto": wherever every layer supports it
+    unroll: bool = False  # recurrent layers as straight-line code, one copy per time step
+    pipeline: Literal["arrays", "tf.data"] = "arrays"  # NumPy arrays straight to fit, or a tf.data pipeline
+    labels: Literal["sparse", "one-hot"] = "sparse"  # class labels as indices, or as one-hot rows
+
+
+_engine = Engine()
+
+
+def use_engine(engine: Engine) -> None:
+    """Run every later training in this process with ``engine``."""
+    global _engine
+    _engine = engine
+
+
+def recurrent_layers(layer: keras.layers.Layer) -> Iterator[keras.layers.RNN]:
+    """Every recurrent layer in ``layer``, looking inside models and wrappers."""
+    if isinstance(layer, keras.layers.RNN):
+        yield layer
+    for inner in [*getattr(layer, "layers", ()), getattr(layer, "layer", None)]:
+        if inner is not None:
+            yield from recurrent_layers(inner)
+
+
+def _one_hot(loss: Any, y: Arrays, validation: tuple[Arrays, Arrays], classes: int) -> tuple[Any, Arrays, tuple]:
+    """Sparse labels turned into one-hot rows, with the loss that reads them (other losses pass through)."""
+    if loss != "sparse_categorical_crossentropy":
+        return loss, y, validation
+    x_val, y_val = validation
+    return ("categorical_crossentropy", keras.utils.to_categorical(y, classes),
+            (x_val, keras.utils.to_categorical(y_val, classes)))
+
+
+def _tf_datasets(x: Arrays, y: Arrays, validation: tuple[Arrays, Arrays], batch_size: int, seed: int) -> tuple:
+    """Training and validation data as batched tf.data pipelines (training shuffled each epoch, as fit does)."""
+    import tensorflow as tf
+
+    def tensors(data: Arrays) -> Arrays:
+        return tuple(data) if isinstance(data, list) else data  # a list would be stacked into one tensor
+
+    train_set = tf.data.Dataset.from_tensor_slices((tensors(x), y)).shuffle(num_rows(x), seed=seed)
+    x_val, y_val = validation
+    return (train_set.batch(batch_size).prefetch(tf.data.AUTOTUNE),
+            tf.data.Dataset.from_tensor_slices((tensors(x_val), y_val)).batch(batch_size))
 
 
 def take(data: Arrays, index: np.ndarray) -> Arrays:
@@ -185,11 +242,18 @@ def train(
     set_seed(settings.seed)
     if validation is None:
         (x, y), validation = split_validation(x, y, validation_fraction, split, settings.seed)
+    training_examples, engine = num_rows(x), _engine
     model = build_model()
+    if engine.unroll:
+        for layer in recurrent_layers(model):
+            layer.unroll = True
+    if engine.labels == "one-hot":
+        loss, y, validation = _one_hot(loss, y, validation, model.output_shape[-1])
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate=settings.learning_rate),
         loss=loss,
         metrics=list(metrics),
+        jit_compile=engine.jit_compile,
     )
     callbacks: list[keras.callbacks.Callback] = []
     if on_epoch_end is not None:
@@ -197,9 +261,12 @@ def train(
     if early_stopping_patience > 0:
         callbacks.append(keras.callbacks.EarlyStopping(
             monitor="val_loss", patience=early_stopping_patience, restore_best_weights=True))
-    fitted = model.fit(
-        x, y, validation_data=validation, epochs=settings.epochs,
-        batch_size=settings.batch_size, callbacks=callbacks, verbose=0,
-    )
+    if engine.pipeline == "tf.data":
+        data, validation = _tf_datasets(x, y, validation, settings.batch_size, settings.seed)
+        fit_args = {"x": data, "shuffle": False}  # the pipeline shuffles itself
+    else:
+        fit_args = {"x": x, "y": y, "batch_size": settings.batch_size}
+    fitted = model.fit(**fit_args, validation_data=validation, epochs=settings.epochs, callbacks=callbacks, verbose=0)
     history = {k: [float(v) for v in values] for k, values in fitted.history.items()}
-    return TrainResult(model, history, settings, data_fingerprint, time.perf_counter() - started)
+    return TrainResult(model, history, settings, data_fingerprint, time.perf_counter() - started,
+                       training_examples=training_examples)

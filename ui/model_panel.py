@@ -1,4 +1,4 @@
-"""The sidebar list of this session's trained models, and a page's side-by-side table."""
+"""The sidebar list of this session's trained models."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import time
 
 import streamlit as st
 
-from core.cache import comparison_rows, describe_age
+from core.cache import describe_age
 from ui.session import model_cache
 
 
@@ -26,14 +26,3 @@ def sidebar_model_panel() -> None:
             right.button("✕", key=f"delete-{entry.key}", help="Forget this model",
                          on_click=cache.delete, args=(entry.key,))
         st.button("Forget all models", on_click=cache.clear, width="stretch")
-
-
-def page_runs_table(page: str) -> None:
-    """The models trained on ``page`` side by side, once there are at least two."""
-    entries = model_cache().entries(page)
-    if len(entries) < 2:
-        return
-    st.subheader("Your runs on this page")
-    st.caption("Only the settings that differ between runs are shown; newest first.")
-    st.dataframe(comparison_rows(entries), hide_index=True, width="stretch")
-

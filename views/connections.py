@@ -5,11 +5,13 @@ import pandas as pd
 import streamlit as st
 
 from core import connections as cx
+from core import scripts
 from core.cache import fingerprint
+from core.diagnosis import run_of
 from core.diagrams import plot_unrolled
 from core.plots import plot_history, plot_prediction_vs_truth, plot_score_by_length
 from core.training import predict
-from ui.model_panel import page_runs_table
+from ui.toolkit import review_run, share_panel
 from ui.training import train_or_reuse
 from ui.widgets import input_knob, input_settings
 
@@ -61,6 +63,8 @@ model_preview = cx.build_model(settings)
 st.dataframe(cx.layer_table(model_preview, settings.batch_size, shape_length), hide_index=True)
 st.caption(f"Shapes for one batch of {settings.batch_size} examples: (batch, time steps, features). "
            f"{model_preview.count_params():,} weights in all, shared by every time step.")
+
+share_panel(PAGE)
 
 st.subheader("Train it")
 task = cx.make_task(settings, settings.seed)
@@ -136,4 +140,4 @@ else:
         st.caption("Each row is one decoding step: the word chosen given the words before it, and "
                    "the probability the model gave it.")
 
-page_runs_table(PAGE)
+review_run(PAGE, run_of(result), scripts.connections_script(settings))

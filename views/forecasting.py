@@ -1,15 +1,18 @@
 """Sales forecasting: a sliding-window recurrent model, judged honestly against simple baselines."""
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
-from core import datasets
+from core import datasets, scripts
 from core import forecasting as fc
 from core.cache import fingerprint
+from core.diagnosis import Baseline, run_of
 from core.plots import plot_backtest, plot_forecasts, plot_history, plot_residuals, plot_window
-from ui.model_panel import page_runs_table
+from ui.toolkit import review_run, share_panel
 from ui.training import train_or_reuse
-from ui.widgets import input_settings
+from ui.widgets import input_choice, input_settings
 
 PAGE = "Sales forecasting"
 SOURCES = ("Built-in shop sales", "Pure noise (nothing to learn)", "Upload a CSV")
@@ -20,16 +23,17 @@ st.markdown("Forecast daily sales one click at a time, then tinker. The question
 
 # ------------------------------------------------------------------ data
 st.header("1 · The data")
-source = st.radio("Data", SOURCES, horizontal=True, key=f"{PAGE}.source",
-                  help="Built-in: three years of a shop's daily sales with weekly and yearly seasons, "
-                       "promotions and holidays. Pure noise: random numbers, where no model can beat the "
-                       "average. Upload: your own file with a date column and a number column.")
+source = input_choice("Data", SOURCES, key=f"{PAGE}.source", radio=True,
+                      help="Built-in: three years of a shop's daily sales with weekly and yearly seasons, "
+                           "promotions and holidays. Pure noise: random numbers, where no model can beat the "
+                           "average. Upload: your own file with a date column and a number column.")
 
 
 def input_table() -> tuple[pd.DataFrame, str, str]:
     """The chosen table and its date and value columns; stops the page with a message if unusable."""
     if source == SOURCES[0]:
-        product = st.selectbox("Product", list(datasets.PRODUCTS), index=1, key=f"{PAGE}.product",
+        product = input_choice("Product", list(datasets.PRODUCTS), key=f"{PAGE}.product",
+                               default=list(datasets.PRODUCTS)[1],
                                help="Each product has its own seasons: ice cream peaks in summer, "
                                     "gift cards before Christmas, umbrellas in the rainy months.")
         return datasets.load_builtin_sales(product), "date", "sales"
@@ -91,6 +95,8 @@ except ValueError as err:
     st.error(str(err))
     st.stop()
 
+share_panel(PAGE)
+
 # ------------------------------------------------------------------ train
 st.header("3 · Train and judge it")
 result = train_or_reuse(
@@ -144,4 +150,19 @@ middle.download_button("Test predictions (CSV)", details["test_forecasts"].to_cs
 right.download_button("Trained model (.keras)", lambda: fc.model_file_bytes(result.model), "forecaster.keras",
                       help="The Keras model, to load with keras.saving.load_model in your own Python.")
 
-page_runs_table(PAGE)
+
+
+def script_data() -> tuple[str, str | None, Callable[[], bytes] | None]:
+    """The file the page's script reads, the product in it, and its bytes when the app can offer them."""
+    if source == SOURCES[0]:
+        return datasets.SALES_FILE.name, st.session_state[f"{PAGE}.product"], datasets.SALES_FILE.read_bytes
+    if source == SOURCES[1]:
+        return "noise.csv", None, lambda: table.to_csv(index=False).encode()
+    return st.session_state[f"{PAGE}.upload"].name, None, None
+
+
+data_file, product, data = script_data()
+review_run(PAGE, run_of(result, {model_name: result.history},
+                        Baseline(f"{baseline} (test MAE)", metrics.loc[model_name, "MAE"], metrics.loc[baseline, "MAE"],
+                                 higher_is_better=False), restores_best_epoch=True),
+           scripts.forecast_script(settings, series, data_file, date_column, value_column, product, data))

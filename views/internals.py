@@ -5,9 +5,11 @@ import pandas as pd
 import streamlit as st
 
 from core import internals as rnn
+from core import scripts
 from core.cache import fingerprint
+from core.diagnosis import run_of
 from core.plots import plot_bars, plot_gradient_norms, plot_heatmap, plot_history, plot_score_by_length
-from ui.model_panel import page_runs_table
+from ui.toolkit import review_run, share_panel
 from ui.training import train_or_reuse
 from ui.widgets import input_settings
 
@@ -101,6 +103,7 @@ with st.expander("Comparison settings"):
         memory_knobs |= input_settings(rnn.MemorySettings, ["epochs", "batch_size", "learning_rate", "seed"],
                                        f"{PAGE}.gates")
 memory_settings = rnn.MemorySettings(**memory_knobs)
+share_panel(PAGE)
 result = train_or_reuse(
     PAGE, memory_settings, fingerprint(*rnn.memory_training_data(memory_settings)),
     run=lambda on_epoch_end: rnn.compare_cells(memory_settings, on_epoch_end),
@@ -134,4 +137,4 @@ st.plotly_chart(plot_heatmap(gates[gate].T.tolist(), step_labels,
 st.caption("Look for units whose forget gate stays near 1 (yellow) after step 1: they carry the key "
            "through the noise.")
 
-page_runs_table(PAGE)
+review_run(PAGE, run_of(result, result.details["histories"]), scripts.memory_script(memory_settings))

@@ -1,17 +1,19 @@
 """Text generation: a next-word model trained live, sampled with temperature, its word space drawn."""
 
 import re
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
 
-from core import datasets
+from core import datasets, scripts
 from core import text as tx
 from core.cache import fingerprint
+from core.diagnosis import Baseline, run_of
 from core.plots import plot_bars, plot_embedding, plot_history
-from ui.model_panel import page_runs_table
+from ui.toolkit import review_run, share_panel
 from ui.training import train_or_reuse
-from ui.widgets import input_settings
+from ui.widgets import input_choice, input_settings, register_knobs
 
 PAGE = "Text generation"
 SOURCES = ("Built-in product descriptions", "Upload a text file or CSV")
@@ -22,9 +24,9 @@ st.markdown("Teach a small model to guess the next word of a clothing descriptio
 
 # ------------------------------------------------------------------ the text
 st.header("1 · The text")
-source = st.radio("Text", SOURCES, horizontal=True, key=f"{PAGE}.source",
-                  help="Built-in: 3,000 generated product descriptions of clothes. Upload: your own .txt "
-                       "(one document per line) or a .csv with a column of text.")
+source = input_choice("Text", SOURCES, key=f"{PAGE}.source", radio=True,
+                      help="Built-in: 3,000 generated product descriptions of clothes. Upload: your own .txt "
+                           "(one document per line) or a .csv with a column of text.")
 
 
 @st.cache_data(show_spinner=False)
@@ -120,6 +122,9 @@ settings = tx.TextSettings(**knobs)
 st.caption(f"Embedding({vocabulary.size}, {settings.embedding_dim}) → {settings.layers} × {settings.cell}"
            f"({settings.units}) → softmax over {vocabulary.size} tokens. Labels stay token numbers "
            "(sparse), never a one-hot table.")
+
+register_knobs(tx.GenerationSettings, PAGE)  # drawn once a model exists; a link may already set them
+share_panel(PAGE)
 
 result = train_or_reuse(
     PAGE, settings, fingerprint(*documents),
@@ -220,4 +225,15 @@ left.caption(f"The {len(points)} most frequent tokens{grouped}. Tokens the model
 right.dataframe(tx.nearest_tokens(result.model, model_vocabulary, word), hide_index=True)
 right.caption(f"The tokens nearest to “{tx.shown(word)}”.")
 
-page_runs_table(PAGE)
+
+def script_data() -> tuple[str, str | None, Callable[[], bytes] | None]:
+    """The file the page's script reads, its text column (None for plain text), and its bytes if built in."""
+    if source == SOURCES[0]:
+        return datasets.DESCRIPTIONS_FILE.name, "description", datasets.DESCRIPTIONS_FILE.read_bytes
+    name = st.session_state[f"{PAGE}.upload"].name
+    return name, st.session_state.get(f"{PAGE}.column") if name.lower().endswith(".csv") else None, None
+
+
+review_run(PAGE, run_of(result, baseline=Baseline("the bigram rule (validation accuracy)",
+                                                  metrics["model"]["accuracy"], metrics["bigram"]["accuracy"])),
+           scripts.text_script(settings, *script_data()))

@@ -4,10 +4,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from core import scripts
 from core import video as vd
+from core.diagnosis import Baseline, run_of
 from core.plots import plot_bars, plot_heatmap, plot_history, plot_probabilities_over_time
 from core.training import predict
-from ui.model_panel import page_runs_table
+from ui.toolkit import review_run, share_panel
 from ui.training import train_or_reuse
 from ui.widgets import input_settings
 
@@ -56,6 +58,8 @@ st.markdown(f"**CNN+RNN:** clip ({settings.frames} × {settings.frame_size}×{se
             f"the CNN on each frame ({settings.conv_layers} conv blocks, {vd.FEATURES} numbers per frame) → "
             f"{settings.cell}({settings.units}) → softmax over {settings.num_classes} classes.  \n"
             f"**Frame-only baseline:** the same CNN on each frame → average over time → softmax.")
+
+share_panel(PAGE)
 
 result = train_or_reuse(PAGE, settings, "generated clips", run=lambda on_epoch_end: vd.fit_video_models(
     settings, on_epoch_end), summary=f"{settings.num_classes} classes · CNN+{settings.cell} {settings.units}",
@@ -144,4 +148,7 @@ if upload is not None:
         with right:
             show_both_answers(uploaded)
 
-page_runs_table(PAGE)
+review_run(PAGE, run_of(result, {"CNN+RNN": result.history, "frame-only": details["baseline_history"]},
+                        Baseline("the frame-only model (test accuracy)", details["cnn_rnn"]["accuracy"],
+                                 details["frame_only"]["accuracy"])),
+           scripts.video_script(settings))

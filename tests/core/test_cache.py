@@ -3,7 +3,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from core.cache import ModelCache, comparison_rows, describe_age, fingerprint, model_key
+from core.cache import ModelCache, best_run, comparison_rows, describe_age, fingerprint, model_key, run_labels
 from core.training import TrainResult
 
 
@@ -81,10 +81,41 @@ def test_comparison_rows_show_only_differing_settings_and_scores():
     cache.put("a", "p", "GRU 16", result(Settings(), seconds=2.04, accuracy=0.81234))
     cache.put("b", "p", "LSTM 16", result(Settings(cell="lstm"), seconds=3.0, accuracy=0.9))
     rows = comparison_rows(cache.entries("p"), now=130.0)
-    assert rows[0] == {"model": "LSTM 16", "cell": "lstm", "accuracy": 0.9,
+    assert rows[0] == {"run": "run 2 · LSTM 16", "cell": "lstm", "accuracy": 0.9,
                        "train seconds": 3.0, "age": "30 s ago"}
     assert rows[1]["accuracy"] == 0.8123 and "units" not in rows[1]
     assert rows[1]["age"] == "2 min ago"
+
+
+def test_best_run_reads_the_direction_of_the_main_score():
+    cache = ModelCache({})
+    cache.put("a", "p", "A", result(accuracy=0.7))
+    cache.put("b", "p", "B", result(accuracy=0.9))
+    cache.put("c", "p", "C", result(accuracy=0.8))
+    entries = cache.entries("p")
+    assert entries[best_run(entries)].key == "b"
+    errors = ModelCache({})
+    errors.put("a", "p", "A", result(**{"GRU model MAE": 14.0}))
+    errors.put("b", "p", "B", result(**{"GRU model MAE": 17.0}))
+    assert errors.entries("p")[best_run(errors.entries("p"))].key == "a"
+
+
+def test_best_run_compares_only_runs_scored_alike():
+    clock = iter([1.0, 2.0, 3.0])
+    cache = ModelCache({}, clock=lambda: next(clock))
+    cache.put("a", "p", "A", result(**{"mean abs error": 0.01}))
+    cache.put("b", "p", "B", result(accuracy=0.9))
+    assert best_run(cache.entries("p")) is None
+    cache.put("c", "p", "C", result(accuracy=0.95))
+    assert cache.entries("p")[best_run(cache.entries("p"))].key == "c"
+
+
+def test_run_labels_number_runs_in_training_order():
+    clock = iter([1.0, 2.0])
+    cache = ModelCache({}, clock=lambda: next(clock))
+    cache.put("a", "p", "GRU", result())
+    cache.put("b", "p", "GRU", result())
+    assert run_labels(cache.entries("p")) == ["run 2 · GRU", "run 1 · GRU"]
 
 
 def test_describe_age_picks_a_readable_unit():

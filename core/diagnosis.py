@@ -1,0 +1,215 @@
+"""What happened in a training run, in plain words: small rules over the curves and scores.
+
+Each rule is a function of one :class:`Run` that returns a :class:`Finding` or
+None. They read the same numbers the charts show, so a user can check every
+sentence against the curve it talks about. A page passes what it knows (its
+baseline, how many examples it trained on) and shows the findings that fire.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+RISE = 0.02  # a validation loss this much above its best counts as rising
+STILL_FALLING = 0.01  # a last-epoch drop this large says more epochs would help
+FLAT = 0.03  # a loss that fell less than this share over the run did not learn
+JUMPY_SHARE = 0.34  # rising in more than this share of epochs means the steps are too big
+PARAMETERS_PER_EXAMPLE = 10  # more weights than this per training example is a lot
+GAP = 0.15  # training accuracy this far above validation, or loss this many times lower, is a gap
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The simple rule a page compares its model with, and both scores on the same held-out data."""
+
+    name: str
+    model_score: float
+    baseline_score: float
+    higher_is_better: bool = True
+
+    @property
+    def beaten(self) -> bool:
+        if self.higher_is_better:
+            return self.model_score > self.baseline_score
+        return self.model_score < self.baseline_score
+
+
+@dataclass(frozen=True)
+class Run:
+    """What a page knows about one training run.
+
+    ``histories`` maps a model's name to its Keras history (several when a page
+    trains more than one model per click). ``restores_best_epoch`` is true when
+    early stopping kept the weights of the best validation epoch.
+    """
+
+    histories: dict[str, dict[str, list[float]]]
+    parameters: int = 0
+    training_examples: int = 0
+    baseline: Baseline | None = None
+    restores_best_epoch: bool = False
+
+
+def run_of(result: Any, histories: dict[str, dict[str, list[float]]] | None = None,
+           baseline: Baseline | None = None, restores_best_epoch: bool = False) -> Run:
+    """The facts of a finished ``TrainResult``: its curves (or ``histories`` of all its models) and sizes."""
+    return Run(histories or {"model": result.history}, result.model.count_params(), result.training_examples,
+               baseline, restores_best_epoch)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One sentence about the run: what was seen, and what to try."""
+
+    rule: str
+    seen: str
+    advice: str
+    severity: str = "warning"  # "warning" for problems, "info" for hints
+    models: tuple[str, ...] = field(default=())
+
+    def text(self) -> str:
+        """The finding as one line, naming the models it is about when the page trained several."""
+        who = f"**{', '.join(self.models)}:** " if self.models else ""
+        return f"{who}{self.seen} — {self.advice}"
+
+
+def _per_model(run: Run, check: Callable[[dict[str, list[float]]], tuple[str, str] | None],
+               rule: str, severity: str = "warning") -> Finding | None:
+    """Apply a per-history check to every model; one finding naming the models where it fired.
+
+    The words come from the first model it fired on; with one model, no name is given.
+    """
+    fired = {name: said for name, history in run.histories.items() if (said := check(history)) is not None}
+    if not fired:
+        return None
+    seen, advice = next(iter(fired.values()))
+    names = tuple(fired) if len(run.histories) > 1 else ()
+    return Finding(rule, seen, advice, severity, names)
+
+
+def _losses(history: dict[str, list[float]], key: str) -> list[float]:
+    return list(history.get(key, []))
+
+
+def loss_not_finite(run: Run) -> Finding | None:
+    """Training blew up: the loss became NaN or infinite."""
+    def check(history):
+        train = _losses(history, "loss")
+        if all(map(math.isfinite, train + _losses(history, "val_loss"))):
+            return None
+        first = next((epoch for epoch, v in enumerate(train, start=1) if not math.isfinite(v)), None)
+        where = f" at epoch {first}" if first else ""
+        return (f"the loss became NaN or infinite{where}: the weights blew up",
+                "lower the learning rate (updates too big explode); gradient clipping would also cap them")
+    return _per_model(run, check, "loss_not_finite")
+
+
+def memorising(run: Run) -> Finding | None:
+    """Validation loss rose for a while after its best epoch while training loss kept falling."""
+    def check(history):
+        train, val = _losses(history, "loss"), _losses(history, "val_loss")
+        if len(val) < 3 or not all(map(math.isfinite, train + val)):
+            return None
+        best = min(range(len(val)), key=val.__getitem__)
+        after = len(val) - 1 - best
+        rose = val[-1] > val[best] * (1 + RISE)
+        train_fell = train[-1] < train[best]
+        if after < 2 or not (rose and train_fell):
+            return None
+        kept = (" Early stopping kept the weights of that best epoch." if run.restores_best_epoch else "")
+        return (f"validation loss rose after epoch {best + 1} while training loss kept falling: the model "
+                f"is memorising the training examples.{kept}",
+                "try fewer epochs, dropout where offered, fewer units or more data")
+    return _per_model(run, check, "memorising")
+
+
+def still_learning(run: Run) -> Finding | None:
+    """Both losses were still clearly falling at the last epoch."""
+    def check(history):
+        train, val = _losses(history, "loss"), _losses(history, "val_loss") or _losses(history, "loss")
+        if len(train) < 2 or not all(map(math.isfinite, train + val)):
+            return None
+        last_drop = (val[-2] - val[-1]) / abs(val[-2]) if val[-2] else 0.0
+        if last_drop > STILL_FALLING and val[-1] <= min(val) and train[-1] < train[-2]:
+            return (f"training and validation loss were still falling at the last epoch ({last_drop:.0%} in "
+                    "its final step)", "more epochs may help")
+        return None
+    return _per_model(run, check, "still_learning", severity="info")
+
+
+def not_learning(run: Run) -> Finding | None:
+    """The training loss hardly moved from the first epoch to the last."""
+    def check(history):
+        train = _losses(history, "loss")
+        if len(train) < 3 or not all(map(math.isfinite, train)) or train[0] <= 0:
+            return None
+        if (train[0] - min(train)) / train[0] < FLAT:
+            return (f"the training loss hardly moved ({train[0]:.3g} after epoch 1, best {min(train):.3g})",
+                    "the learning rate may be too low to move or too high to settle; try the next value either "
+                    "way, or more units")
+        return None
+    return _per_model(run, check, "not_learning")
+
+
+def jumpy(run: Run) -> Finding | None:
+    """The training loss went up in many epochs: the steps overshoot."""
+    def check(history):
+        train = _losses(history, "loss")
+        if len(train) < 4 or not all(map(math.isfinite, train)):
+            return None
+        rises = sum(later > earlier for earlier, later in itertools.pairwise(train[1:]))
+        if rises / (len(train) - 2) > JUMPY_SHARE:
+            return (f"the training loss went up in {rises} of {len(train) - 2} epochs after the second",
+                    "the steps may be too big: lower the learning rate or raise the batch size")
+        return None
+    return _per_model(run, check, "jumpy")
+
+
+def too_little_data(run: Run) -> Finding | None:
+    """Many weights per training example, and a clear gap between training and validation."""
+    if not run.training_examples or run.parameters < PARAMETERS_PER_EXAMPLE * run.training_examples:
+        return None
+
+    def check(history):
+        if "accuracy" in history and "val_accuracy" in history:
+            trained, validated = history["accuracy"][-1], history["val_accuracy"][-1]
+            gap = trained - validated
+            shown = f"training accuracy {trained:.0%} against validation {validated:.0%}"
+        elif history.get("val_loss"):
+            gap = (history["val_loss"][-1] - history["loss"][-1]) / max(abs(history["val_loss"][-1]), 1e-12)
+            shown = f"validation loss {history['val_loss'][-1]:.3g} against training {history['loss'][-1]:.3g}"
+        else:
+            return None
+        if gap > GAP:
+            return (f"{run.parameters:,} weights for {run.training_examples:,} training examples, and "
+                    f"{shown}: too little data for this many units",
+                    "use fewer units or layers, or more data")
+        return None
+    return _per_model(run, check, "too_little_data")
+
+
+def baseline_not_beaten(run: Run) -> Finding | None:
+    """The model did no better than the page's simple rule on the same held-out data."""
+    base = run.baseline
+    if base is None or base.beaten:
+        return None
+    return Finding("baseline_not_beaten",
+                   f"the model ({base.model_score:.3g}) did not beat {base.name} ({base.baseline_score:.3g})",
+                   "a simple rule is as good here: train longer, change the cell or window, or accept that "
+                   "there is little more to learn")
+
+
+RULES: tuple[Callable[[Run], Finding | None], ...] = (
+    loss_not_finite, baseline_not_beaten, memorising, too_little_data, not_learning, jumpy, still_learning)
+
+
+def diagnose(run: Run) -> list[Finding]:
+    """Every rule that fires, most serious first (a NaN loss makes the other curve rules moot)."""
+    findings = [f for rule in RULES if (f := rule(run)) is not None]
+    if any(f.rule == "loss_not_finite" for f in findings):
+        return [f for f in findings if f.rule in ("loss_not_finite", "baseline_not_beaten")]
+    return findings

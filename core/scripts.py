@@ -1,0 +1,309 @@
+"""Show the code: a short Python script that trains a page's model with plain Keras, NumPy and pandas.
+
+Each script is made from the settings object the page trains from. The data
+generators and model builders in it are the very functions the page runs,
+copied in with :func:`inspect.getsource`, so the script cannot drift from the
+page; only the glue around them (reading the file, the split, compile, fit,
+evaluate) is written here, as short as Keras allows. A test runs every script
+and checks it builds the page's architecture.
+"""
+
+from __future__ import annotations
+
+import inspect
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+
+from core import connections, datasets, forecasting, internals, text, video
+from core.settings import as_dict
+
+CELLS_LINE = ('CELLS = {"SimpleRNN": keras.layers.SimpleRNN, "LSTM": keras.layers.LSTM, '
+              '"GRU": keras.layers.GRU}')
+
+
+@dataclass(frozen=True)
+class Script:
+    """A script to show and download, and the data file it reads (None when it makes its data).
+
+    ``data`` makes that file's bytes when the app has them to offer beside the
+    script (built-in or generated data); a visitor's own upload they already have.
+    """
+
+    filename: str
+    text: str
+    data_file: str | None = None
+    data: Callable[[], bytes] | None = None
+
+
+def _header(title: str, filename: str, reads: str | None) -> str:
+    needs = f" Put {reads} next to it." if reads else ""
+    return (f'"""{title}, as trained on the Sequence Lab page with the settings below.\n\n'
+            f"Run it with: python {filename}.{needs} Needs keras (3), numpy and pandas.\n"
+            '"""\n')
+
+
+def _settings_block(settings: Any, names: list[str] | None = None) -> str:
+    """The page's settings as constants, e.g. ``EPOCHS = 12``, in the settings object's order."""
+    values = as_dict(settings)
+    return "\n".join(f"{name.upper()} = {values[name]!r}" for name in names or values)
+
+
+def _constants(module: ModuleType, *names: str) -> str:
+    return "\n".join(f"{name} = {getattr(module, name)!r}" for name in names)
+
+
+def _sources(*functions: Any) -> str:
+    """The source of each function or class, as the page runs it."""
+    return "\n\n\n".join(inspect.getsource(f).rstrip() for f in functions)
+
+
+def _join(*parts: str) -> str:
+    """Sections separated by blank lines; each part dedented, so templates can be indented in this file."""
+    return "\n\n".join(textwrap.dedent(p).strip("\n") for p in parts if p) + "\n"
+
+
+def _fit_block(x: str, y: str, validation: str, loss: str, metrics: str, model: str = "model") -> str:
+    """Compile and fit lines; ``validation`` is the keyword argument that says what to validate on."""
+    return f"""
+        {model}.compile(optimizer=keras.optimizers.Adam(LEARNING_RATE), loss={loss}, metrics={metrics})
+        {model}.fit({x}, {y}, {validation}, epochs=EPOCHS, batch_size=BATCH_SIZE)"""
+
+
+# ---------------------------------------------------------------- connection types
+
+_TASKS = {  # pattern -> (generator functions and constants they need, the call making the training task)
+    "one_to_one": ((connections.circle_points,), (), "circle_points(NUM_EXAMPLES, SEED)",
+                   "circle_points(500, SEED + 10_000)"),
+    "one_to_many": ((connections.sine_continuations, connections.wave_after), ("WAVE_STEP",),
+                    "sine_continuations(NUM_EXAMPLES, SEQUENCE_LENGTH, SEED)",
+                    "sine_continuations(500, SEQUENCE_LENGTH, SEED + 10_000)"),
+    "many_to_one": ((connections.reviews, connections._untied_counts, connections._word_ids),
+                    ("GOOD_WORDS", "BAD_WORDS", "NEUTRAL_WORDS", "REVIEW_VOCAB"),
+                    "reviews(NUM_EXAMPLES, SEQUENCE_LENGTH, SEED)", "reviews(500, SEQUENCE_LENGTH, SEED + 10_000)"),
+    "many_to_many": ((connections.running_maxima, connections.new_maximum_flags), (),
+                     "running_maxima(NUM_EXAMPLES, SEQUENCE_LENGTH, SEED)",
+                     "running_maxima(500, SEQUENCE_LENGTH, SEED + 10_000)"),
+    "encoder_decoder": ((connections.number_words, connections.number_split, connections.encode_digits,
+                         connections.spell_number),
+                        ("ONES", "TENS", "WORD_VOCAB", "MAX_DIGITS", "MAX_WORDS"),
+                        "number_words(np.random.default_rng(SEED).choice(number_split(SEED)[0], NUM_EXAMPLES))",
+                        "number_words(number_split(SEED)[1])  # 150 numbers never seen in training"),
+}
+_BUILDERS = {  # pattern -> (its builder, the arguments it is called with)
+    "one_to_one": ("build_one_to_one", "UNITS"),
+    "one_to_many": ("build_one_to_many", "CELL, UNITS, SEQUENCE_LENGTH"),
+    "many_to_one": ("build_many_to_one", "CELL, UNITS"),
+    "many_to_many": ("build_many_to_many", "CELL, UNITS"),
+    "encoder_decoder": ("build_encoder_decoder", "CELL, UNITS"),
+}
+
+
+def connections_script(settings: connections.ConnectionSettings) -> Script:
+    """The toy task of the chosen pattern, its model, training and a score on fresh examples."""
+    functions, constants, make, held_out = _TASKS[settings.pattern]
+    builder, arguments = _BUILDERS[settings.pattern]
+    title = connections.PATTERN_TITLES[settings.pattern]
+    filename = f"{settings.pattern}.py"
+    return Script(filename, _join(
+        _header(f"{title}: a toy task of this shape", filename, None),
+        "from dataclasses import dataclass\n\nimport keras\nimport numpy as np",
+        _settings_block(settings),
+        CELLS_LINE + "\n" + _constants(connections, *constants) if constants else CELLS_LINE,
+        _sources(connections.ToyTask, *functions, getattr(connections, builder)),
+        f"""
+        keras.utils.set_random_seed(SEED)  # same seed, same data, weights and shuffling
+        task = {make}
+        model = {builder}({arguments})
+        model.summary()""",
+        _fit_block("task.x", "task.y", "validation_split=0.2", "task.loss", "[task.metric]"),
+        f"""
+        test = {held_out}
+        print("score on examples never trained on:", model.evaluate(test.x, test.y, return_dict=True))""",
+    ))
+
+
+# ---------------------------------------------------------------- RNN internals: the memory race
+
+
+def memory_script(settings: internals.MemorySettings) -> Script:
+    """SimpleRNN, LSTM and GRU trained on the recall task, each scored at every length."""
+    filename = "memory_race.py"
+    return Script(filename, _join(
+        _header("Remember a key through noise: SimpleRNN, LSTM and GRU", filename, None),
+        "import keras\nimport numpy as np",
+        _settings_block(settings),
+        CELLS_LINE + "\n" + _constants(internals, "MEMORY_CELLS", "MEMORY_LENGTHS", "MEMORY_KEYS"),
+        _sources(internals.recall_task, internals.build_memory_model),
+        """
+        x, keys, _ = recall_task(NUM_EXAMPLES, MEMORY_LENGTHS, NOISE, SEED)
+        x_test, keys_test, lengths_test = recall_task(1500, MEMORY_LENGTHS, NOISE, SEED + 1)
+        models = {}
+        for cell in MEMORY_CELLS:
+            keras.utils.set_random_seed(SEED)  # every cell starts from the same seed and data
+            model = build_memory_model(cell, UNITS, max(MEMORY_LENGTHS))
+            model.compile(optimizer=keras.optimizers.Adam(LEARNING_RATE), loss="sparse_categorical_crossentropy",
+                          metrics=["accuracy"])
+            model.fit(x, keys, validation_split=0.2, epochs=EPOCHS, batch_size=BATCH_SIZE, verbose=0)
+            right = model.predict(x_test, verbose=0).argmax(axis=-1) == keys_test
+            print(cell, {n: round(float(right[lengths_test == n].mean()), 3) for n in MEMORY_LENGTHS})
+            models[cell] = model""",
+    ))
+
+
+# ---------------------------------------------------------------- text generation
+
+
+def text_script(settings: text.TextSettings, data_file: str, column: str | None,
+                data: Callable[[], bytes] | None = None) -> Script:
+    """Read the documents, tokenize, hold out documents, build the vocabulary, pair, train, generate."""
+    filename = "next_word_model.py"
+    if column is None:
+        read = f'documents = [line.strip() for line in open("{data_file}", encoding="utf-8") if line.strip()]'
+    else:
+        read = f'documents = pd.read_csv("{data_file}")["{column}"].dropna().astype(str).tolist()'
+    return Script(filename, _join(
+        _header("A next-word model", filename, data_file),
+        "import re\nimport string\nfrom collections import Counter\n\nimport keras\nimport numpy as np\n"
+        "import pandas as pd",
+        _settings_block(settings),
+        CELLS_LINE + '\n_PUNCTUATION = re.compile(f"[{re.escape(string.punctuation)}]")'
+        + f"\n{_constants(text, 'MIN_DOCUMENTS', 'VALIDATION_SHARE')}",
+        _sources(text.tokenize, text.pieces, text.make_pairs, text.build_text_model).replace(
+            "length: int = PIECE_TOKENS", f"length: int = {text.PIECE_TOKENS}"),
+        f"""
+        {read}
+        tokenized = [tokenize(d, LEVEL) for d in documents]
+        if len(tokenized) < MIN_DOCUMENTS:  # free text: cut it into pieces so some can be held out
+            tokenized = pieces(tokenized)
+        tokenized = [d for d in tokenized if d]
+
+        # Hold out whole documents (pairs of one document share most words), vocabulary from the rest
+        order = np.random.default_rng(SEED).permutation(len(tokenized))
+        held_out = max(1, round(len(tokenized) * VALIDATION_SHARE))
+        train_docs = [tokenized[i] for i in order[held_out:]]
+        validation_docs = [tokenized[i] for i in order[:held_out]]
+        counts = Counter(t for d in train_docs for t in d)
+        ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[: MAX_VOCABULARY - 2]
+        vocabulary = ["", "[UNK]", *(token for token, _ in ranked)]  # 0 pads, 1 stands for any other token
+        index = {{token: i for i, token in enumerate(vocabulary)}}
+        x_train, y_train = make_pairs([[index.get(t, 1) for t in d] for d in train_docs], CONTEXT_LENGTH)
+        x_val, y_val = make_pairs([[index.get(t, 1) for t in d] for d in validation_docs], CONTEXT_LENGTH)
+
+        keras.utils.set_random_seed(SEED)
+        model = build_text_model(len(vocabulary), CONTEXT_LENGTH, EMBEDDING_DIM, CELL, UNITS, LAYERS, DROPOUT)
+        model.summary()""",
+        _fit_block("x_train", "y_train", "validation_data=(x_val, y_val)", '"sparse_categorical_crossentropy"',
+                   '["accuracy"]'),
+        f"""
+        # Greedy generation: always the most likely next {'word' if settings.level == 'word' else 'character'}
+        context = [index.get(t, 1) for t in tokenize("{_seed_example(settings.level)}", LEVEL)]
+        for _ in range(15):
+            window = np.array([([0] * CONTEXT_LENGTH + context)[-CONTEXT_LENGTH:]])
+            context.append(int(model.predict(window, verbose=0)[0].argmax()))
+        print({'" "' if settings.level == 'word' else '""'}.join(vocabulary[i] for i in context))""",
+    ), data_file, data)
+
+
+def _seed_example(level: str) -> str:
+    return "elegant dress" if level == "word" else "elegant"
+
+
+# ---------------------------------------------------------------- sales forecasting
+
+
+def forecast_script(settings: forecasting.ForecastSettings, series: forecasting.PreparedSeries, data_file: str,
+                    date_column: str, value_column: str, product: str | None = None,
+                    data: Callable[[], bytes] | None = None) -> Script:
+    """Read the series as the page does, split it in time, scale on the training part, train, compare."""
+    filename = "forecaster.py"
+    select = f'table = table[table["product"] == "{product}"]  # one product of the built-in file' if product else ""
+    return Script(filename, _join(
+        _header("A sliding-window forecaster", filename, data_file),
+        "import keras\nimport numpy as np\nimport pandas as pd",
+        _settings_block(settings, [n for n in as_dict(settings) if n != "backtest_folds"]),
+        CELLS_LINE,
+        _sources(forecasting.lag_of, forecasting.to_changes, forecasting.to_levels, forecasting.window_inputs,
+                 forecasting.make_windows, forecasting.build_forecaster),
+        f"""
+        table = pd.read_csv("{data_file}")
+        {select}
+        dates = pd.to_datetime(table["{date_column}"], format="mixed")
+        series = pd.Series(pd.to_numeric(table["{value_column}"]).to_numpy(), index=dates).sort_index()
+        series = series.resample("{series.frequency}", origin="start").sum(min_count=1)
+        series = series.interpolate(limit_direction="both")  # gaps filled by straight lines, as on the page
+        values = series.to_numpy(dtype=float)
+        SEASON = {series.season}  # {series.frequency_name} data
+
+        # In time order: train | validation | test (TEST_SIZE points each); no forecast straddles two parts
+        test_start = len(values) - TEST_SIZE
+        validation_start = test_start - TEST_SIZE
+        lag = lag_of(PREPROCESSING, SEASON)
+        origins = np.arange(lag + WINDOW - 1, len(values) - HORIZON)  # the last point each forecast sees
+        train_origins = origins[origins + HORIZON < validation_start]
+        validation_origins = origins[(origins + 1 >= validation_start) & (origins + HORIZON < test_start)]
+        test_origins = origins[origins + 1 >= test_start]
+
+        changes = to_changes(values, PREPROCESSING, SEASON)
+        train_part = changes[lag:validation_start]
+        mean, std = train_part.mean(), train_part.std() or 1.0  # fitted on the training part only
+        scaled = (changes - mean) / std
+
+        keras.utils.set_random_seed(SEED)
+        model = build_forecaster(WINDOW, HORIZON, CELL, UNITS, LAYERS, DROPOUT)
+        model.summary()
+        model.compile(optimizer=keras.optimizers.Adam(LEARNING_RATE), loss="mse", metrics=["mae"])
+        stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=5, restore_best_weights=True)
+        model.fit(*make_windows(scaled, train_origins, WINDOW, HORIZON), epochs=EPOCHS, batch_size=BATCH_SIZE,
+                  validation_data=make_windows(scaled, validation_origins, WINDOW, HORIZON), callbacks=[stop])
+
+        truth = values[test_origins[:, None] + np.arange(1, HORIZON + 1)]
+        changes_ahead = model.predict(window_inputs(scaled, test_origins, WINDOW), verbose=0) * std + mean
+        forecast = to_levels(values, test_origins, changes_ahead, PREPROCESSING, SEASON)
+        steps = np.arange(1, HORIZON + 1)
+        one_season_ago = values[test_origins[:, None] + steps - SEASON * np.ceil(steps / SEASON).astype(int)]
+        print("test MAE of the model:", np.abs(forecast - truth).mean())
+        print("test MAE of 'same as one season ago':", np.abs(one_season_ago - truth).mean())""",
+    ), data_file, data)
+
+
+# ---------------------------------------------------------------- video classification
+
+
+def video_script(settings: video.VideoSettings) -> Script:
+    """Generate the clips, train the CNN+RNN and the frame-only baseline, score both on unseen clips."""
+    filename = "video_classifier.py"
+    return Script(filename, _join(
+        _header("Video classification: a CNN per frame, a recurrent layer over time", filename, None),
+        "import keras\nimport numpy as np",
+        _settings_block(settings),
+        CELLS_LINE + "\n" + _constants(video, "CLASSES", "FEATURES", "TEST_CLIPS_PER_CLASS"),
+        _sources(video.make_clip, video._draw, video.make_clips, video.build_frame_cnn, video.build_cnn_rnn,
+                 video.build_frame_only),
+        """
+        classes = CLASSES[:NUM_CLASSES]
+        x, y = make_clips(classes, CLIPS_PER_CLASS, FRAMES, FRAME_SIZE, NOISE, SEED)
+        x_test, y_test = make_clips(classes, TEST_CLIPS_PER_CLASS, FRAMES, FRAME_SIZE, NOISE, SEED + 1)
+
+        keras.utils.set_random_seed(SEED)
+        model = build_cnn_rnn(FRAMES, FRAME_SIZE, NUM_CLASSES, FILTERS, CONV_LAYERS, CELL, UNITS)
+        model.summary()""",
+        _fit_block("x", "y", "validation_split=0.2", '"sparse_categorical_crossentropy"', '["accuracy"]'),
+        """
+        keras.utils.set_random_seed(SEED)
+        baseline = build_frame_only(FRAMES, FRAME_SIZE, NUM_CLASSES, FILTERS, CONV_LAYERS)""",
+        _fit_block("x", "y", "validation_split=0.2", '"sparse_categorical_crossentropy"', '["accuracy"]',
+                   model="baseline"),
+        """
+        print("CNN+RNN on unseen clips:", model.evaluate(x_test, y_test, return_dict=True))
+        print("frame-only on unseen clips:", baseline.evaluate(x_test, y_test, return_dict=True))
+        shuffled = np.stack([clip[np.random.default_rng(i).permutation(FRAMES)] for i, clip in enumerate(x_test)])
+        print("CNN+RNN on the same clips, frames shuffled:", model.evaluate(shuffled, y_test, return_dict=True))""",
+    ))
+
+
+def builtin_file(name: str) -> bytes:
+    """A file the app ships with (the script's data when the page uses built-in data)."""
+    return (datasets.DATA_DIR / name).read_bytes()

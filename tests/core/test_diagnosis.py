@@ -1,0 +1,92 @@
+"""Each diagnosis rule: one run that fires it, one that does not."""
+
+import math
+
+import pytest
+
+from core import diagnosis as dx
+
+FALLING = [1.0, 0.7, 0.5, 0.4, 0.35, 0.33, 0.32, 0.315]
+SETTLED = [1.0, 0.6, 0.5, 0.48, 0.47, 0.469, 0.4689, 0.4688]
+
+
+def run(loss, val_loss=None, **facts) -> dx.Run:
+    history = {"loss": loss} | ({"val_loss": val_loss} if val_loss is not None else {})
+    return dx.Run({"model": history}, **facts)
+
+
+def rules_fired(r: dx.Run) -> set[str]:
+    return {f.rule for f in dx.diagnose(r)}
+
+
+def test_nan_loss_fires_and_names_the_epoch():
+    finding = dx.loss_not_finite(run([1.0, 3.0, math.nan, math.nan], [1.0, 4.0, math.nan, math.nan]))
+    assert finding is not None and "epoch 3" in finding.seen and "learning rate" in finding.advice
+    assert dx.loss_not_finite(run(SETTLED, SETTLED)) is None
+
+
+def test_nan_hides_the_curve_rules_it_makes_moot():
+    assert rules_fired(run([1.0, 2.0, 5.0, math.inf], [1.0, 2.0, 5.0, math.inf])) == {"loss_not_finite"}
+
+
+def test_memorising_fires_when_validation_turns_up_while_training_falls():
+    val = [1.0, 0.7, 0.55, 0.5, 0.52, 0.56, 0.6, 0.65]
+    finding = dx.memorising(run(FALLING, val))
+    assert finding is not None and "after epoch 4" in finding.seen
+    assert dx.memorising(run(FALLING, FALLING)) is None
+
+
+def test_memorising_says_when_early_stopping_kept_the_best_epoch():
+    val = [1.0, 0.7, 0.55, 0.5, 0.52, 0.56, 0.6, 0.65]
+    assert "Early stopping kept" in dx.memorising(run(FALLING, val, restores_best_epoch=True)).seen
+
+
+def test_one_noisy_epoch_at_the_end_is_not_memorising():
+    val = [1.0, 0.7, 0.55, 0.5, 0.45, 0.42, 0.40, 0.41]
+    assert dx.memorising(run(FALLING, val)) is None
+
+
+def test_still_learning_fires_only_while_both_losses_fall():
+    finding = dx.still_learning(run(FALLING, [v + 0.1 for v in FALLING]))
+    assert finding is not None and finding.severity == "info" and "more epochs" in finding.advice
+    assert dx.still_learning(run(SETTLED, SETTLED)) is None
+
+
+def test_not_learning_fires_on_a_flat_loss():
+    assert dx.not_learning(run([0.693, 0.692, 0.693, 0.691, 0.692])) is not None
+    assert dx.not_learning(run(FALLING)) is None
+
+
+def test_jumpy_fires_when_the_loss_keeps_going_up():
+    assert dx.jumpy(run([1.0, 0.8, 0.9, 0.7, 0.85, 0.6, 0.75, 0.5])) is not None
+    assert dx.jumpy(run(FALLING)) is None
+
+
+def test_too_little_data_needs_both_many_weights_and_a_gap():
+    history = {"loss": [0.5, 0.1], "val_loss": [0.8, 1.2], "accuracy": [0.8, 0.99], "val_accuracy": [0.6, 0.62]}
+    small = dx.Run({"m": history}, parameters=50_000, training_examples=400)
+    assert dx.too_little_data(small) is not None
+    plenty = dx.Run({"m": history}, parameters=50_000, training_examples=40_000)
+    assert dx.too_little_data(plenty) is None
+    no_gap = dx.Run({"m": history | {"val_accuracy": [0.8, 0.98]}}, parameters=50_000, training_examples=400)
+    assert dx.too_little_data(no_gap) is None
+
+
+@pytest.mark.parametrize(("model", "base", "higher", "fires"), [
+    (0.40, 0.50, True, True), (0.60, 0.50, True, False),  # accuracies
+    (14.0, 17.0, False, False), (18.0, 17.0, False, True),  # errors
+])
+def test_baseline_not_beaten(model, base, higher, fires):
+    r = run(SETTLED, SETTLED, baseline=dx.Baseline("seasonal naive", model, base, higher_is_better=higher))
+    assert (dx.baseline_not_beaten(r) is not None) is fires
+
+
+def test_findings_name_the_models_when_a_page_trains_several():
+    val_up = [1.0, 0.7, 0.55, 0.5, 0.52, 0.56, 0.6, 0.65]
+    r = dx.Run({"LSTM": {"loss": FALLING, "val_loss": val_up}, "GRU": {"loss": FALLING, "val_loss": FALLING}})
+    finding = dx.memorising(r)
+    assert finding.models == ("LSTM",) and finding.text().startswith("**LSTM:**")
+
+
+def test_a_healthy_run_fires_no_warning():
+    assert not [f for f in dx.diagnose(run(SETTLED, [v + 0.02 for v in SETTLED])) if f.severity == "warning"]

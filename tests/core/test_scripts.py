@@ -1,0 +1,88 @@
+"""Every page's generated script runs, and builds the architecture the page trains."""
+
+import dataclasses
+import runpy
+
+import keras
+import pytest
+
+from core import connections, datasets, forecasting, internals, scripts, text, video
+
+
+def architecture(model: keras.Model) -> tuple[list[str], int]:
+    """Layer types in order and the number of weights: what 'the same model' means here."""
+    return [type(layer).__name__ for layer in model.layers], model.count_params()
+
+
+def run_script(script: scripts.Script, folder, monkeypatch, data: bytes | None = None) -> dict:
+    """Run the script as a user would, in a folder holding its data file; return its variables."""
+    path = folder / script.filename
+    path.write_text(script.text)
+    if script.data_file is not None:
+        (folder / script.data_file).write_bytes(data)
+    monkeypatch.chdir(folder)
+    return runpy.run_path(str(path), run_name="__main__")
+
+
+@pytest.mark.parametrize("pattern", connections.PATTERNS)
+def test_connection_scripts_build_the_page_model(pattern, tmp_path, monkeypatch):
+    settings = connections.ConnectionSettings(pattern=pattern, cell="LSTM", units=8, num_examples=200, epochs=1)
+    variables = run_script(scripts.connections_script(settings), tmp_path, monkeypatch)
+    assert architecture(variables["model"]) == architecture(connections.build_model(settings))
+
+
+def test_memory_script_trains_the_three_cells_of_the_page(tmp_path, monkeypatch):
+    settings = internals.MemorySettings(units=4, num_examples=500, epochs=1)
+    variables = run_script(scripts.memory_script(settings), tmp_path, monkeypatch)
+    for cell in internals.MEMORY_CELLS:
+        page_model = internals.build_memory_model(cell, settings.units, max(internals.MEMORY_LENGTHS))
+        assert architecture(variables["models"][cell]) == architecture(page_model)
+
+
+@pytest.mark.parametrize("column", ["description", None])
+def test_text_script_builds_the_page_model_from_a_csv_or_a_text_file(column, tmp_path, monkeypatch):
+    documents = datasets.load_builtin_descriptions()[:300]
+    settings = text.TextSettings(max_vocabulary=200, layers=2, cell="LSTM", units=16, epochs=1)
+    if column is None:
+        data, name = "\n".join(documents).encode(), "mine.txt"
+    else:
+        data, name = datasets.DESCRIPTIONS_FILE.read_bytes(), datasets.DESCRIPTIONS_FILE.name
+        documents = datasets.load_builtin_descriptions()
+    variables = run_script(scripts.text_script(settings, name, column), tmp_path, monkeypatch, data)
+    prepared = text.prepare_text(documents, settings)
+    page_model = text.build_text_model(prepared.vocabulary.size, settings.context_length, settings.embedding_dim,
+                                       settings.cell, settings.units, settings.layers, settings.dropout)
+    assert architecture(variables["model"]) == architecture(page_model)
+    assert variables["vocabulary"][2:] == list(prepared.vocabulary.tokens[2:])
+    assert len(variables["x_train"]) == len(prepared.x_train)
+
+
+@pytest.mark.parametrize("preprocessing", forecasting.PREPROCESSING)
+def test_forecast_script_builds_the_page_model_and_splits_alike(preprocessing, tmp_path, monkeypatch):
+    settings = forecasting.ForecastSettings(preprocessing=preprocessing, layers=2, epochs=1)
+    table = datasets.load_builtin_sales("umbrellas")
+    series = forecasting.prepare_series(table, "date", "sales")
+    script = scripts.forecast_script(settings, series, datasets.SALES_FILE.name, "date", "sales", "umbrellas")
+    variables = run_script(script, tmp_path, monkeypatch, datasets.SALES_FILE.read_bytes())
+    page_model = forecasting.build_forecaster(settings.window, settings.horizon, settings.cell, settings.units,
+                                              settings.layers, settings.dropout)
+    assert architecture(variables["model"]) == architecture(page_model)
+    split = forecasting.chronological_split(len(series.values), settings,
+                                            forecasting.lag_of(preprocessing, series.season))
+    assert variables["train_origins"].tolist() == split.train.tolist()
+    assert variables["test_origins"].tolist() == split.test.tolist()
+
+
+def test_video_script_builds_both_page_models(tmp_path, monkeypatch):
+    settings = video.VideoSettings(num_classes=2, frames=4, frame_size=16, clips_per_class=20, epochs=1)
+    variables = run_script(scripts.video_script(settings), tmp_path, monkeypatch)
+    args = (settings.frames, settings.frame_size, settings.num_classes, settings.filters, settings.conv_layers)
+    assert architecture(variables["model"]) == architecture(video.build_cnn_rnn(*args, settings.cell, settings.units))
+    assert architecture(variables["baseline"]) == architecture(video.build_frame_only(*args))
+
+
+def test_scripts_state_every_setting_they_were_made_from():
+    settings = video.VideoSettings(units=17, learning_rate=0.01)
+    script = scripts.video_script(settings).text
+    for field in dataclasses.fields(settings):
+        assert f"{field.name.upper()} = {getattr(settings, field.name)!r}" in script
