@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import resource
 import statistics
+import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -170,9 +171,11 @@ def defaults(page: str, runs: int) -> dict:
     return _call(page, runs, VARIANTS[0])
 
 
-def variant(page: str, variant_: Variant, runs: int) -> dict | None:
-    """``page``'s default model with one engine setting changed; None when it ran past ``PROCESS_LIMIT_S``."""
+def variant(page: str, variant_: Variant, runs: int) -> dict | str:
+    """``page``'s default model with one engine setting changed, or why there is no figure (stopped, failed)."""
     try:
         return _call(page, runs, variant_, PROCESS_LIMIT_S)
     except TimeoutError:
-        return None
+        return f"stopped after {PROCESS_LIMIT_S} s"
+    except subprocess.CalledProcessError as err:
+        return "failed: " + (err.stderr.strip().splitlines() or ["no message"])[-1][:120]

@@ -70,8 +70,8 @@ def section_engines(runs: int) -> list[str]:
                   "|---|---|---|---|---|---|"]
         for variant in engines.VARIANTS:
             found = engines.variant(page, variant, runs)
-            if found is None:
-                lines.append(f"| {variant.name} | > {engines.PROCESS_LIMIT_S} (stopped) | — | — | — | — |")
+            if isinstance(found, str):
+                lines.append(f"| {variant.name} | {found} | — | — | — | — |")
                 continue
             warm = _seconds(statistics.median(found["warm"]) if found["warm"] else None)
             lines.append(f"| {variant.name} | {found['cold']:.2f} | {warm} | "

@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Install what the tests need (first time only; Debian's chromium for the browser
 # tests) and run every test: lint, core unit tests, page tests, browser tests.
-# Without arguments it then runs the core tests again on TensorFlow: JAX is the
-# default backend, TensorFlow the other one the project supports.
+# With arguments, they go to pytest and only that runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh requirements.txt requirements-dev.txt
@@ -11,7 +10,20 @@ if [ ! -x /usr/bin/chromium ]; then
   $sudo apt-get update -qq && $sudo apt-get install -y -qq chromium >/dev/null
 fi
 .venv/bin/ruff check .
-.venv/bin/python -m pytest "$@"
-if [ $# -eq 0 ]; then
-  KERAS_BACKEND=tensorflow .venv/bin/python -m pytest -q -p no:cacheprovider tests/core
+if [ $# -gt 0 ]; then
+  exec .venv/bin/python -m pytest "$@"
 fi
+# Every test on JAX (the default backend) and, alongside, the core tests again on
+# TensorFlow, the other backend the project supports. The first run leaves a core
+# idle much of the time (servers starting, browsers waiting), which the second uses.
+tf_dir=$(mktemp -d)
+KERAS_BACKEND=tensorflow .venv/bin/python -m pytest -q -p no:cacheprovider --basetemp "$tf_dir/tmp" tests/core \
+  >"$tf_dir/log" 2>&1 &
+tf_run=$!
+status=0
+.venv/bin/python -m pytest || status=$?
+wait "$tf_run" || status=$?
+echo "--- core tests on TensorFlow ---"
+cat "$tf_dir/log"
+rm -rf "$tf_dir"
+exit "$status"

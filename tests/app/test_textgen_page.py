@@ -1,22 +1,14 @@
 import pytest
 
 from core.text import MAX_UPLOAD_MB
-from ui.session import CACHE_STATE_KEY
+from tests.app.helpers import models, train_with
 
 PAGE = "views/textgen.py"
 PREFIX = "Text generation"
 
 
 def train_quickly(at):
-    at.slider(key=f"{PREFIX}.epochs").set_value(1).run()
-    at.slider(key=f"{PREFIX}.units").set_value(16).run()
-    at.button(key=f"{PREFIX}.train").click().run()
-    assert not at.exception, at.exception
-    return at
-
-
-def models(at) -> int:
-    return len(at.session_state[CACHE_STATE_KEY]) if CACHE_STATE_KEY in at.session_state else 0
+    return train_with(at, PREFIX, epochs=1, units=16)
 
 
 def upload(at, name: str, data: bytes, mime: str = "text/plain"):

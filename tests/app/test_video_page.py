@@ -4,23 +4,14 @@ import numpy as np
 import pytest
 
 from core import video as vd
-from ui.session import CACHE_STATE_KEY
+from tests.app.helpers import models, train_with
 
 PAGE = "views/video.py"
 PREFIX = "Video classification"
 
 
 def train_quickly(at):
-    at.slider(key=f"{PREFIX}.num_classes").set_value(2).run()
-    at.slider(key=f"{PREFIX}.clips_per_class").set_value(20).run()
-    at.slider(key=f"{PREFIX}.epochs").set_value(1).run()
-    at.button(key=f"{PREFIX}.train").click().run()
-    assert not at.exception, at.exception
-    return at
-
-
-def models(at) -> int:
-    return len(at.session_state[CACHE_STATE_KEY]) if CACHE_STATE_KEY in at.session_state else 0
+    return train_with(at, PREFIX, num_classes=2, clips_per_class=20, epochs=1)
 
 
 def gif_bytes(frames: int = 6) -> bytes:
