@@ -74,7 +74,7 @@ class Finding:
     def text(self) -> str:
         """The finding as one line, naming the models it is about when the page trained several."""
         who = f"**{', '.join(self.models)}:** " if self.models else ""
-        return f"{who}{self.seen} — {self.advice}"
+        return f"{who}{self.seen[:1].upper()}{self.seen[1:]} — {self.advice}"
 
 
 def _per_model(run: Run, check: Callable[[dict[str, list[float]]], tuple[str, str] | None],

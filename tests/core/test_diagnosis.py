@@ -86,6 +86,7 @@ def test_findings_name_the_models_when_a_page_trains_several():
     r = dx.Run({"LSTM": {"loss": FALLING, "val_loss": val_up}, "GRU": {"loss": FALLING, "val_loss": FALLING}})
     finding = dx.memorising(r)
     assert finding.models == ("LSTM",) and finding.text().startswith("**LSTM:**")
+    assert finding.text()[len("**LSTM:** ")].isupper()  # a sentence, though the rule's words start lower-case
 
 
 def test_a_healthy_run_fires_no_warning():
