@@ -10,6 +10,7 @@ and checks it builds the page's architecture.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import textwrap
 from collections.abc import Callable
@@ -55,8 +56,14 @@ def _constants(module: ModuleType, *names: str) -> str:
     return "\n".join(f"{name} = {getattr(module, name)!r}" for name in names)
 
 
+@functools.cache
 def _sources(*functions: Any) -> str:
-    """The source of each function or class, as the page runs it."""
+    """The source of each function or class, as the page runs it.
+
+    Kept per set of functions: a page asks again on every rerun, and reading
+    the source back cost about 10 ms a time; a reloaded module brings new
+    function objects, so edited code is never shown stale.
+    """
     return "\n\n\n".join(inspect.getsource(f).rstrip() for f in functions)
 
 
