@@ -14,9 +14,11 @@ curves, so they include the validation pass, as a user's wait does.
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import resource
 import statistics
 import subprocess
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +28,8 @@ from typing import Any
 from bench.worker import run_fresh
 
 PAGES = ("Connection types", "RNN internals", "Sales forecasting", "Text generation", "Video classification")
+MODULES = dict(zip(PAGES, ("core.connections", "core.internals", "core.forecasting", "core.text", "core.video"),
+                   strict=True))  # what each page imports when it opens, before any click
 TARGET_SECONDS = {"Connection types": 3, "RNN internals": 20, "Sales forecasting": 5, "Text generation": 15,
                   "Video classification": 30}
 SINGLE_THREAD_XLA = "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
@@ -46,8 +50,9 @@ class Variant:
 
 
 VARIANTS = (
-    Variant("JAX, XLA, compilation cache (the defaults)"),
+    Variant("JAX, XLA at level 1, compilation cache (the defaults)"),
     Variant("JAX, no compilation cache", env={"JAX_ENABLE_COMPILATION_CACHE": "false"}),
+    Variant("JAX, XLA's default optimisation (level 3)", env={"XLA_FLAGS": "--xla_backend_optimization_level=3"}),
     Variant("JAX, no XLA (op by op)", engine={"jit_compile": False}),
     Variant("JAX, recurrent layers unrolled", engine={"unroll": True}),
     Variant("JAX, batch size ×2", batch_scale=2),
@@ -123,11 +128,17 @@ def worker(page: str, runs: int, batch_scale: float = 1.0, engine: dict | None =
 
     A click slower than ``CLICK_LIMIT_S`` is the last: its figure says enough.
 
+    The page's ``core`` module (and with it Keras) is imported first and timed
+    apart, as ``import``: a page imports it when it opens, before any click.
+
     ``first_epoch`` is from the click to the end of the first epoch (data,
     building and tracing included); ``later_epoch`` is the median gap between
     later epoch ends of the same model (a page training several models starts
     each one's count afresh).
     """
+    started = time.perf_counter()
+    importlib.import_module(MODULES[page])  # the page does this when it opens: not part of a click
+    import_s = time.perf_counter() - started
     if tf_threads:
         import tensorflow as tf
 
@@ -150,7 +161,8 @@ def worker(page: str, runs: int, batch_scale: float = 1.0, engine: dict | None =
             break
     import keras
 
-    return {"cold": clicks[0], "warm": clicks[1:], "first_epoch": statistics.median(first_epochs[1:] or first_epochs),
+    return {"import": import_s, "cold": clicks[0], "warm": clicks[1:],
+            "first_epoch": statistics.median(first_epochs[1:] or first_epochs),
             "later_epoch": statistics.median(later_epochs) if later_epochs else None,
             "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "end_mb": _resident_mb(),
             "score_name": score_name, "score": score, "backend": keras.backend.backend()}
@@ -159,16 +171,26 @@ def worker(page: str, runs: int, batch_scale: float = 1.0, engine: dict | None =
 # ---------------------------------------------------------------- what the bench calls
 
 
-def _call(page: str, runs: int, variant: Variant, timeout_s: float | None = None) -> dict:
+def _call(page: str, runs: int, variant: Variant, timeout_s: float | None = None, xla_cache: str | None = None
+          ) -> dict:
     script = ("import json, sys; from bench.engines import worker; "
               f"print(json.dumps(worker(sys.argv[1], int(sys.argv[2]), {variant.batch_scale!r}, "
               f"{variant.engine!r}, {variant.tf_threads})))")
-    return run_fresh(script, page, runs, env={"KERAS_BACKEND": variant.backend, **variant.env}, timeout_s=timeout_s)
+    return run_fresh(script, page, runs, env={"KERAS_BACKEND": variant.backend, **variant.env}, timeout_s=timeout_s,
+                     xla_cache=xla_cache)
 
 
 def defaults(page: str, runs: int) -> dict:
-    """``page``'s default model on the default engine: cold, then ``runs`` warm trainings."""
-    return _call(page, runs, VARIANTS[0])
+    """``page``'s default model on the default engine: cold, then ``runs`` warm trainings.
+
+    ``restart`` is the first click of a second fresh process that finds the
+    first one's XLA compilation cache on disk: a server restarted on the same
+    machine (or a container with the cache in a volume).
+    """
+    with tempfile.TemporaryDirectory() as xla_cache:
+        found = _call(page, runs, VARIANTS[0], xla_cache=xla_cache)
+        found["restart"] = _call(page, 0, VARIANTS[0], xla_cache=xla_cache)["cold"]
+    return found
 
 
 def variant(page: str, variant_: Variant, runs: int) -> dict | str:

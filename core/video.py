@@ -43,8 +43,8 @@ class VideoSettings(TrainingSettings):
                                 "from. More clips teach better and train slower.", low=20, high=400)
     filters: int = knob(8, "Convolution filters", "How many small patterns each convolution layer looks "
                         "for in a frame. More filters see more but train slower.", low=2, high=32)
-    conv_layers: int = knob(2, "Convolution layers", "Convolution + pooling blocks per frame; each halves "
-                            "the frame and sees larger patterns.", low=1, high=3)
+    conv_layers: int = knob(2, "Convolution layers", "Convolution layers per frame; each steps two pixels at "
+                            "a time, halves the frame and sees larger patterns.", low=1, high=3)
     cell: str = knob("GRU", "Recurrent cell", "The layer that reads the frames' features in order.",
                      choices=("LSTM", "GRU"))
     units: int = knob(32, "Hidden units", "Size of the recurrent layer's memory of the frames so far.",
@@ -131,12 +131,16 @@ def shuffled_frames(clips: np.ndarray, seed: int) -> np.ndarray:
 
 
 def build_frame_cnn(frame_size: int, num_filters: int = 8, num_conv_layers: int = 2) -> keras.Model:
-    """One frame in, ``FEATURES`` numbers out. Flattened, not pooled: where the shape is must survive."""
+    """One frame in, ``FEATURES`` numbers out. Flattened, not pooled: where the shape is must survive.
+
+    Each convolution steps two pixels at a time instead of being followed by
+    max pooling: on CPU, XLA's gradient of max pooling made a video epoch 7x
+    slower on JAX (bench/RESULTS.md), and the scores were the same.
+    """
     inputs = keras.Input((frame_size, frame_size, 3))
     hidden = inputs
     for layer in range(num_conv_layers):
-        hidden = keras.layers.Conv2D(num_filters * 2**layer, 3, padding="same", activation="relu")(hidden)
-        hidden = keras.layers.MaxPooling2D(2)(hidden)
+        hidden = keras.layers.Conv2D(num_filters * 2**layer, 3, strides=2, padding="same", activation="relu")(hidden)
     features = keras.layers.Dense(FEATURES, activation="relu")(keras.layers.Flatten()(hidden))
     return keras.Model(inputs, features, name="frame_cnn")
 

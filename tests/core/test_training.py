@@ -7,7 +7,18 @@ import keras
 import numpy as np
 import pytest
 
-from core.training import Engine, TrainingSettings, recurrent_layers, split_validation, take, train, use_engine
+from core import training
+from core.training import (
+    Engine,
+    TrainingSettings,
+    predict,
+    recurrent_layers,
+    split_validation,
+    take,
+    train,
+    use_engine,
+    validation_batch_size,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -189,3 +200,34 @@ def test_tf_data_pipeline_trains_and_validates_every_epoch(engine):
     history = fit_sequences()
     assert len(history["loss"]) == 3 and np.isfinite(history["val_loss"]).all()
     assert history["loss"][-1] < history["loss"][0]
+
+
+def test_predict_in_padded_batches_gives_each_row_its_own_output():
+    model = build_dense()
+    x = np.random.default_rng(0).normal(size=(1030, 3)).astype("float32")  # two whole batches of 512 and 6 rows
+    batched = predict(model, x, batch_size=512)
+    assert batched.shape == (1030, 1)
+    np.testing.assert_allclose(batched, np.asarray(model.predict_on_batch(x)), rtol=1e-5, atol=1e-6)
+
+
+def test_validation_fits_in_one_batch_unless_it_is_too_big(monkeypatch):
+    x_val = np.zeros((400, 8), dtype="float32")  # 12.8 KB
+    assert validation_batch_size(x_val, 64) == 400
+    assert validation_batch_size([x_val, x_val], 64) == 400
+    monkeypatch.setattr(training, "VALIDATION_BATCH_BYTES", 10_000)
+    assert validation_batch_size(x_val, 64) == 64
+    assert validation_batch_size({"a": x_val[:100], "b": x_val[:100]}, 64) == 100  # 6.4 KB in all
+
+
+def test_xla_compiles_at_level_one_unless_the_environment_says_otherwise():
+    script = "import os, core; print(os.environ['XLA_FLAGS'])"
+
+    def flags(env: dict) -> str:
+        done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                              env={k: v for k, v in {**os.environ, **env}.items() if v is not None}, check=True)
+        return done.stdout.strip()
+
+    assert flags({"XLA_FLAGS": None}) == "--xla_backend_optimization_level=1"
+    assert flags({"XLA_FLAGS": "--xla_cpu_multi_thread_eigen=false"}) == (
+        "--xla_cpu_multi_thread_eigen=false --xla_backend_optimization_level=1")
+    assert flags({"XLA_FLAGS": "--xla_backend_optimization_level=3"}) == "--xla_backend_optimization_level=3"
