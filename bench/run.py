@@ -14,11 +14,9 @@ from pathlib import Path
 
 import keras
 
-from bench import connections, engines, forecasting, internals, rerun, startup, textgen, video
+from bench import connections, engines, forecasting, internals, rerun, results, startup, textgen, video
 from core.connections import PATTERN_TITLES, PATTERNS
 from core.datasets import PRODUCTS
-
-RESULTS = Path(__file__).with_name("RESULTS.md")
 
 
 def machine() -> str:
@@ -197,7 +195,7 @@ def main() -> None:
     lines += section_engines(args.engine_runs) + section_connections(args.runs)
     lines += section_internals(args.runs) + section_forecasting(args.runs) + section_textgen(args.runs)
     lines += section_video(args.runs)
-    RESULTS.write_text("\n".join(lines))
+    results.write(lines, owns="")
     print("\n".join(lines))
 
 

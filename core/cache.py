@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from core.training import TrainResult
 
 DEFAULT_MAX_MODELS = 8
+DEFAULT_MAX_MB = 256  # one visitor's trained models, estimated (weights, optimizer state, kept arrays)
 
 
 def fingerprint(*parts: Any) -> str:
@@ -69,10 +70,16 @@ class CachedModel:
     result: TrainResult
     created: float
     last_used: int
+    size_bytes: int = 0  # estimated; 0 for a shared model, which the server holds whoever keeps it
+    shared: bool = False  # the server's default model, read-only (see core.shared)
 
 
 class ModelCache:
-    """At most ``max_models`` trained models; the least recently used goes first.
+    """At most ``max_models`` trained models and ``max_mb`` of them; the least recently used goes first.
+
+    A model's size is estimated once, when it is stored (:func:`estimated_bytes`).
+    The newest model is always kept, even alone over the size bound: it is the
+    one its visitor is looking at.
 
     Recency is a counter stored in each entry rather than the mapping's order,
     so any mapping works, including ones that do not keep insertion order.
@@ -83,9 +90,11 @@ class ModelCache:
         store: MutableMapping[str, CachedModel],
         max_models: int = DEFAULT_MAX_MODELS,
         clock: Callable[[], float] = time.time,
+        max_mb: float = DEFAULT_MAX_MB,
     ):
         self._store = store
         self.max_models = max_models
+        self.max_bytes = max_mb * 2**20
         self._clock = clock
 
     def __len__(self) -> int:
@@ -101,15 +110,21 @@ class ModelCache:
             entry.last_used = self._next_tick()
         return entry
 
-    def put(self, key: str, page: str, summary: str, result: TrainResult) -> list[str]:
-        """Store a finished result; return the keys evicted to stay within the bound."""
-        self._store[key] = CachedModel(key, page, summary, result, self._clock(), self._next_tick())
+    def put(self, key: str, page: str, summary: str, result: TrainResult, shared: bool = False) -> list[str]:
+        """Store a finished result; return the keys evicted to stay within the bounds."""
+        size = 0 if shared else estimated_bytes(result)
+        self._store[key] = CachedModel(key, page, summary, result, self._clock(), self._next_tick(), size, shared)
         evicted = []
-        while len(self._store) > self.max_models:
-            oldest = min(self._store.values(), key=lambda e: e.last_used)
+        while len(self._store) > self.max_models or (len(self._store) > 1 and self.size_bytes > self.max_bytes):
+            oldest = min((e for e in self._store.values() if e.key != key), key=lambda e: e.last_used)
             del self._store[oldest.key]
             evicted.append(oldest.key)
         return evicted
+
+    @property
+    def size_bytes(self) -> int:
+        """Estimated bytes held by this cache's own (not shared) models."""
+        return sum(entry.size_bytes for entry in self._store.values())
 
     def delete(self, key: str) -> None:
         """Forget one model (no error if it is already gone)."""
@@ -126,6 +141,44 @@ class ModelCache:
 
     def _next_tick(self) -> int:
         return 1 + max((e.last_used for e in self._store.values()), default=0)
+
+
+def estimated_bytes(result: TrainResult) -> int:
+    """What keeping ``result`` costs: its models' weights and optimizer state, and the arrays it keeps.
+
+    Duck-typed (anything with ``weights`` is a model), so this module needs no
+    Keras. Models that share layers (a page's reader built over the trained
+    model) share variables, and each variable is counted once.
+    """
+    variables: dict[int, Any] = {}
+    arrays = 0
+    for part in [result.model, *result.details.values()]:
+        for model in _models_in(part):
+            optimizer = getattr(model, "optimizer", None)
+            for variable in [*model.weights, *getattr(optimizer, "variables", [])]:
+                variables[id(variable)] = variable
+        arrays += _array_bytes(part)
+    return arrays + sum(int(np.prod(v.shape)) * np.dtype(v.dtype).itemsize for v in variables.values())
+
+
+def _models_in(part: Any) -> list[Any]:
+    if hasattr(part, "weights") and hasattr(part, "layers"):
+        return [part]
+    if isinstance(part, dict):
+        return [model for value in part.values() for model in _models_in(value)]
+    return []
+
+
+def _array_bytes(part: Any) -> int:
+    if isinstance(part, np.ndarray):
+        return part.nbytes
+    if hasattr(part, "memory_usage") and hasattr(part, "columns"):  # a pandas DataFrame
+        return int(part.memory_usage(index=True).sum())
+    if isinstance(part, dict):
+        return sum(_array_bytes(value) for value in part.values())
+    if isinstance(part, (list, tuple)):
+        return sum(_array_bytes(value) for value in part)
+    return 0
 
 
 LOWER_IS_BETTER = ("error", "mae", "rmse", "loss", "perplexity")

@@ -129,8 +129,22 @@ def prepare_series(table: pd.DataFrame, date_column: str, value_column: str) -> 
                          "there is nothing to forecast.")
     report = {"rows read": len(table), "first date": regular.index[0].date(), "last date": regular.index[-1].date(),
               "points": len(regular), "frequency": name, "duplicate dates summed": duplicates,
-              "gaps and missing values filled (linear)": missing}
+              "gaps and missing values filled (linear)": missing, "negative values": int((regular < 0).sum())}
     return PreparedSeries(regular.astype(float), rule, name, season, report)
+
+
+def notes_on(series: PreparedSeries) -> list[str]:
+    """What is odd but not wrong about a series, for the page to say before anything trains."""
+    notes = []
+    negative = series.report["negative values"]
+    if negative:
+        notes.append(f"{negative} values are below zero. That is normal for temperatures or changes, but not for "
+                     "counts like sales: if this column counts things, check the file.")
+    filled = series.report["gaps and missing values filled (linear)"]
+    if filled > 0.2 * len(series.values):
+        notes.append(f"{filled} of {len(series.values)} points were missing and filled by straight lines; the "
+                     "model learns those lines too.")
+    return notes
 
 
 def _parse_dates(column: pd.Series, name: str) -> pd.Series:

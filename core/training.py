@@ -7,6 +7,7 @@ settings then give the same weights, which is what lets a user trust a compariso
 
 from __future__ import annotations
 
+import contextlib
 import random
 import threading
 import time
@@ -25,6 +26,7 @@ Arrays = Any  # an array, or a list/tuple/dict of arrays for multi-input models
 
 
 _INFERENCE_LOCK = threading.Lock()
+TIME_LIMIT_S = 120.0  # one training's budget on a shared server: stopped after the epoch that passes it
 VALIDATION_BATCH_BYTES = 64 * 2**20  # validation inputs up to this size are scored in one batch
 
 
@@ -106,6 +108,7 @@ class TrainResult:
     scores: dict[str, float] = field(default_factory=dict)
     details: dict[str, Any] = field(default_factory=dict)  # page-specific results worth keeping
     training_examples: int = 0  # rows the model learned from (validation excluded)
+    stopped_at_time_limit: bool = False  # fit ended at ``TIME_LIMIT_S``, before its last epoch
 
     @property
     def epochs_run(self) -> int:
@@ -126,6 +129,24 @@ class EpochCallback(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         self._on_epoch_end(epoch + 1, {k: float(v) for k, v in (logs or {}).items()})
+
+
+class TimeLimit(keras.callbacks.Callback):
+    """Stops ``fit`` after the epoch that passes ``seconds``: the model so far is kept, and says so.
+
+    Checked at epoch ends only: a check after every batch makes Keras wait for
+    each batch's numbers before starting the next, which slows every training.
+    """
+
+    def __init__(self, seconds: float):
+        super().__init__()
+        self.seconds = seconds
+        self.reached = False
+        self._deadline = time.perf_counter() + seconds
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        if time.perf_counter() > self._deadline:
+            self.reached = self.model.stop_training = True
 
 
 @dataclass(frozen=True)
@@ -259,6 +280,8 @@ def train(
     early_stopping_patience: int = 0,
     on_epoch_end: EpochFn | None = None,
     data_fingerprint: str = "",
+    time_limit_s: float | None = TIME_LIMIT_S,
+    strategy: Any | None = None,
 ) -> TrainResult:
     """Seed, build, compile and fit a model; return it with its history and wall time.
 
@@ -266,26 +289,33 @@ def train(
     forecaster's chronological one); otherwise ``validation_fraction`` of the
     rows is held out as ``split`` says. ``early_stopping_patience`` > 0 stops
     when validation loss has not improved for that many epochs and restores
-    the best weights.
+    the best weights. Training stops after ``time_limit_s`` seconds (None: no
+    limit), so no setting can hold a shared server's cores for long.
+
+    On TensorFlow the model is built and compiled in ``strategy``'s scope (a
+    ``tf.distribute`` strategy; by default the one in scope), so the same code
+    trains on several GPUs under ``MirroredStrategy``.
     """
     started = time.perf_counter()
     set_seed(settings.seed)
     if validation is None:
         (x, y), validation = split_validation(x, y, validation_fraction, split, settings.seed)
     training_examples, engine = num_rows(x), _engine
-    model = build_model()
-    if engine.unroll:
-        for layer in recurrent_layers(model):
-            layer.unroll = True
-    if engine.labels == "one-hot":
-        loss, y, validation = _one_hot(loss, y, validation, model.output_shape[-1])
-    model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate=settings.learning_rate),
-        loss=loss,
-        metrics=list(metrics),
-        jit_compile=engine.jit_compile,
-    )
-    callbacks: list[keras.callbacks.Callback] = []
+    with _distribution_scope(strategy):
+        model = build_model()
+        if engine.unroll:
+            for layer in recurrent_layers(model):
+                layer.unroll = True
+        if engine.labels == "one-hot":
+            loss, y, validation = _one_hot(loss, y, validation, model.output_shape[-1])
+        model.compile(
+            optimizer=keras.optimizers.Adam(learning_rate=settings.learning_rate),
+            loss=loss,
+            metrics=list(metrics),
+            jit_compile=engine.jit_compile,
+        )
+    time_limit = TimeLimit(time_limit_s) if time_limit_s is not None else None
+    callbacks: list[keras.callbacks.Callback] = [time_limit] if time_limit else []
     if on_epoch_end is not None:
         callbacks.append(EpochCallback(on_epoch_end))
     if early_stopping_patience > 0:
@@ -300,4 +330,17 @@ def train(
     fitted = model.fit(**fit_args, validation_data=validation, epochs=settings.epochs, callbacks=callbacks, verbose=0)
     history = {k: [float(v) for v in values] for k, values in fitted.history.items()}
     return TrainResult(model, history, settings, data_fingerprint, time.perf_counter() - started,
-                       training_examples=training_examples)
+                       training_examples=training_examples,
+                       stopped_at_time_limit=bool(time_limit and time_limit.reached))
+
+
+def _distribution_scope(strategy: Any | None) -> contextlib.AbstractContextManager:
+    """``strategy``'s scope on TensorFlow (default: the strategy in scope); nothing to enter on other backends."""
+    if keras.backend.backend() != "tensorflow":
+        if strategy is not None:
+            raise ValueError("A tf.distribute strategy needs KERAS_BACKEND=tensorflow; on "
+                             f"{keras.backend.backend()} use keras.distribution instead.")
+        return contextlib.nullcontext()
+    import tensorflow as tf
+
+    return (strategy or tf.distribute.get_strategy()).scope()

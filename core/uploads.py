@@ -23,10 +23,13 @@ def check_size(data: bytes, name: str, max_mb: float) -> None:
 def decode_upload(data: bytes, name: str, max_mb: float, expected: str) -> str:
     """The upload as text; ValueError naming the file and ``expected`` (what to upload instead).
 
-    UTF-8 first (with or without a byte-order mark), then Latin-1, which any
-    byte sequence decodes as: old spreadsheets in Europe still write it.
+    UTF-16 when the file starts with its byte-order mark (Excel's "Unicode
+    text"); else UTF-8 (with or without a byte-order mark), then Latin-1, which
+    any byte sequence decodes as: old spreadsheets in Europe still write it.
     """
     check_size(data, name, max_mb)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        data = data.decode("utf-16", errors="replace").encode()
     if not data.strip():
         raise ValueError(f"{name} is empty. Upload {expected}.")
     if b"\x00" in data[:4096]:

@@ -23,6 +23,8 @@ from core.uploads import check_size
 CLASSES = ("left", "right", "up", "down", "growing", "shrinking")
 PAIRS = (("left", "right"), ("up", "down"), ("growing", "shrinking"))  # each differs only in direction
 TEST_CLIPS_PER_CLASS = 40
+MAX_CLIPS_MB = 256  # all clips of one training, as float32: what the largest settings may hold at once
+MAX_ACTIVATION_MB = 96  # the first convolution's output for one batch (its gradient doubles it)
 MAX_UPLOAD_MB = 5
 FEATURES = 32  # numbers the CNN hands the recurrent layer for each frame
 
@@ -113,6 +115,25 @@ def make_clips(classes: tuple[str, ...], per_class: int, frames: int, size: int,
 def training_clips(settings: VideoSettings) -> tuple[np.ndarray, np.ndarray]:
     return make_clips(settings.classes, settings.clips_per_class, settings.frames, settings.frame_size,
                       settings.noise, settings.seed)
+
+
+def check_memory(settings: VideoSettings) -> None:
+    """ValueError, saying what to lower, when these settings would hold more than this server allows.
+
+    Every knob is bounded on its own, but together the largest ones would make
+    1.3 GB of clips and batches of 190 MB per layer: more than a shared server
+    can give one visitor. Both sizes are exact products of the settings.
+    """
+    clip_mb = settings.frames * settings.frame_size**2 * 3 * 4 / 2**20
+    clips_mb = clip_mb * settings.num_classes * (settings.clips_per_class + TEST_CLIPS_PER_CLASS)
+    if clips_mb > MAX_CLIPS_MB:
+        raise ValueError(f"These settings make {clips_mb:,.0f} MB of clips; this server allows {MAX_CLIPS_MB} MB. "
+                         "Lower the training clips per class, the frames per clip or the frame size.")
+    activation_mb = settings.batch_size * settings.frames * (settings.frame_size // 2) ** 2 * settings.filters * 4
+    if activation_mb / 2**20 > MAX_ACTIVATION_MB:
+        raise ValueError(f"One batch of these clips fills {activation_mb / 2**20:,.0f} MB in the first convolution "
+                         f"alone; this server allows {MAX_ACTIVATION_MB} MB. Lower the batch size, the filters, the "
+                         "frames per clip or the frame size.")
 
 
 def test_clips(settings: VideoSettings) -> tuple[np.ndarray, np.ndarray]:
@@ -217,6 +238,7 @@ def fit_video_models(settings: VideoSettings, on_epoch_end: EpochFn | None = Non
     Also scores the CNN+RNN on the unseen clips with their frames shuffled: if
     it uses order, that costs it accuracy.
     """
+    check_memory(settings)
     x, y = training_clips(settings)
     n = settings.num_classes
     result = train(lambda: build_cnn_rnn(settings.frames, settings.frame_size, n, settings.filters,

@@ -14,15 +14,17 @@ def sidebar_model_panel() -> None:
     """List every model trained this session, with buttons to delete one or all."""
     cache = model_cache()
     entries = cache.entries()
-    with st.sidebar.expander(f"Trained models ({len(entries)} of {cache.max_models})"):
+    used = f", {cache.size_bytes / 2**20:.0f} of {cache.max_bytes / 2**20:.0f} MB" if cache.size_bytes else ""
+    with st.sidebar.expander(f"Trained models ({len(entries)} of {cache.max_models}{used})"):
         if not entries:
-            st.caption("Models you train appear here, so coming back to a page never retrains them.")
+            st.caption("Models you train appear here, so coming back to a page never retrains them. The "
+                       "oldest is forgotten when the list is full.")
             return
         for entry in entries:
             score = ", ".join(f"{k} {v:.3g}" for k, v in list(entry.result.scores.items())[:2])
             left, right = st.columns([5, 1])
-            left.markdown(f"**{entry.page}** · {entry.summary}  \n{score} · "
-                          f"{describe_age(time.time() - entry.created)}")
+            origin = "shared default" if entry.shared else describe_age(time.time() - entry.created)
+            left.markdown(f"**{entry.page}** · {entry.summary}  \n{score} · {origin}")
             right.button("✕", key=f"delete-{entry.key}", help="Forget this model",
                          on_click=cache.delete, args=(entry.key,))
         st.button("Forget all models", on_click=cache.clear, width="stretch")

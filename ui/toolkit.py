@@ -17,7 +17,7 @@ from core.cache import best_run, comparison_rows, run_labels
 from core.diagnosis import Run, diagnose
 from core.plots import plot_runs_overlay
 from core.scripts import Script
-from core.share import parse_value, read_settings_file, settings_file
+from core.share import MAX_SETTINGS_FILE_KB, parse_value, read_settings_file, settings_file
 from ui.session import model_cache
 from ui.widgets import VALUES_STATE, registered
 
@@ -42,7 +42,8 @@ def share_panel(page: str) -> None:
         st.download_button("Save settings (JSON)", settings_file(page, values), file_name="sequence-lab-settings.json",
                            mime="application/json", key=f"{page}.settings_save",
                            help="A small file with every setting of this page, to load here later.")
-        st.file_uploader("Load settings (JSON)", type=["json"], key=f"{page}.settings_load",
+        st.file_uploader(f"Load settings (JSON, at most {MAX_SETTINGS_FILE_KB} KB)", type=["json"],
+                         max_upload_size=1, key=f"{page}.settings_load",
                          on_change=_load_settings_file, args=(page,),
                          help="A file saved with the button above. Its settings replace the current ones; a "
                               "value out of range is skipped with a note.")

@@ -1,25 +1,28 @@
 """Train-or-reuse: the one flow every training page uses.
 
 A page computes its settings and data fingerprint; this looks the model up in
-the session cache, and only if it is missing offers the Train button, shows a
-progress bar and live curves while training, and caches the model once it is
-complete. A widget touched mid-training makes Streamlit stop this run at the
-next progress update; since the model is stored only after ``fit`` returns,
-nothing half-trained is kept, and the next run says what happened.
+the session cache, then among the server's shared default models, and only if
+both miss offers the Train button. A training waits for a free slot on the
+server (``core.admission``), shows a progress bar and live curves, can be
+stopped, and is cached once it is complete. A widget touched mid-training (the
+Stop button is one) makes Streamlit stop this run at the next progress update;
+since the model is stored only after ``fit`` returns, nothing half-trained is
+kept, and the next run says what happened.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
 
 import streamlit as st
 
-from core.cache import describe_age, model_key
+from core.admission import TRAININGS
+from core.cache import CachedModel, describe_age, model_key
 from core.plots import plot_history
-from core.training import EpochFn, TrainResult
-from ui.session import model_cache
+from core.training import TIME_LIMIT_S, EpochFn, TrainResult
+from ui.session import model_cache, shared_results
 
 INTERRUPTED_KEY = "training_interrupted_on"
 
@@ -31,36 +34,66 @@ def train_or_reuse(
     run: Callable[[EpochFn], TrainResult],
     summary: str,
     models: int = 1,
+    public_data: bool = False,
 ) -> TrainResult | None:
     """The cached model for these settings and data, or None while there is none.
 
     A model trained here is cached and the script rerun, so the page always
     shows results from the cache and every part of the app agrees on them.
     ``models`` > 1 says that ``run`` trains that many models one after another.
+    ``public_data`` says the data is built in or generated, not the visitor's
+    own: with the default settings, the model is then the server's shared one.
     """
     _say_if_interrupted(page)
     cache = model_cache()
     key = model_key(page, settings, data_fingerprint)
     entry = cache.get(key)
     if entry is not None:
-        st.caption(f"Showing your model trained {describe_age(time.time() - entry.created)} with "
-                   "exactly these settings. Change a setting to train another.")
+        _say_where_it_came_from(entry)
         return entry.result
+    shared = public_data and settings == type(settings)()
+    if shared and (result := shared_results().get(key)) is not None:
+        _keep(key, page, summary, result, shared=True)
     if not st.button("Train", type="primary", key=f"{page}.train",
                      help="Train a model with the settings above. It takes a few seconds."):
         st.info("Press **Train** to train a model with these settings.")
         return None
-    result = _run_with_progress(page, settings.epochs, models, run)
+    result = _run_with_progress(page, settings.epochs, models, run, key if shared else None)
     if result is not None:
-        cache.put(key, page, summary, result)
-        st.rerun()  # draw the whole app again from the cache: the sidebar list included
+        _keep(key, page, summary, result, shared=shared)
     return None
 
 
-def _run_with_progress(page: str, epochs: int, models: int,
-                       run: Callable[[EpochFn], TrainResult]) -> TrainResult | None:
+def _keep(key: str, page: str, summary: str, result: TrainResult, shared: bool) -> NoReturn:
+    """Cache ``result`` for this visitor and draw the whole app again from the cache, the sidebar included."""
+    model_cache().put(key, page, summary, result, shared=shared)
+    st.rerun()
+
+
+def _say_where_it_came_from(entry: CachedModel) -> None:
+    if entry.shared:
+        st.caption("Showing the **shared default model**: trained once on this server with the default settings "
+                   "and shown to every visitor who keeps them. Change any setting to train your own.")
+    else:
+        st.caption(f"Showing your model trained {describe_age(time.time() - entry.created)} with "
+                   "exactly these settings. Change a setting to train another.")
+    result = entry.result
+    if result.stopped_at_time_limit:
+        st.warning(f"Training stopped at this server's limit of {TIME_LIMIT_S:.0f} seconds a model, after "
+                   f"{result.epochs_run} epochs. Fewer epochs, examples or units train within it.")
+
+
+def _run_with_progress(page: str, epochs: int, models: int, run: Callable[[EpochFn], TrainResult],
+                       shared_key: str | None) -> TrainResult | None:
+    """Wait for a slot, train with a progress bar and live curves; the result, or None after a shown error.
+
+    With ``shared_key`` the training is the server's shared default: if
+    another visitor is training it already, this waits for theirs.
+    """
     st.session_state[INTERRUPTED_KEY] = page
-    progress = st.progress(0.0, text="Building the model (the first epoch also compiles it)…")
+    progress = st.progress(0.0, text="Starting…")
+    st.button("Stop training", key=f"{page}.stop",
+              help="Stop this training now. Nothing half-trained is kept; your settings stay.")
     live_chart = st.empty()
     history: dict[str, list[float]] = {}
     epochs_done = 0
@@ -77,8 +110,24 @@ def _run_with_progress(page: str, epochs: int, models: int,
                           text=f"Epoch {epoch} of {epochs}{which} · loss {logs.get('loss', float('nan')):.4f}")
         live_chart.plotly_chart(plot_history(history, epochs))
 
+    def on_wait(place: int, running: int) -> None:
+        progress.progress(0.0, text=f"Waiting for a free slot: {running} training{'s' * (running != 1)} running "
+                                    f"on this server, you are number {place} in line. Yours starts by itself.")
+
+    def train_in_a_slot() -> TrainResult:
+        with TRAININGS.slot(on_wait):
+            progress.progress(0.0, text="Building the model (the first epoch also compiles it)…")
+            return run(on_epoch_end)
+
+    def on_shared_wait() -> None:
+        progress.progress(0.0, text="Another visitor is training this default model right now; it appears "
+                                    "here as soon as it is ready.")
+
     try:
-        result = run(on_epoch_end)
+        if shared_key is None:
+            result = train_in_a_slot()
+        else:
+            result = shared_results().get_or_train(shared_key, train_in_a_slot, on_shared_wait)
     except ValueError as err:
         st.error(str(err))
         result = None
@@ -89,9 +138,13 @@ def _run_with_progress(page: str, epochs: int, models: int,
 
 
 def _say_if_interrupted(page: str) -> None:
-    if st.session_state.get(INTERRUPTED_KEY) == page:
-        st.session_state.pop(INTERRUPTED_KEY)
+    if st.session_state.get(INTERRUPTED_KEY) != page:
+        return
+    st.session_state.pop(INTERRUPTED_KEY)
+    if st.session_state.get(f"{page}.stop"):
+        st.warning("You stopped the training. Nothing half-trained was kept; your settings and earlier models "
+                   "are as they were. Press **Train** to start again.")
+    else:
         st.warning("Your last training on this page stopped before it finished, because a setting "
                    "changed or a button was pressed while it ran. Nothing half-trained was kept; "
                    "press **Train** to start again.")
-

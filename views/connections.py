@@ -71,7 +71,7 @@ task = cx.make_task(settings, settings.seed)
 result = train_or_reuse(
     PAGE, settings, fingerprint(task.x, task.y),
     run=lambda on_epoch_end: cx.fit_pattern(settings, task, on_epoch_end),
-    summary=f"{cx.PATTERN_TITLES[pattern]} · {settings.cell} {settings.units}",
+    summary=f"{cx.PATTERN_TITLES[pattern]} · {settings.cell} {settings.units}", public_data=True,
 )
 if result is None:
     st.stop()

@@ -72,6 +72,8 @@ except ValueError as err:
 st.dataframe(pd.DataFrame([series.report]).astype(str), hide_index=True)
 st.caption(f"What was read. The season is {series.season} points ({series.frequency_name} data); "
            "gaps and missing values were filled by straight lines between their neighbours.")
+for note in fc.notes_on(series):
+    st.warning(note)
 
 # ------------------------------------------------------------------ settings
 st.header("2 · The model")
@@ -103,7 +105,7 @@ result = train_or_reuse(
     PAGE, settings, fingerprint(series.values, source),
     run=lambda on_epoch_end: fc.fit_and_backtest(series, settings, on_epoch_end),
     summary=f"{value_column} · {settings.cell} {settings.units}, window {settings.window}",
-    models=1 + settings.backtest_folds,
+    models=1 + settings.backtest_folds, public_data=source != SOURCES[2],
 )
 if result is None:
     st.stop()

@@ -108,7 +108,7 @@ result = train_or_reuse(
     PAGE, memory_settings, fingerprint(*rnn.memory_training_data(memory_settings)),
     run=lambda on_epoch_end: rnn.compare_cells(memory_settings, on_epoch_end),
     summary=f"3 cells × {memory_settings.units} units, noise {memory_settings.noise:g}",
-    models=len(rnn.MEMORY_CELLS),
+    models=len(rnn.MEMORY_CELLS), public_data=True,
 )
 if result is None:
     st.stop()

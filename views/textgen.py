@@ -130,6 +130,7 @@ result = train_or_reuse(
     PAGE, settings, fingerprint(*documents),
     run=lambda on_epoch_end: tx.fit_text_model(prepared, settings, on_epoch_end),
     summary=f"{settings.level}s · {settings.layers}×{settings.cell} {settings.units}",
+    public_data=source == SOURCES[0],
 )
 if result is None:
     st.stop()

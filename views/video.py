@@ -55,15 +55,20 @@ with st.expander("Model and training settings", expanded=True):
         knobs |= input_settings(vd.VideoSettings, ["epochs", "batch_size", "learning_rate", "seed"], PAGE)
 settings = vd.VideoSettings(**knobs)
 st.markdown(f"**CNN+RNN:** clip ({settings.frames} × {settings.frame_size}×{settings.frame_size}×3) → "
-            f"the CNN on each frame ({settings.conv_layers} conv blocks, {vd.FEATURES} numbers per frame) → "
+            f"the CNN on each frame ({settings.conv_layers} strided convolutions, {vd.FEATURES} numbers per frame) → "
             f"{settings.cell}({settings.units}) → softmax over {settings.num_classes} classes.  \n"
             f"**Frame-only baseline:** the same CNN on each frame → average over time → softmax.")
 
 share_panel(PAGE)
+try:
+    vd.check_memory(settings)
+except ValueError as err:
+    st.error(str(err))
+    st.stop()
 
 result = train_or_reuse(PAGE, settings, "generated clips", run=lambda on_epoch_end: vd.fit_video_models(
     settings, on_epoch_end), summary=f"{settings.num_classes} classes · CNN+{settings.cell} {settings.units}",
-    models=2)
+    models=2, public_data=True)
 if result is None:
     st.stop()
 

@@ -5,6 +5,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from ui.session import shared_results
+
 ROOT = Path(__file__).resolve().parents[2]
 TRAINING_TIMEOUT_S = 120
 
@@ -18,3 +20,9 @@ def open_page():
         return at
 
     return _open
+
+
+@pytest.fixture(autouse=True)
+def fresh_server_defaults():
+    """Each test starts as on a new server: no shared default model trained yet (AppTests share one process)."""
+    shared_results.clear()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -37,12 +38,12 @@ def wait_until_healthy(url: str, process: subprocess.Popen, timeout_s: float) ->
     raise TimeoutError(f"streamlit did not answer at {url} within {timeout_s} s")
 
 
-def start_server(port: int) -> subprocess.Popen:
-    """The same command line as scripts/run.sh, on the given loopback port."""
+def start_server(port: int, env: dict[str, str] | None = None) -> subprocess.Popen:
+    """The same command line as scripts/run.sh, on the given loopback port; ``env`` adds to the environment."""
     return subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, **(env or {})},
     )
 
 

@@ -3,7 +3,16 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from core.cache import ModelCache, best_run, comparison_rows, describe_age, fingerprint, model_key, run_labels
+from core.cache import (
+    ModelCache,
+    best_run,
+    comparison_rows,
+    describe_age,
+    estimated_bytes,
+    fingerprint,
+    model_key,
+    run_labels,
+)
 from core.training import TrainResult
 
 
@@ -50,6 +59,37 @@ def test_least_recently_used_is_evicted_first():
     assert evicted == ["b"]
     assert "a" in cache and "c" in cache and "b" not in cache
     assert len(cache) == 2
+
+
+def test_models_are_evicted_to_stay_within_the_size_bound_but_the_newest_stays():
+    cache = ModelCache({}, max_mb=1)
+    half_mb = {"kept": np.zeros(2**17, dtype="float32")}
+    for key in "abc":
+        cache.put(key, "page", key, replace(result(), details=dict(half_mb)))
+    assert [e.key for e in cache.entries()] == ["c", "b"] and cache.size_bytes == 2**20
+    evicted = cache.put("big", "page", "big", replace(result(), details={"kept": np.zeros(2**19, dtype="float32")}))
+    assert evicted == ["b", "c"] and len(cache) == 1  # alone over the bound, and kept
+
+
+def test_shared_models_cost_a_visitor_nothing():
+    cache = ModelCache({}, max_mb=1)
+    cache.put("default", "page", "shared", replace(result(), details={"kept": np.zeros(2**20)}), shared=True)
+    assert cache.size_bytes == 0 and cache.get("default").shared
+
+
+def test_size_estimate_counts_weights_optimizer_state_and_arrays_once_each():
+    import keras
+
+    inputs = keras.Input((3,))
+    model = keras.Model(inputs, keras.layers.Dense(2)(inputs))  # 3 * 2 + 2 = 8 weights
+    reader = keras.Model(model.inputs, model.outputs)  # shares the same variables
+    assert estimated_bytes(replace(result(), model=model)) == 8 * 4
+    model.compile(optimizer="adam", loss="mse")
+    model.optimizer.build(model.trainable_variables)
+    with_adam = estimated_bytes(replace(result(), model=model))
+    assert with_adam >= 3 * 8 * 4  # Adam keeps two more numbers per weight
+    kept = {"reader": reader, "predictions": np.zeros(100, dtype="float32"), "nested": {"more": np.zeros(10)}}
+    assert estimated_bytes(replace(result(), model=model, details=kept)) == with_adam + 400 + 80
 
 
 def test_get_of_missing_key_is_none_and_delete_and_clear_forget():

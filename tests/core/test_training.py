@@ -231,3 +231,50 @@ def test_xla_compiles_at_level_one_unless_the_environment_says_otherwise():
     assert flags({"XLA_FLAGS": "--xla_cpu_multi_thread_eigen=false"}) == (
         "--xla_cpu_multi_thread_eigen=false --xla_backend_optimization_level=1")
     assert flags({"XLA_FLAGS": "--xla_backend_optimization_level=3"}) == "--xla_backend_optimization_level=3"
+
+
+def test_training_stops_at_the_time_limit_and_keeps_the_model_so_far():
+    x, y = tiny_regression(256)
+    result = train(build_dense, x, y, TrainingSettings(epochs=10_000, batch_size=8), loss="mse", time_limit_s=0.5)
+    assert result.stopped_at_time_limit and 1 <= result.epochs_run < 10_000
+    assert result.seconds < 5
+    assert not train(build_dense, x, y, TrainingSettings(epochs=2), loss="mse").stopped_at_time_limit
+
+
+def test_a_distribution_strategy_is_used_on_tensorflow_and_refused_with_a_reason_elsewhere():
+    x, y = tiny_regression()
+    if keras.backend.backend() == "tensorflow":  # this suite also runs on TensorFlow (scripts/test.sh)
+        import tensorflow as tf
+
+        strategy = tf.distribute.OneDeviceStrategy("/cpu:0")
+        result = train(build_dense, x, y, TrainingSettings(epochs=1), loss="mse", strategy=strategy)
+        assert result.model.distribute_strategy is strategy
+        return
+    with pytest.raises(ValueError, match="KERAS_BACKEND=tensorflow"):
+        train(build_dense, x, y, TrainingSettings(epochs=1), loss="mse", strategy=object())
+
+
+STRATEGY_SCRIPT = """
+import json, numpy as np, tensorflow as tf
+from core.training import TrainingSettings, train
+from tests.core.test_training import build_dense, tiny_regression
+x, y = tiny_regression()
+losses = {}
+for name, strategy in (("in scope", None), ("mirrored", tf.distribute.MirroredStrategy(["/cpu:0"]))):
+    result = train(build_dense, x, y, TrainingSettings(epochs=3, batch_size=16), loss="mse", strategy=strategy)
+    losses[name] = result.history["loss"]
+    assert result.model.distribute_strategy is (strategy or tf.distribute.get_strategy())
+print(json.dumps(losses))
+"""
+
+
+def test_trains_under_the_default_and_a_one_device_mirrored_strategy_on_tensorflow():
+    """The scaling-out path: MirroredStrategy over the CPU, in a fresh TensorFlow-backed interpreter."""
+    import json
+
+    done = subprocess.run([sys.executable, "-c", STRATEGY_SCRIPT], cwd=ROOT, capture_output=True, text=True,
+                          timeout=180, env={**os.environ, "KERAS_BACKEND": "tensorflow"})
+    assert done.returncode == 0, done.stderr[-2000:]
+    losses = json.loads(done.stdout.strip().splitlines()[-1])
+    assert len(losses["mirrored"]) == 3 and losses["mirrored"][-1] < losses["mirrored"][0]
+    np.testing.assert_allclose(losses["mirrored"], losses["in scope"], rtol=1e-4)

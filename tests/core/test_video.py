@@ -94,3 +94,11 @@ def test_a_png_is_refused_as_not_a_gif():
     Image.new("RGB", (4, 4)).save(buffer, format="PNG")
     with pytest.raises(ValueError, match="PNG image, not a GIF"):
         vd.gif_to_clip(buffer.getvalue(), "pic.gif", 8, 16)
+
+
+def test_settings_too_big_for_the_server_are_refused_before_anything_is_made():
+    vd.check_memory(vd.VideoSettings())  # the defaults fit
+    with pytest.raises(ValueError, match="MB of clips"):
+        vd.check_memory(vd.VideoSettings(frames=20, frame_size=48, clips_per_class=400))
+    with pytest.raises(ValueError, match="first convolution"):
+        vd.check_memory(vd.VideoSettings(frames=20, frame_size=48, clips_per_class=20, filters=32, batch_size=128))

@@ -1,0 +1,203 @@
+"""Load test: several visitors on one server at once, each pressing Train, then one closing mid-training.
+
+    .venv/bin/python -m bench.load --sessions 8
+
+One server on a free loopback port (the command line of scripts/run.sh) and
+one Chromium with a browser context per visitor, all driven at once. Two
+rounds on the connection-types page:
+
+* defaults: every visitor keeps the default settings, so the first to ask
+  trains the server's shared default model and the others wait for it;
+* own settings: each visitor opens a link with a seed of their own, so each
+  trains a model of their own and the trainings queue for the server's slots.
+
+Per round: completions, errors (an exception on the page, or no result within
+``VISITOR_LIMIT_S``), models kept (each visitor's sidebar lists one), p50/p95
+seconds from opening the page to seeing the result, and the server's peak
+resident memory. Then every visitor closes, and the server's memory is read
+again once Streamlit has dropped their sessions (``server.disconnectedSessionTTL``).
+
+Kill round: a visitor starts a long training and closes the browser at its
+first epoch; then the server's CPU use over the next seconds says whether the
+training went on without anyone to see it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import re
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from playwright.async_api import Browser, async_playwright
+
+from bench import results
+from tests.browser.conftest import CHROMIUM, free_port, wait_until_healthy
+
+ROOT = Path(__file__).resolve().parents[1]
+VISITOR_LIMIT_S = 300
+SESSION_TTL_S = 10  # the server is started with this disconnected-session lifetime, so the bench sees release
+RESULT = "[data-testid=stMetric]:has-text('Held-out')"
+TRAINED = "[data-testid=stSidebar] >> text=/Trained models \\(1 of/"
+LONG_TRAINING = "epochs=100&num_examples=10000&units=128&sequence_length=30"  # about 1.5 s an epoch
+CLOCK_TICKS = 100  # /proc times are in these per second on Linux
+
+
+@dataclass
+class Round:
+    name: str
+    seconds: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    kept: int = 0
+    peak_mb: float = 0.0
+
+
+class MemoryWatch:
+    """Samples a process's resident memory every 0.2 s in a thread; ``peak_mb`` is the highest seen."""
+
+    def __init__(self, pid: int):
+        self.pid, self.peak_mb, self._stop = pid, 0.0, threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> MemoryWatch:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.2):
+            self.peak_mb = max(self.peak_mb, resident_mb(self.pid))
+
+
+def resident_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime + stime
+
+
+async def visit(browser: Browser, url: str, result: Round, context_holder: list) -> None:
+    """One visitor: open the page, press Train unless the result is there already, wait for the result."""
+    context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+    context_holder.append(context)
+    page = await context.new_page()
+    started = time.perf_counter()
+    try:
+        await page.goto(url)
+        train = page.get_by_role("button", name="Train", exact=True)
+        await train.or_(page.locator(RESULT)).first.wait_for(timeout=VISITOR_LIMIT_S * 1000)
+        if await train.count():  # not the shared default already on the page
+            await train.click()
+        await page.locator(RESULT).first.wait_for(state="visible", timeout=VISITOR_LIMIT_S * 1000)
+        result.seconds.append(time.perf_counter() - started)
+        await page.locator(TRAINED).first.wait_for(state="visible", timeout=30_000)
+        result.kept += 1
+    except Exception as err:  # a load test counts every kind of failure
+        result.errors.append(f"{type(err).__name__}: {str(err).splitlines()[0][:100]}")
+    if await page.locator("[data-testid=stException]").count():
+        result.errors.append("exception shown on the page")
+
+
+async def load_round(browser: Browser, urls: list[str], name: str, pid: int) -> tuple[Round, list]:
+    result, contexts = Round(name), []
+    with MemoryWatch(pid) as watch:
+        await asyncio.gather(*(visit(browser, url, result, contexts) for url in urls))
+    result.peak_mb = watch.peak_mb
+    return result, contexts
+
+
+async def kill_round(browser: Browser, url: str, pid: int) -> dict[str, float]:
+    """A visitor starts a long training (many epochs) and closes the browser at its first epoch."""
+    context = await browser.new_context()
+    page = await context.new_page()
+    await page.goto(f"{url}?{LONG_TRAINING}&seed=7")
+    await page.get_by_role("button", name="Train", exact=True).click()
+    await page.get_by_text(re.compile(r"Epoch \d+ of 100")).wait_for(timeout=120_000)
+    training = cpu_seconds(pid)
+    await asyncio.sleep(2)
+    training = (cpu_seconds(pid) - training) / 2
+    await context.close()
+    await asyncio.sleep(3)  # the next epoch end (the training's next chance to hear of the close)
+    before = cpu_seconds(pid)
+    await asyncio.sleep(5)
+    return {"training": training, "after close": (cpu_seconds(pid) - before) / 5}
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))] if ordered else float("nan")
+
+
+async def run(sessions: int) -> list[str]:
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",
+         "127.0.0.1", "--server.headless", "true", "--server.disconnectedSessionTTL", str(SESSION_TTL_S)],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/connections"
+    try:
+        wait_until_healthy(f"http://127.0.0.1:{port}", server, 60)
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+            start_mb = resident_mb(server.pid)
+            rounds, after = [], []
+            for name, urls in (("defaults", [url] * sessions),
+                               ("own settings", [f"{url}?seed={100 + i}" for i in range(sessions)])):
+                result, contexts = await load_round(browser, urls, name, server.pid)
+                for context in contexts:
+                    await context.close()
+                await asyncio.sleep(SESSION_TTL_S + 5)
+                rounds.append(result)
+                after.append(resident_mb(server.pid))
+            killed = await kill_round(browser, url, server.pid)
+            await browser.close()
+        return report(sessions, start_mb, rounds, after, killed)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def report(sessions: int, start_mb: float, rounds: list[Round], after: list[float], killed: dict) -> list[str]:
+    lines = [f"## Load: {sessions} visitors at once on one server (connection types page)", "",
+             f"Command: `.venv/bin/python -m bench.load --sessions {sessions}`. One Chromium, a context per visitor, "
+             "all on this machine's loopback (the browsers share the 2 cores with the server). Time: from opening "
+             "the page to seeing the held-out score. Memory: the server process's resident size, sampled every "
+             f"0.2 s; \"after\" is {SESSION_TTL_S + 5} s after every visitor closed (sessions are dropped "
+             f"{SESSION_TTL_S} s after their browser goes; Streamlit's default is 120 s).", "",
+             "| round | completed | errors | models kept | p50 s | p95 s | peak MB | after MB |",
+             "|---|---|---|---|---|---|---|---|"]
+    for result, mb in zip(rounds, after, strict=True):
+        lines.append(f"| {result.name} | {len(result.seconds)} of {sessions} | {len(result.errors)} | "
+                     f"{result.kept} | {statistics.median(result.seconds) if result.seconds else float('nan'):.1f} | "
+                     f"{percentile(result.seconds, 0.95):.1f} | {result.peak_mb:.0f} | {mb:.0f} |")
+    errors = [f"- {r.name}: {e}" for r in rounds for e in r.errors]
+    return [*lines, "", f"Server at start: {start_mb:.0f} MB.", *(["", "Errors:", *errors] if errors else []), "",
+            f"Kill: a visitor started a 100-epoch training and closed the browser at its first epochs; from 3 to 8 s "
+            f"after, the server used {killed['after close']:.0%} of one core (while it trained: "
+            f"{killed['training']:.0%}).", ""]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sessions", type=int, default=8, help="visitors at once")
+    lines = asyncio.run(run(parser.parse_args().sessions))
+    results.write(lines, owns="## Load")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
