@@ -38,7 +38,7 @@ from pathlib import Path
 from playwright.async_api import Browser, async_playwright
 
 from bench import results
-from tests.browser.conftest import CHROMIUM, free_port, wait_until_healthy
+from tests.browser.conftest import CHROMIUM, cpu_seconds, free_port, wait_until_healthy
 
 ROOT = Path(__file__).resolve().parents[1]
 VISITOR_LIMIT_S = 300
@@ -46,7 +46,6 @@ SESSION_TTL_S = 10  # the server is started with this disconnected-session lifet
 RESULT = "[data-testid=stMetric]:has-text('Held-out')"
 TRAINED = "[data-testid=stSidebar] >> text=/Trained models \\(1 of/"
 LONG_TRAINING = "epochs=100&num_examples=10000&units=128&sequence_length=30"  # about 1.5 s an epoch
-CLOCK_TICKS = 100  # /proc times are in these per second on Linux
 
 
 @dataclass
@@ -83,11 +82,6 @@ def resident_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return 0.0
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime + stime
 
 
 async def visit(browser: Browser, url: str, result: Round, context_holder: list) -> None:

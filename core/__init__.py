@@ -9,15 +9,15 @@ which is why it is set here, in the package every Keras user imports first.
 JAX also keeps what XLA compiles in a cache on disk. Compiling a model's
 training step is most of a small model's Train click, and a model with the same
 shapes and settings compiles to the same program, so a later click, another
-visitor or a restarted server loads it instead (a default model's second
-click went from 2.4 s to 0.56 s on the connections page). Entries are kept up
+visitor or a restarted server loads it instead (a warm click with the
+connections page's defaults: 1.57 s without the cache, 0.48 s with it). Entries are kept up
 to the size limit, least recently used first out.
 
 XLA compiles at optimisation level 1 instead of its default 3: our programs are
-small and run for seconds, so compiling is a large part of a first click. On
-the connections page the first click fell from 3.3 s to 2.9 s and the text
-page's from 9.7 s to 7.0 s, with later epochs no slower (bench/RESULTS.md has
-both levels side by side).
+small and run for seconds, so compiling is a large part of a first click. A
+new server's first click fell from 3.32 s to 2.83 s on the connections page
+and from 13.28 s to 9.90 s on the video page, with later epochs no slower
+(bench/RESULTS.md, both levels side by side).
 
 All of these are only defaults: the environment can set them otherwise.
 """

@@ -140,7 +140,6 @@ class TimeLimit(keras.callbacks.Callback):
 
     def __init__(self, seconds: float):
         super().__init__()
-        self.seconds = seconds
         self.reached = False
         self._deadline = time.perf_counter() + seconds
 

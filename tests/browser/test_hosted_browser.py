@@ -9,18 +9,16 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.browser.conftest import START_TIMEOUT_S, free_port, start_server, wait_until_healthy
+from tests.browser.conftest import START_TIMEOUT_S, cpu_seconds, free_port, start_server, wait_until_healthy
 from tests.browser.helpers import wait_for_idle
 
 pytestmark = pytest.mark.browser
 LONG_TRAINING = "epochs=100&num_examples=10000&units=128&sequence_length=30"  # a minute: time to act while it runs
 TRAINING = re.compile(r"Epoch \d+ of 100")
-CLOCK_TICKS = 100  # Linux's /proc times are in these per second
 
 
 @pytest.fixture
@@ -52,11 +50,6 @@ def visitor(browser: Browser) -> Iterator[Callable[[str], Page]]:
     yield open_as_new_visitor
     for context in contexts:
         context.close()
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # user + system time
 
 
 def test_a_second_visitor_waits_in_line_and_starts_when_the_first_stops(visitor, one_slot_server):
