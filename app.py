@@ -1,11 +1,14 @@
-"""Sequence Lab's entry point: page config, the shared sidebar, and the navigation. Nothing else."""
+"""Sequence Lab's entry point: page config, Keras kept safe from Streamlit's cleanup, the shared sidebar,
+and the navigation. Nothing else."""
 
 import streamlit as st
 
 from core.catalogue import HOME, sections
+from ui.keras_state import keep_keras_state_between_runs
 from ui.model_panel import sidebar_model_panel
 
 st.set_page_config(page_title="Sequence Lab", page_icon=":material/timeline:", layout="wide")
+keep_keras_state_between_runs()
 
 navigation = st.navigation({
     section: [st.Page(p.path, title=p.title, icon=p.icon, default=p is HOME) for p in pages]

@@ -2,10 +2,29 @@
 
 from __future__ import annotations
 
+import datetime
+import os
+import platform
 import re
 from pathlib import Path
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
+
+
+def machine() -> str:
+    """The processor, cores, memory, Python and Keras backend the figures were measured with."""
+    import keras  # only here: bench.load's own process needs no Keras otherwise
+
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    memory_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (f"{cpu}, {os.cpu_count()} cores, {memory_gb:.0f} GiB; Python {platform.python_version()}, "
+            f"Keras {keras.__version__} on {keras.backend.backend()}")
+
+
+def measured_on() -> str:
+    """'Measured on <machine>, <date>.': the line each section written apart from bench.run starts with."""
+    return f"Measured on {machine()}, {datetime.date.today().isoformat()}."
 
 
 def sections(text: str) -> dict[str, str]:

@@ -7,24 +7,11 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import os
-import platform
 import statistics
-from pathlib import Path
-
-import keras
 
 from bench import connections, engines, forecasting, internals, rerun, results, startup, textgen, video
 from core.connections import PATTERN_TITLES, PATTERNS
 from core.datasets import PRODUCTS
-
-
-def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
-    memory_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return (f"{cpu}, {os.cpu_count()} cores, {memory_gb:.0f} GiB; Python {platform.python_version()}, "
-            f"Keras {keras.__version__} on {keras.backend.backend()}")
 
 
 def section_startup(runs: int) -> list[str]:
@@ -189,7 +176,7 @@ def main() -> None:
                         help="warm runs per engine setting (median reported; each also has a cold run)")
     args = parser.parse_args()
     today = datetime.date.today().isoformat()
-    lines = ["# Benchmark results", "", f"Machine: {machine()}.  ", f"Date: {today}. Command: "
+    lines = ["# Benchmark results", "", f"Machine: {results.machine()}.  ", f"Date: {today}. Command: "
              f"`.venv/bin/python -m bench.run --runs {args.runs} --engine-runs {args.engine_runs}`.", ""]
     lines += section_startup(args.runs) + section_rerun(args.runs) + section_defaults(args.runs)
     lines += section_engines(args.engine_runs) + section_connections(args.runs)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import inspect
 import textwrap
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
@@ -21,6 +22,7 @@ from typing import Any
 from core import connections, datasets, forecasting, internals, text, video
 from core.settings import as_dict
 
+_SOURCE_READING = threading.Lock()  # see _sources
 CELLS_LINE = ('CELLS = {"SimpleRNN": keras.layers.SimpleRNN, "LSTM": keras.layers.LSTM, '
               '"GRU": keras.layers.GRU}')
 
@@ -62,9 +64,14 @@ def _sources(*functions: Any) -> str:
 
     Kept per set of functions: a page asks again on every rerun, and reading
     the source back cost about 10 ms a time; a reloaded module brings new
-    function objects, so edited code is never shown stale.
+    function objects, so edited code is never shown stale. Read one set at a
+    time: for a class, ``inspect.getsource`` parses its whole module with
+    ``ast``, and CPython 3.11 fails now and then when two threads build an
+    AST at once (``SystemError: AST constructor recursion depth mismatch``), as
+    the threads of visitors opening a page together do.
     """
-    return "\n\n\n".join(inspect.getsource(f).rstrip() for f in functions)
+    with _SOURCE_READING:
+        return "\n\n\n".join(inspect.getsource(f).rstrip() for f in functions)
 
 
 def _join(*parts: str) -> str:

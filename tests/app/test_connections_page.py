@@ -1,3 +1,6 @@
+import gc
+import weakref
+
 import pytest
 
 from core.connections import PATTERNS
@@ -43,6 +46,17 @@ def test_changing_the_cell_offers_training_again_and_keeps_the_first_model(open_
     at.button(key=TRAIN).click().run()
     assert len(at.session_state[CACHE_STATE_KEY]) == 2
     assert at.dataframe  # the side-by-side table of runs appears once there are two
+
+
+def test_a_visitors_model_is_freed_once_their_session_is_gone(open_page):
+    # Nothing process-wide (Keras, JAX's compiled steps, our caches) keeps a visitor's model alive.
+    at = train(open_page(PAGE))
+    model = weakref.ref(next(iter(at.session_state[CACHE_STATE_KEY].values())).result.model)
+    gc.collect()
+    assert model() is not None  # held by the session
+    del at
+    gc.collect()
+    assert model() is None
 
 
 def test_bad_typed_input_gets_a_message_and_keeps_the_model(open_page):

@@ -21,6 +21,7 @@ UPLOAD_LIMITS_MB = {"forecasting": forecasting.MAX_UPLOAD_MB, "text": text.MAX_U
     ("browser", "gatherUsageStats", False),
     ("client", "showErrorDetails", "none"),
     ("client", "toolbarMode", "viewer"),
+    ("runner", "magicEnabled", False),
 ])
 def test_config_is_set_for_a_public_server(section, name, value):
     assert CONFIG[section][name] == value

@@ -1,7 +1,9 @@
 """Every page's generated script runs, and builds the architecture the page trains."""
 
 import dataclasses
+import inspect
 import runpy
+from concurrent.futures import ThreadPoolExecutor
 
 import keras
 import pytest
@@ -86,3 +88,29 @@ def test_scripts_state_every_setting_they_were_made_from():
     script = scripts.video_script(settings).text
     for field in dataclasses.fields(settings):
         assert f"{field.name.upper()} = {getattr(settings, field.name)!r}" in script
+
+
+class Finalized:
+    """Garbage whose finalizer runs Python: a collection in the middle of building an AST then lets
+    another thread run, as on a busy server."""
+
+    def __del__(self):
+        sum(range(100))
+
+
+def test_sources_read_in_many_threads_at_once_all_come_back_whole():
+    # Visitors opening a page together read its sources in their own threads.
+    def read_repeatedly() -> list[str]:
+        found = []
+        for _ in range(20):
+            garbage = [Finalized() for _ in range(50)]
+            garbage.append(garbage)
+            del garbage
+            scripts._sources.cache_clear()
+            found.append(scripts._sources(connections.ToyTask))
+        return found
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        readers = [pool.submit(read_repeatedly) for _ in range(8)]
+        found = {source for reader in readers for source in reader.result()}
+    assert found == {inspect.getsource(connections.ToyTask).rstrip()}
