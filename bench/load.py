@@ -1,6 +1,6 @@
 """Load test: several visitors on one server at once, each pressing Train, then one closing mid-training.
 
-    .venv/bin/python -m bench.load --sessions 8 --own-rounds 3
+    .venv/bin/python -m bench.load --sessions 8 --own-rounds 5
 
 One server on a free loopback port (the command line of scripts/run.sh) and
 one Chromium with a browser context per visitor, all driven at once. Two
@@ -225,7 +225,7 @@ def report(sessions: int, own_rounds: int, start_mb: float, rounds: list[Round],
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sessions", type=int, default=8, help="visitors at once")
-    parser.add_argument("--own-rounds", type=int, default=3, help="rounds of visitors each training their own model")
+    parser.add_argument("--own-rounds", type=int, default=5, help="rounds of visitors each training their own model")
     args = parser.parse_args()
     lines = asyncio.run(run(args.sessions, args.own_rounds))
     results.write(lines, owns="## Load")

@@ -10,11 +10,17 @@ from core.cache import describe_age
 from ui.session import model_cache
 
 
+def megabytes(size_bytes: int) -> str:
+    """MB with a decimal below 10 and "< 0.1" below that, so a small model never reads "0 MB"."""
+    mb = size_bytes / 2**20
+    return "< 0.1" if mb < 0.1 else f"{mb:.1f}" if mb < 10 else f"{mb:.0f}"
+
+
 def sidebar_model_panel() -> None:
     """List every model trained this session, with buttons to delete one or all."""
     cache = model_cache()
     entries = cache.entries()
-    used = f", {cache.size_bytes / 2**20:.0f} of {cache.max_bytes / 2**20:.0f} MB" if cache.size_bytes else ""
+    used = f", {megabytes(cache.size_bytes)} of {megabytes(cache.max_bytes)} MB" if cache.size_bytes else ""
     with st.sidebar.expander(f"Trained models ({len(entries)} of {cache.max_models}{used})"):
         if not entries:
             st.caption("Models you train appear here, so coming back to a page never retrains them. The "
