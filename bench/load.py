@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.load --sessions 8 --own-rounds 5
 
 One server on a free loopback port (the command line of scripts/run.sh) and
-one Chromium with a browser context per visitor, all driven at once. Two
+one Chromium with a browser context per visitor, all driven at once, in
 rounds on the connection-types page:
 
 * defaults: every visitor keeps the default settings, so the first to ask
