@@ -31,8 +31,6 @@ import argparse
 import asyncio
 import re
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -42,16 +40,15 @@ from pathlib import Path
 from playwright.async_api import Browser, async_playwright
 
 from bench import results
-from tests.browser.conftest import CHROMIUM, cpu_seconds, free_port, wait_until_healthy
+from tests.browser.conftest import CHROMIUM, cpu_seconds, free_port, start_server, wait_until_healthy
+from tests.browser.helpers import LONG_TRAINING, LONG_TRAINING_EPOCH
 
-ROOT = Path(__file__).resolve().parents[1]
 VISITOR_LIMIT_S = 300
 SESSION_TTL_S = 10  # the server is started with this disconnected-session lifetime, so the bench sees release
 ANSI_CODE = re.compile(r"\x1b\[[0-9;]*m")
 ERROR_LINE = re.compile(r"^(\w+(?:Error|Exception): .*)$", re.M)
 RESULT = "[data-testid=stMetric]:has-text('Held-out')"
 TRAINED = "[data-testid=stSidebar] >> text=/Trained models \\(1 of/"
-LONG_TRAINING = "epochs=100&num_examples=10000&units=128&sequence_length=30"  # about 1.5 s an epoch
 
 
 @dataclass
@@ -131,7 +128,7 @@ async def kill_round(browser: Browser, url: str, pid: int) -> dict[str, float]:
     page = await context.new_page()
     await page.goto(f"{url}?{LONG_TRAINING}&seed=7")
     await page.get_by_role("button", name="Train", exact=True).click()
-    await page.get_by_text(re.compile(r"Epoch \d+ of 100")).wait_for(timeout=120_000)
+    await page.get_by_text(LONG_TRAINING_EPOCH).wait_for(timeout=120_000)
     training = cpu_seconds(pid)
     await asyncio.sleep(2)
     training = (cpu_seconds(pid) - training) / 2
@@ -167,10 +164,7 @@ async def run(sessions: int, own_rounds: int) -> list[str]:
 
 async def run_logged(sessions: int, own_rounds: int, log) -> list[str]:
     port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",
-         "127.0.0.1", "--server.headless", "true", "--server.disconnectedSessionTTL", str(SESSION_TTL_S)],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    server = start_server(port, options=("--server.disconnectedSessionTTL", str(SESSION_TTL_S)), log=log)
     url = f"http://127.0.0.1:{port}/connections"
     try:
         wait_until_healthy(f"http://127.0.0.1:{port}", server, 60)

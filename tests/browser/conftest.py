@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import IO
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -45,12 +46,18 @@ def wait_until_healthy(url: str, process: subprocess.Popen, timeout_s: float) ->
     raise TimeoutError(f"streamlit did not answer at {url} within {timeout_s} s")
 
 
-def start_server(port: int, env: dict[str, str] | None = None) -> subprocess.Popen:
-    """The same command line as scripts/run.sh, on the given loopback port; ``env`` adds to the environment."""
+def start_server(port: int, env: dict[str, str] | None = None, options: tuple[str, ...] = (),
+                 log: IO[str] | None = None) -> subprocess.Popen:
+    """The same command line as scripts/run.sh, on the given loopback port.
+
+    ``env`` adds to the environment, ``options`` to Streamlit's command line;
+    the server's output goes to ``log`` (an open file), else nowhere.
+    """
     return subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, **(env or {})},
+         "--server.address", "127.0.0.1", "--server.headless", "true", *options],
+        cwd=ROOT, stdout=subprocess.DEVNULL if log is None else log, stderr=subprocess.STDOUT,
+        env={**os.environ, **(env or {})},
     )
 
 

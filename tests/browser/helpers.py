@@ -1,5 +1,6 @@
-"""Small waits shared by the browser tests."""
+"""Small waits and settings shared by the browser tests (and the load bench)."""
 
+import re
 from contextlib import suppress
 
 from playwright.sync_api import Error, Page
@@ -7,6 +8,9 @@ from playwright.sync_api import Error, Page
 SCRIPT_STATE = ("() => { const app = document.querySelector('[data-testid=stApp]');"
                 " return app === null ? 'none' : app.dataset.testScriptState; }")
 RUN_STARTS_WITHIN_MS = 2_000
+# A connection-types link whose training runs about a minute (1.5 s an epoch): time to act while it runs.
+LONG_TRAINING = "epochs=100&num_examples=10000&units=128&sequence_length=30"
+LONG_TRAINING_EPOCH = re.compile(r"Epoch \d+ of 100")  # its progress bar, once it trains
 
 
 def wait_for_idle(page: Page, timeout_ms: int = 60_000) -> None:

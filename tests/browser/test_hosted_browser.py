@@ -6,7 +6,6 @@ read the server process's CPU time.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Iterator
 
@@ -14,11 +13,9 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.browser.conftest import START_TIMEOUT_S, cpu_seconds, free_port, start_server, wait_until_healthy
-from tests.browser.helpers import wait_for_idle
+from tests.browser.helpers import LONG_TRAINING, LONG_TRAINING_EPOCH, wait_for_idle
 
 pytestmark = pytest.mark.browser
-LONG_TRAINING = "epochs=100&num_examples=10000&units=128&sequence_length=30"  # a minute: time to act while it runs
-TRAINING = re.compile(r"Epoch \d+ of 100")
 
 
 @pytest.fixture
@@ -56,7 +53,7 @@ def test_a_second_visitor_waits_in_line_and_starts_when_the_first_stops(visitor,
     url, _ = one_slot_server
     first, second = visitor(f"{url}?{LONG_TRAINING}&seed=1"), visitor(f"{url}?seed=2")
     first.get_by_role("button", name="Train", exact=True).click()
-    expect(first.get_by_text(TRAINING)).to_be_visible(timeout=60_000)
+    expect(first.get_by_text(LONG_TRAINING_EPOCH)).to_be_visible(timeout=60_000)
     second.get_by_role("button", name="Train", exact=True).click()
     expect(second.get_by_text("you are number 1 in line")).to_be_visible(timeout=30_000)
 
@@ -87,7 +84,7 @@ def test_a_visitor_who_closes_the_browser_mid_training_leaves_the_server_idle(vi
     url, pid = one_slot_server
     leaving = visitor(f"{url}?{LONG_TRAINING}&seed=3")
     leaving.get_by_role("button", name="Train", exact=True).click()
-    expect(leaving.get_by_text(TRAINING)).to_be_visible(timeout=60_000)
+    expect(leaving.get_by_text(LONG_TRAINING_EPOCH)).to_be_visible(timeout=60_000)
     leaving.context.close()
     time.sleep(3)  # the training hears of it at its next epoch end
     before = cpu_seconds(pid)
