@@ -129,9 +129,10 @@ def check_memory(settings: VideoSettings) -> None:
     if clips_mb > MAX_CLIPS_MB:
         raise ValueError(f"These settings make {clips_mb:,.0f} MB of clips; this server allows {MAX_CLIPS_MB} MB. "
                          "Lower the training clips per class, the frames per clip or the frame size.")
-    activation_mb = settings.batch_size * settings.frames * (settings.frame_size // 2) ** 2 * settings.filters * 4
-    if activation_mb / 2**20 > MAX_ACTIVATION_MB:
-        raise ValueError(f"One batch of these clips fills {activation_mb / 2**20:,.0f} MB in the first convolution "
+    conv_frame_mb = (settings.frame_size // 2) ** 2 * settings.filters * 4 / 2**20  # one frame, first convolution
+    activation_mb = settings.batch_size * settings.frames * conv_frame_mb
+    if activation_mb > MAX_ACTIVATION_MB:
+        raise ValueError(f"One batch of these clips fills {activation_mb:,.0f} MB in the first convolution "
                          f"alone; this server allows {MAX_ACTIVATION_MB} MB. Lower the batch size, the filters, the "
                          "frames per clip or the frame size.")
 
