@@ -118,8 +118,9 @@ def _scaled(settings: Any, batch_scale: float) -> Any:
     return dataclasses.replace(settings, batch_size=max(1, round(settings.batch_size * batch_scale)))
 
 
-def _resident_mb() -> float:
-    pages = int(Path("/proc/self/statm").read_text().split()[1])
+def resident_mb(pid: int | str = "self") -> float:
+    """A process's resident memory now, in MB (this process by default), from /proc."""
+    pages = int(Path(f"/proc/{pid}/statm").read_text().split()[1])
     return pages * resource.getpagesize() / 2**20
 
 
@@ -164,7 +165,7 @@ def worker(page: str, runs: int, batch_scale: float = 1.0, engine: dict | None =
     return {"import": import_s, "cold": clicks[0], "warm": clicks[1:],
             "first_epoch": statistics.median(first_epochs[1:] or first_epochs),
             "later_epoch": statistics.median(later_epochs) if later_epochs else None,
-            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "end_mb": _resident_mb(),
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "end_mb": resident_mb(),
             "score_name": score_name, "score": score, "backend": keras.backend.backend()}
 
 

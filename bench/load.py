@@ -35,11 +35,11 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from playwright.async_api import Browser, async_playwright
 
 from bench import results
+from bench.engines import resident_mb
 from tests.browser.conftest import CHROMIUM, cpu_seconds, free_port, start_server, wait_until_healthy
 from tests.browser.helpers import LONG_TRAINING, LONG_TRAINING_EPOCH
 
@@ -79,13 +79,6 @@ class MemoryWatch:
     def _run(self) -> None:
         while not self._stop.wait(0.2):
             self.peak_mb = max(self.peak_mb, resident_mb(self.pid))
-
-
-def resident_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 async def visit(browser: Browser, url: str, result: Round, context_holder: list) -> None:

@@ -23,7 +23,7 @@ import statistics
 from concurrent.futures import ThreadPoolExecutor
 
 from bench import results
-from bench.engines import PAGES, TRAIN, _resident_mb
+from bench.engines import PAGES, TRAIN, resident_mb
 from bench.worker import run_fresh
 
 CHECKPOINTS = (1, 10, 25)
@@ -39,7 +39,7 @@ def worker(trainings: int) -> dict:
                 new_thread.submit(TRAIN[page], 1.0, lambda epoch, logs: None).result()
             gc.collect(2)
             if done in (*CHECKPOINTS, trainings):
-                found[page][done] = _resident_mb()
+                found[page][done] = resident_mb()
     return found
 
 
