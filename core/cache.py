@@ -71,7 +71,7 @@ class CachedModel:
     created: float
     last_used: int
     size_bytes: int = 0  # estimated; 0 for a shared model, which the server holds whoever keeps it
-    shared: bool = False  # the server's default model, read-only (see core.shared)
+    shared: bool = False  # the server's default model, read-only (see core.default_models)
 
 
 class ModelCache:

@@ -18,6 +18,7 @@ import keras
 import numpy as np
 
 from core.cache import fingerprint
+from core.recurrent import CELLS
 from core.settings import knob
 from core.training import EpochFn, TrainingSettings, TrainResult, predict, train
 
@@ -29,7 +30,6 @@ PATTERN_TITLES = {
     "many_to_many": "Many-to-many (aligned)",
     "encoder_decoder": "Encoder–decoder (different lengths)",
 }
-CELLS = {"SimpleRNN": keras.layers.SimpleRNN, "LSTM": keras.layers.LSTM, "GRU": keras.layers.GRU}
 WAVE_STEP = 0.4  # radians between consecutive outputs of the one-to-many wave
 
 GOOD_WORDS = ("good", "great", "fun", "love", "excellent", "brilliant")

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from core.cache import fingerprint
-from core.connections import CELLS
+from core.recurrent import CELLS, recurrent_stack
 from core.settings import knob
 from core.training import EpochFn, TrainingSettings, TrainResult, predict, train
 from core.uploads import decode_upload, parse_csv
@@ -257,11 +257,7 @@ def build_forecaster(window: int, horizon: int, cell: str = "GRU", num_units: in
                      dropout_rate: float = 0.0) -> keras.Model:
     """Window of past values in, the next ``horizon`` values out (one model for all steps)."""
     inputs = keras.Input((window, 1), name="window")  # (batch, window, 1)
-    hidden = inputs
-    for layer in range(num_layers):
-        last = layer == num_layers - 1
-        hidden = CELLS[cell](num_units, return_sequences=not last, dropout=dropout_rate,
-                             name=f"recurrent_{layer + 1}")(hidden)  # (batch, units) after the last
+    hidden = recurrent_stack(inputs, cell, num_units, num_layers, dropout_rate)  # (batch, units)
     outputs = keras.layers.Dense(horizon, name="next_values")(hidden)  # (batch, horizon)
     return keras.Model(inputs, outputs, name="forecaster")
 

@@ -14,7 +14,7 @@ import keras
 import numpy as np
 
 from core.cache import fingerprint
-from core.connections import CELLS
+from core.recurrent import CELLS
 from core.settings import knob
 from core.training import EpochFn, TrainingSettings, TrainResult, predict, train
 

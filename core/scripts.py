@@ -20,11 +20,11 @@ from types import ModuleType
 from typing import Any
 
 from core import connections, datasets, forecasting, internals, text, video
+from core.recurrent import cells_line, recurrent_stack
 from core.settings import as_dict
 
 _SOURCE_READING = threading.Lock()  # see _sources
-CELLS_LINE = ('CELLS = {"SimpleRNN": keras.layers.SimpleRNN, "LSTM": keras.layers.LSTM, '
-              '"GRU": keras.layers.GRU}')
+CELLS_LINE = cells_line()
 
 
 @dataclass(frozen=True)
@@ -185,7 +185,7 @@ def text_script(settings: text.TextSettings, data_file: str, column: str | None,
         _settings_block(settings),
         CELLS_LINE + '\n_PUNCTUATION = re.compile(f"[{re.escape(string.punctuation)}]")'
         + f"\n{_constants(text, 'MIN_DOCUMENTS', 'VALIDATION_SHARE')}",
-        _sources(text.tokenize, text.pieces, text.make_pairs, text.build_text_model).replace(
+        _sources(text.tokenize, text.pieces, text.make_pairs, recurrent_stack, text.build_text_model).replace(
             "length: int = PIECE_TOKENS", f"length: int = {text.PIECE_TOKENS}"),
         f"""
         {read}
@@ -240,7 +240,7 @@ def forecast_script(settings: forecasting.ForecastSettings, series: forecasting.
         _settings_block(settings, [n for n in as_dict(settings) if n != "backtest_folds"]),
         CELLS_LINE,
         _sources(forecasting.lag_of, forecasting.to_changes, forecasting.to_levels, forecasting.window_inputs,
-                 forecasting.make_windows, forecasting.build_forecaster),
+                 forecasting.make_windows, recurrent_stack, forecasting.build_forecaster),
         f"""
         table = pd.read_csv("{data_file}")
         {select}

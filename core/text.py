@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 
 from core.cache import fingerprint
-from core.connections import CELLS
 from core.datasets import WORD_GROUPS
+from core.recurrent import CELLS, recurrent_stack
 from core.settings import knob
 from core.training import EpochFn, TrainingSettings, TrainResult, predict, train
 from core.uploads import decode_upload, parse_csv
@@ -282,10 +282,8 @@ def build_text_model(vocabulary_size: int, context_length: int, embedding_dim: i
                      num_units: int = 64, num_layers: int = 1, dropout_rate: float = 0.0) -> keras.Model:
     """Token indices in, a probability for every vocabulary entry out: Embedding → recurrent layers → softmax."""
     inputs = keras.Input((context_length,), dtype="int32", name="context")  # (batch, context_length)
-    hidden = keras.layers.Embedding(vocabulary_size, embedding_dim, name="embedding")(inputs)
-    for layer in range(num_layers):  # every layer but the last hands its whole sequence up
-        hidden = CELLS[cell](num_units, return_sequences=layer < num_layers - 1, dropout=dropout_rate,
-                             name=f"{cell.lower()}_{layer + 1}")(hidden)
+    embedded = keras.layers.Embedding(vocabulary_size, embedding_dim, name="embedding")(inputs)
+    hidden = recurrent_stack(embedded, cell, num_units, num_layers, dropout_rate)  # (batch, units)
     outputs = keras.layers.Dense(vocabulary_size, activation="softmax", name="next_token")(hidden)
     return keras.Model(inputs, outputs)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import keras
 import numpy as np
 
-from core.connections import CELLS
+from core.recurrent import CELLS
 from core.settings import knob
 from core.training import EpochFn, TrainingSettings, TrainResult, predict, train
 from core.uploads import check_size

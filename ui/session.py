@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.cache import ModelCache
-from core.shared import SharedResults
+from core.default_models import SharedResults
 
 CACHE_STATE_KEY = "trained_models"
 

@@ -2,7 +2,7 @@
 
 ``share_panel`` goes in the sidebar of each page, right after its settings;
 ``review_run`` closes the page once a model is trained. Everything they show
-is computed in ``core`` (links and files in ``core.share``, findings in
+is computed in ``core`` (links and files in ``core.settings_io``, findings in
 ``core.diagnosis``, scripts in ``core.scripts``, runs in ``core.cache``).
 """
 
@@ -17,7 +17,7 @@ from core.cache import best_run, comparison_rows, run_labels
 from core.diagnosis import Run, diagnose
 from core.plots import plot_runs_overlay
 from core.scripts import Script
-from core.share import MAX_SETTINGS_FILE_KB, parse_value, read_settings_file, settings_file
+from core.settings_io import MAX_SETTINGS_FILE_KB, parse_value, read_settings_file, settings_file
 from ui.session import model_cache
 from ui.widgets import VALUES_STATE, registered
 

@@ -16,7 +16,7 @@ from typing import Any
 import streamlit as st
 
 from core.settings import Knob, knobs_of
-from core.share import parse_value, to_text
+from core.settings_io import parse_value, to_text
 
 NUMBER_INPUT_ABOVE = 500  # ranges wider than this get a number box instead of a slider
 REGISTRY_STATE = "shared_knobs"  # page -> {link name: (knob, default)}: every setting the page may share

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-from core import forecasting, share, text, video
+from core import forecasting, settings_io, text, video
 from tests.app.helpers import models, train_with
 
 BINARY = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR binary"
@@ -102,11 +102,11 @@ SETTINGS_CASES = [
     Case("binary.json", BINARY, "looks binary", kind="warning"),
     Case("text.json", b"units = 12", "not valid JSON", kind="warning"),
     Case("list.json", b"[1, 2, 3]", "no \"settings\" section", kind="warning"),
-    Case("other.json", share.settings_file("Sales forecasting", {"window": 28}).encode(), "Sales forecasting",
+    Case("other.json", settings_io.settings_file("Sales forecasting", {"window": 28}).encode(), "Sales forecasting",
          kind="warning"),
     Case("letters.json", json.dumps({"page": "Connection types", "settings": {"units": "many"}}).encode(),
          "must be a number", kind="warning"),
-    Case("huge.json", b" " * (share.MAX_SETTINGS_FILE_KB * 1024 + 10), "limit is", kind="warning"),
+    Case("huge.json", b" " * (settings_io.MAX_SETTINGS_FILE_KB * 1024 + 10), "limit is", kind="warning"),
 ]
 
 

@@ -5,7 +5,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.share import settings_file
+from core.settings_io import settings_file
 from tests.app.conftest import ROOT, TRAINING_TIMEOUT_S
 from ui.session import CACHE_STATE_KEY
 

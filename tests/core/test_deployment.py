@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from core import forecasting, share, text, video
+from core import forecasting, settings_io, text, video
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
 UPLOAD_LIMITS_MB = {"forecasting": forecasting.MAX_UPLOAD_MB, "text": text.MAX_UPLOAD_MB,
-                    "video": video.MAX_UPLOAD_MB, "settings file": share.MAX_SETTINGS_FILE_KB / 1024}
+                    "video": video.MAX_UPLOAD_MB, "settings file": settings_io.MAX_SETTINGS_FILE_KB / 1024}
 
 
 @pytest.mark.parametrize(("section", "name", "value"), [

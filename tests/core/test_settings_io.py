@@ -7,7 +7,7 @@ import pytest
 
 from core import connections, forecasting, internals, text, video
 from core.settings import knobs_of
-from core.share import parse_value, read_settings_file, settings_file, to_text
+from core.settings_io import parse_value, read_settings_file, settings_file, to_text
 
 SETTINGS = [connections.ConnectionSettings(pattern="encoder_decoder", cell="LSTM", units=100, learning_rate=0.0003),
             internals.MemorySettings(noise=1.7, units=5), internals.GradientSettings(spectral_radius=1.35),

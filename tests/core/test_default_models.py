@@ -3,7 +3,7 @@ import time
 
 import pytest
 
-from core.shared import SharedResults
+from core.default_models import SharedResults
 
 
 def test_the_first_caller_trains_and_everyone_after_gets_the_same_result():
