@@ -9,10 +9,11 @@ the home page included, and must not pay for it.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import time
-from collections.abc import Callable, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -152,33 +153,29 @@ def estimated_bytes(result: TrainResult) -> int:
     """
     variables: dict[int, Any] = {}
     arrays = 0
-    for part in [result.model, *result.details.values()]:
-        for model in _models_in(part):
-            optimizer = getattr(model, "optimizer", None)
-            for variable in [*model.weights, *getattr(optimizer, "variables", [])]:
+    for part in _parts(result.model, result.details):
+        if hasattr(part, "weights") and hasattr(part, "layers"):  # a Keras model
+            optimizer = getattr(part, "optimizer", None)
+            for variable in [*part.weights, *getattr(optimizer, "variables", [])]:
                 variables[id(variable)] = variable
-        arrays += _array_bytes(part)
+        elif isinstance(part, np.ndarray):
+            arrays += part.nbytes
+        elif hasattr(part, "memory_usage") and hasattr(part, "columns"):  # a pandas DataFrame
+            arrays += int(part.memory_usage(index=True).sum())
     return arrays + sum(int(np.prod(v.shape)) * np.dtype(v.dtype).itemsize for v in variables.values())
 
 
-def _models_in(part: Any) -> list[Any]:
-    if hasattr(part, "weights") and hasattr(part, "layers"):
-        return [part]
-    if isinstance(part, dict):
-        return [model for value in part.values() for model in _models_in(value)]
-    return []
-
-
-def _array_bytes(part: Any) -> int:
-    if isinstance(part, np.ndarray):
-        return part.nbytes
-    if hasattr(part, "memory_usage") and hasattr(part, "columns"):  # a pandas DataFrame
-        return int(part.memory_usage(index=True).sum())
-    if isinstance(part, dict):
-        return sum(_array_bytes(value) for value in part.values())
-    if isinstance(part, (list, tuple)):
-        return sum(_array_bytes(value) for value in part)
-    return 0
+def _parts(*parts: Any) -> Iterator[Any]:
+    """Every model, array and table inside ``parts``, looking into dataclasses, dicts, lists and tuples."""
+    for part in parts:
+        if dataclasses.is_dataclass(part) and not isinstance(part, type):
+            yield from _parts(*(getattr(part, f.name) for f in dataclasses.fields(part)))
+        elif isinstance(part, dict):
+            yield from _parts(*part.values())
+        elif isinstance(part, (list, tuple)):
+            yield from _parts(*part)
+        else:
+            yield part
 
 
 LOWER_IS_BETTER = ("error", "mae", "rmse", "loss", "perplexity")
