@@ -43,7 +43,7 @@ class Variant:
 
     name: str
     backend: str = "jax"
-    engine: dict[str, Any] = field(default_factory=dict)  # fields of core.training.Engine
+    engine: dict[str, Any] = field(default_factory=dict)  # fields of bench.engine_variants.Engine
     batch_scale: float = 1.0
     env: dict[str, str] = field(default_factory=dict)
     tf_threads: int = 0  # TensorFlow intra- and inter-op threads; 0 leaves TensorFlow's choice
@@ -81,7 +81,7 @@ def _internals(batch_scale: float, on_epoch_end: Callable) -> tuple[str, float]:
     from core import internals as rnn
 
     result = rnn.compare_cells(_scaled(rnn.MemorySettings(), batch_scale), on_epoch_end)
-    return "LSTM accuracy at length 50", result.details["accuracy"]["LSTM"][50]
+    return "LSTM accuracy at length 50", result.details.accuracy["LSTM"][50]
 
 
 def _forecasting(batch_scale: float, on_epoch_end: Callable) -> tuple[str, float]:
@@ -90,8 +90,7 @@ def _forecasting(batch_scale: float, on_epoch_end: Callable) -> tuple[str, float
 
     series = fc.prepare_series(datasets.load_builtin_sales("ice cream"), "date", "sales")
     result = fc.fit_forecaster(series, _scaled(fc.ForecastSettings(), batch_scale), on_epoch_end)
-    model = next(v for k, v in result.details["metrics"].items() if k.endswith("model"))
-    return "test MAE (ice cream)", model["MAE"]
+    return "test MAE (ice cream)", result.details.metrics[fc.MODEL]["MAE"]
 
 
 def _textgen(batch_scale: float, on_epoch_end: Callable) -> tuple[str, float]:
@@ -101,14 +100,14 @@ def _textgen(batch_scale: float, on_epoch_end: Callable) -> tuple[str, float]:
     settings = _scaled(tx.TextSettings(), batch_scale)
     prepared = tx.prepare_text(datasets.load_builtin_descriptions(), settings)
     result = tx.fit_text_model(prepared, settings, on_epoch_end)
-    return "validation accuracy", result.details["metrics"]["model"]["accuracy"]
+    return "validation accuracy", result.details.metrics["model"]["accuracy"]
 
 
 def _video(batch_scale: float, on_epoch_end: Callable) -> tuple[str, float]:
     from core import video as vd
 
     result = vd.fit_video_models(_scaled(vd.VideoSettings(), batch_scale), on_epoch_end)
-    return "CNN+RNN test accuracy", result.details["cnn_rnn"]["accuracy"]
+    return "CNN+RNN test accuracy", result.details.cnn_rnn.accuracy
 
 
 TRAIN = dict(zip(PAGES, (_connections, _internals, _forecasting, _textgen, _video), strict=True))
@@ -145,10 +144,21 @@ def worker(page: str, runs: int, batch_scale: float = 1.0, engine: dict | None =
 
         tf.config.threading.set_intra_op_parallelism_threads(tf_threads)
         tf.config.threading.set_inter_op_parallelism_threads(tf_threads)
-    from core import training
+    from bench.engine_variants import Engine, engine_variant
 
-    if engine:
-        training.use_engine(training.Engine(**engine))
+    with engine_variant(Engine(**(engine or {}))):
+        clicks, first_epochs, later_epochs, score_name, score = _clicks(page, runs, batch_scale)
+    import keras
+
+    return {"import": import_s, "cold": clicks[0], "warm": clicks[1:],
+            "first_epoch": statistics.median(first_epochs[1:] or first_epochs),
+            "later_epoch": statistics.median(later_epochs) if later_epochs else None,
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "end_mb": resident_mb(),
+            "score_name": score_name, "score": score, "backend": keras.backend.backend()}
+
+
+def _clicks(page: str, runs: int, batch_scale: float) -> tuple[list[float], list[float], list[float], str, float]:
+    """Click times, first-epoch times, later epoch gaps, and the last click's score."""
     clicks, first_epochs, later_epochs = [], [], []
     for _ in range(runs + 1):
         ends: list[tuple[int, float]] = []
@@ -160,13 +170,7 @@ def worker(page: str, runs: int, batch_scale: float = 1.0, engine: dict | None =
         later_epochs += [t - t_before for (epoch, t), (_, t_before) in zip(ends[1:], ends, strict=False) if epoch > 1]
         if clicks[-1] > CLICK_LIMIT_S:
             break
-    import keras
-
-    return {"import": import_s, "cold": clicks[0], "warm": clicks[1:],
-            "first_epoch": statistics.median(first_epochs[1:] or first_epochs),
-            "later_epoch": statistics.median(later_epochs) if later_epochs else None,
-            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "end_mb": resident_mb(),
-            "score_name": score_name, "score": score, "backend": keras.backend.backend()}
+    return clicks, first_epochs, later_epochs, score_name, score
 
 
 # ---------------------------------------------------------------- what the bench calls

@@ -17,7 +17,7 @@ for _ in range(runs + 1):
     result = fc.fit_forecaster(series, settings)
     seconds.append(time.perf_counter() - started)
     fit_seconds.append(result.seconds)
-mae = {name: m["MAE"] for name, m in result.details["metrics"].items()}
+mae = {name: m["MAE"] for name, m in result.details.metrics.items()}
 print(json.dumps({"cold": seconds[0], "warm": seconds[1:], "warm_fit": fit_seconds[1:], "mae": mae,
                   "epochs": result.epochs_run}))
 """

@@ -21,7 +21,7 @@ for _ in range(runs + 1):
     started = time.perf_counter()
     result = rnn.compare_cells(rnn.MemorySettings())
     seconds.append(time.perf_counter() - started)
-print(json.dumps({"cold": seconds[0], "warm": seconds[1:], "accuracy": result.details["accuracy"]}))
+print(json.dumps({"cold": seconds[0], "warm": seconds[1:], "accuracy": result.details.accuracy}))
 """
 
 

@@ -25,7 +25,7 @@ for _ in range(runs + 1):
     fit_seconds.append(result.seconds)
     curves.append(curve)
 print(json.dumps({"cold": seconds[0], "warm": seconds[1:], "warm_fit": fit_seconds[1:],
-                  "metrics": result.details["metrics"], "vocabulary": prepared.vocabulary.size,
+                  "metrics": result.details.metrics, "vocabulary": prepared.vocabulary.size,
                   "pairs": len(prepared.x_train), "validation_pairs": len(prepared.x_validation),
                   "curve": curves[-1]}))
 """

@@ -16,8 +16,8 @@ for _ in range(runs + 1):
     seconds.append(time.perf_counter() - started)
 details = result.details
 print(json.dumps({"cold": seconds[0], "warm": seconds[1:],
-                  "accuracy": {k: details[k]["accuracy"] for k in ("cnn_rnn", "frame_only", "shuffled")},
-                  "pairs": {k: details[k]["pairs"] for k in ("cnn_rnn", "frame_only")}}))
+                  "accuracy": {k: getattr(details, k).accuracy for k in ("cnn_rnn", "frame_only", "shuffled")},
+                  "pairs": {k: getattr(details, k).pairs for k in ("cnn_rnn", "frame_only")}}))
 """
 
 

@@ -12,15 +12,23 @@ shaped so that only its pattern fits it:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import keras
 import numpy as np
 
-from core.cache import fingerprint
-from core.recurrent import CELLS
+from core.recurrent import CELLS, cell_knob, units_knob
 from core.settings import knob
-from core.training import EpochFn, TrainingSettings, TrainResult, predict, train
+from core.training import (
+    EpochFn,
+    TrainingSettings,
+    TrainResult,
+    batch_size_knob,
+    epochs_knob,
+    learning_rate_knob,
+    predict,
+    train,
+)
 
 PATTERNS = ("one_to_one", "one_to_many", "many_to_one", "many_to_many", "encoder_decoder")
 PATTERN_TITLES = {
@@ -53,24 +61,16 @@ class ConnectionSettings(TrainingSettings):
 
     pattern: str = knob("many_to_one", "Pattern", "Which shape of input and output to train.",
                         choices=PATTERNS, choice_labels=PATTERN_TITLES)
-    cell: str = knob("GRU", "Recurrent cell", "SimpleRNN is the plain formula; LSTM and GRU add "
-                     "gates that help them remember longer. Ignored by one-to-one, which has no "
-                     "recurrence.", choices=tuple(CELLS))
-    units: int = knob(32, "Hidden units", "Size of the hidden state h_t: how much the model can "
-                      "keep in mind. More units learn more but train slower.", low=4, high=128)
+    cell: str = cell_knob(note=" Ignored by one-to-one, which has no recurrence.")
+    units: int = units_knob(32, low=4, high=128, of="the hidden state h_t: how much the model can keep in mind")
     sequence_length: int = knob(8, "Sequence length", "Steps per training sequence (ignored by "
                                 "one-to-one and by the number-to-words task, whose lengths "
                                 "come from the numbers).", low=2, high=30)
     num_examples: int = knob(2000, "Training examples", "How many toy examples are generated. "
                              "More examples teach better and train slower.", low=200, high=10000)
-    epochs: int = knob(12, "Epochs", "How many passes over the training data. More passes fit "
-                       "better but take longer.", low=1, high=100)
-    batch_size: int = knob(64, "Batch size", "Examples per weight update. Bigger batches make "
-                           "each epoch faster but take fewer, smoother steps.",
-                           choices=(16, 32, 64, 128, 256))
-    learning_rate: float = knob(0.01, "Learning rate", "How big each weight update is. Too high "
-                                "and the loss jumps around; too low and learning crawls.",
-                                choices=(0.0003, 0.001, 0.003, 0.01, 0.03))
+    epochs: int = epochs_knob(12, high=100)
+    batch_size: int = batch_size_knob(64, choices=(16, 32, 64, 128, 256))
+    learning_rate: float = learning_rate_knob(0.01)
 
 
 @dataclass(frozen=True)
@@ -95,9 +95,13 @@ def circle_points(n: int, seed: int) -> ToyTask:
 
 def sine_continuations(n: int, length: int, seed: int) -> ToyTask:
     """One-to-many: a phase in [0, 2*pi) -> sin(phase + k*WAVE_STEP) for k = 1..length."""
-    phase = np.random.default_rng(seed).uniform(0, 2 * np.pi, size=(n, 1)).astype("float32")
-    x = np.concatenate([np.sin(phase), np.cos(phase)], axis=1)  # (n, 2): phase on the circle
-    return ToyTask(x, wave_after(phase[:, 0], length), "mse", "mae")
+    phase = np.random.default_rng(seed).uniform(0, 2 * np.pi, size=n).astype("float32")
+    return ToyTask(phase_inputs(phase), wave_after(phase, length), "mse", "mae")
+
+
+def phase_inputs(phase: np.ndarray) -> np.ndarray:
+    """Phases (n,) as the model reads them: points on the circle, (n, 2), so 0 and 2*pi look alike."""
+    return np.stack([np.sin(phase), np.cos(phase)], axis=1).astype("float32")
 
 
 def wave_after(phase: np.ndarray, length: int) -> np.ndarray:
@@ -141,8 +145,13 @@ def _word_ids(words: tuple[str, ...]) -> np.ndarray:
 def running_maxima(n: int, length: int, seed: int) -> ToyTask:
     """Many-to-many: digits 0-9; label 1 at each step whose digit beats all earlier ones."""
     digits = np.random.default_rng(seed).integers(0, 10, size=(n, length))
-    return ToyTask((digits / 9.0).astype("float32")[..., None], new_maximum_flags(digits)[..., None],
+    return ToyTask(digit_inputs(digits), new_maximum_flags(digits)[..., None],
                    "binary_crossentropy", "accuracy")  # (n, T, 1) -> (n, T, 1)
+
+
+def digit_inputs(digits: np.ndarray) -> np.ndarray:
+    """Digits (n, T) as the model reads them: scaled to [0, 1], one feature per step, (n, T, 1)."""
+    return (digits / 9.0).astype("float32")[..., None]
 
 
 def new_maximum_flags(digits: np.ndarray) -> np.ndarray:
@@ -329,20 +338,25 @@ def decoded_text(steps: list[DecodedStep]) -> str:
     return " ".join(s.word for s in steps if not s.word.startswith("<"))
 
 
+@dataclass(frozen=True)
+class ConnectionResult:
+    """What the page shows beyond the curves: many-to-one's accuracy on reviews of other lengths."""
+
+    accuracy_by_length: dict[int, float] | None = None  # many-to-one only: review length -> accuracy
+
+
 def fit_pattern(settings: ConnectionSettings, task: ToyTask,
-                on_epoch_end: EpochFn | None = None) -> TrainResult:
+                on_epoch_end: EpochFn | None = None) -> TrainResult[ConnectionResult]:
     """Train the pattern's model on ``task``, then score it on held-out examples.
 
     Everything shown about a trained model is computed here, once, so a rerun
     of the page only reads it from the cached result.
     """
     result = train(lambda: build_model(settings), task.x, task.y, settings, loss=task.loss,
-                   metrics=[task.metric], on_epoch_end=on_epoch_end,
-                   data_fingerprint=fingerprint(task.x, task.y))
-    result.scores = held_out_scores(settings, result.model)
-    if settings.pattern == "many_to_one":
-        result.details["accuracy_by_length"] = accuracy_by_length(result.model, LENGTHS_TO_TRY, settings.seed)
-    return result
+                   metrics=[task.metric], on_epoch_end=on_epoch_end)
+    by_length = (accuracy_by_length(result.model, LENGTHS_TO_TRY, settings.seed)
+                 if settings.pattern == "many_to_one" else None)
+    return replace(result, scores=held_out_scores(settings, result.model), details=ConnectionResult(by_length))
 
 
 def held_out_scores(settings: ConnectionSettings, model: keras.Model) -> dict[str, float]:
@@ -373,6 +387,26 @@ def accuracy_by_length(model: keras.Model, lengths: tuple[int, ...], seed: int, 
     truth = np.stack([task.y[:, 0] for task in tasks])  # (lengths, n)
     correct = (predicted > 0.5) == (truth > 0.5)
     return {length: float(c.mean()) for length, c in zip(lengths, correct, strict=True)}
+
+
+def inside_probability(model: keras.Model, x: float, y: float) -> float:
+    """One-to-one: the model's probability that the point (x, y) lies inside the unit circle."""
+    return float(predict(model, np.array([[x, y]], dtype="float32"))[0, 0])
+
+
+def continue_wave(model: keras.Model, phase: float) -> np.ndarray:
+    """One-to-many: the model's continuation of the wave from ``phase``, one value per step (as in training)."""
+    return predict(model, phase_inputs(np.array([phase])))[0, :, 0]
+
+
+def positive_probability(model: keras.Model, ids: np.ndarray) -> float:
+    """Many-to-one: the model's probability that a review (word ids, shape (1, T)) is positive."""
+    return float(predict(model, ids)[0, 0])
+
+
+def new_maximum_probabilities(model: keras.Model, digits: np.ndarray) -> np.ndarray:
+    """Many-to-many: for each digit, the model's probability that it beats every digit before it."""
+    return predict(model, digit_inputs(digits[None]))[0, :, 0]
 
 
 def review_ids(text: str) -> tuple[np.ndarray, list[str]]:

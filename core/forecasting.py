@@ -9,17 +9,25 @@ and the baselines, forecast from the same origins.
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import keras
 import numpy as np
 import pandas as pd
 
-from core.cache import fingerprint
-from core.recurrent import CELLS, recurrent_stack
+from core.recurrent import cell_knob, dropout_knob, layers_knob, recurrent_stack, units_knob
 from core.settings import knob
-from core.training import EpochFn, TrainingSettings, TrainResult, predict, train
+from core.training import (
+    EpochFn,
+    TrainingSettings,
+    TrainResult,
+    batch_size_knob,
+    epochs_knob,
+    learning_rate_knob,
+    predict,
+    train,
+)
 from core.uploads import decode_upload, parse_csv
 
 MAX_UPLOAD_MB = 5
@@ -46,14 +54,10 @@ class ForecastSettings(TrainingSettings):
                               "which removes the weekly pattern for it. On the built-in sales 'none' "
                               "scored best: a change between two noisy days is noisier than either day.",
                               choices=PREPROCESSING)
-    cell: str = knob("GRU", "Recurrent cell", "SimpleRNN is the plain formula; LSTM and GRU add gates "
-                     "that help them remember longer.", choices=tuple(CELLS))
-    units: int = knob(32, "Hidden units", "Size of each layer's hidden state. More units can learn more "
-                      "but also memorise noise.", low=4, high=128)
-    layers: int = knob(1, "Recurrent layers", "How many recurrent layers are stacked.", low=1, high=3)
-    dropout: float = knob(0.0, "Dropout", "Share of the layer's inputs dropped at random while "
-                          "training, so the model cannot lean on any one of them. Raise it if "
-                          "validation loss rises while training loss falls.", low=0.0, high=0.5, step=0.05)
+    cell: str = cell_knob()
+    units: int = units_knob(32, low=4, high=128)
+    layers: int = layers_knob()
+    dropout: float = dropout_knob()
     test_size: int = knob(90, "Test part (points)", "How many of the last points are kept aside to "
                           "score the model and the baselines. The validation part before it has the "
                           "same length.", low=14, high=365)
@@ -61,12 +65,10 @@ class ForecastSettings(TrainingSettings):
                                "the model is trained again this many times, each time on the data before a "
                                "later point, and scored on the horizon after it. Slower, but shows whether "
                                "one test period was luck.", low=0, high=6)
-    epochs: int = knob(40, "Epochs (at most)", "Training stops earlier when the validation loss has "
-                       "not improved for 5 epochs, and keeps the best weights.", low=1, high=200)
-    batch_size: int = knob(32, "Batch size", "Windows per weight update.", choices=(16, 32, 64, 128, 256))
-    learning_rate: float = knob(0.003, "Learning rate", "How big each weight update is. Too high and "
-                                "the loss jumps around; too low and learning crawls.",
-                                choices=(0.0003, 0.001, 0.003, 0.01, 0.03))
+    epochs: int = epochs_knob(40, note=" Training stops earlier when the validation loss has not improved for 5 "
+                              "epochs, and keeps the best weights.")
+    batch_size: int = batch_size_knob(32, choices=(16, 32, 64, 128, 256), of="windows")
+    learning_rate: float = learning_rate_knob(0.003)
 
 
 @dataclass(frozen=True)
@@ -121,7 +123,7 @@ def prepare_series(table: pd.DataFrame, date_column: str, value_column: str) -> 
     days = frame["date"].drop_duplicates().diff().dt.total_seconds().median() / 86400
     _, rule, season, name = min(FREQUENCIES, key=lambda f: abs(np.log(f[0] / days)))
     duplicates = int(frame["date"].duplicated().sum())
-    regular = frame.set_index("date")["value"].resample(rule, origin="start").sum(min_count=1)
+    regular = on_regular_grid(frame["date"], frame["value"], rule)
     missing = int(regular.isna().sum())
     regular = regular.interpolate(limit_direction="both")
     if regular.nunique() == 1:
@@ -131,6 +133,16 @@ def prepare_series(table: pd.DataFrame, date_column: str, value_column: str) -> 
               "points": len(regular), "frequency": name, "duplicate dates summed": duplicates,
               "gaps and missing values filled (linear)": missing, "negative values": int((regular < 0).sum())}
     return PreparedSeries(regular.astype(float), rule, name, season, report)
+
+
+def on_regular_grid(dates: pd.Series, values: pd.Series, rule: str) -> pd.Series:
+    """Values on a regular grid of ``rule`` from the first date: values sharing a slot summed, empty slots NaN.
+
+    Summing is right for sales-like counts (two rows for one day are two
+    parts of that day); empty slots stay missing for the caller to fill.
+    """
+    series = pd.Series(values.to_numpy(), index=pd.DatetimeIndex(dates)).sort_index()
+    return series.resample(rule, origin="start").sum(min_count=1)
 
 
 def notes_on(series: PreparedSeries) -> list[str]:
@@ -225,29 +237,47 @@ class Split:
     test_start: int  # first index of the test part
 
 
+def split_origins(length: int, window: int, horizon: int, lag: int, validation_size: int, test_size: int) -> Split:
+    """Forecast origins of the training, validation and test parts, in time order.
+
+    An origin is the last point a forecast sees; it belongs to the part that
+    holds its whole horizon, so no forecast straddles two parts. The first
+    origin is the first with a full window of (differenced) values.
+    """
+    test_start = length - test_size
+    validation_start = test_start - validation_size
+    origins = np.arange(lag + window - 1, length - horizon)  # the last point each forecast sees
+    last_target = origins + horizon
+    return Split(origins[last_target < validation_start],
+                 origins[(origins + 1 >= validation_start) & (last_target < test_start)],
+                 origins[origins + 1 >= test_start], validation_start, test_start)
+
+
 def chronological_split(length: int, settings: ForecastSettings, lag: int, test_size: int | None = None) -> Split:
-    """Origins whose whole horizon falls inside one part; nothing straddles two parts.
+    """The page's split of a series of ``length`` points; ValueError when the settings leave a part empty.
 
     The validation part is ``settings.test_size`` long; the test part too, unless
     ``test_size`` says otherwise (a backtest fold tests one horizon).
     """
     test_size = settings.test_size if test_size is None else test_size
-    test_start = length - test_size
-    validation_start = test_start - settings.test_size
-    first = lag + settings.window - 1  # the first origin with a full window of changes
-    origins = np.arange(first, length - settings.horizon)
-    last_target = origins + settings.horizon
-    split = Split(origins[last_target < validation_start],
-                  origins[(origins + 1 >= validation_start) & (last_target < test_start)],
-                  origins[origins + 1 >= test_start], validation_start, test_start)
-    needed = first + settings.horizon + MIN_TRAINING_WINDOWS + settings.test_size + test_size
+    split = split_origins(length, settings.window, settings.horizon, lag, settings.test_size, test_size)
     if len(split.train) < MIN_TRAINING_WINDOWS or len(split.test) == 0 or len(split.validation) == 0:
+        needed = lag + settings.window - 1 + settings.horizon + MIN_TRAINING_WINDOWS + settings.test_size + test_size
         raise ValueError(
             f"The series has {length} points, but a window of {settings.window}, a horizon of "
             f"{settings.horizon}, validation and test parts of {settings.test_size} each"
             + (f" and a season of {lag} for the differences" if lag > 1 else "")
             + f" need at least {needed}. Use a shorter window, horizon or test part, or a longer series.")
     return split
+
+
+def fit_scaling(train_part: np.ndarray) -> tuple[float, float]:
+    """Mean and standard deviation of the training part alone (1 for a flat part).
+
+    The model's inputs are scaled by these, so nothing of the validation or
+    test parts leaks into training.
+    """
+    return float(np.mean(train_part)), float(np.std(train_part)) or 1.0
 
 
 # ---------------------------------------------------------------- model, baselines, metrics
@@ -293,20 +323,52 @@ def seasonal_naive_scale(values: np.ndarray, season: int, end: int) -> float:
 
 # ---------------------------------------------------------------- the whole procedure
 
+MODEL = "model"  # the role of the trained network among the forecasters; the rest are baselines
+
+
+@dataclass(frozen=True)
+class Backtest:
+    """A rolling-origin backtest: every fold's forecasts, and each forecaster's MAE per fold."""
+
+    points: pd.DataFrame  # one row per forecast point: date, actual, fold, and one column per forecaster
+    scores: pd.DataFrame  # rows: folds then "mean"; columns: forecasters
+
+
+@dataclass(frozen=True)
+class ForecastResult:
+    """What the forecasting page shows about one trained model, every forecaster keyed by role."""
+
+    model_label: str  # how the page names the model ("GRU model")
+    metrics: dict[str, dict[str, float]]  # forecaster -> MAE, RMSE, sMAPE, MASE on the test part
+    mase_scale: float  # the MAE of one-step seasonal naive on the training part: MASE's yardstick
+    test_forecasts: pd.DataFrame  # date, actual, then one column per forecaster, each test point once
+    future: pd.DataFrame  # date, value, lower, upper: the forecast past the end of the data
+    test_start: pd.Timestamp  # the first date of the test part
+    backtest: Backtest | None = None
+
+    @property
+    def best_baseline(self) -> str:
+        """The simple forecaster with the lowest MAE: the one the model has to beat."""
+        return min((name for name in self.metrics if name != MODEL), key=lambda name: self.metrics[name]["MAE"])
+
+    def label(self, forecaster: str) -> str:
+        """A forecaster's name as the page prints it."""
+        return self.model_label if forecaster == MODEL else forecaster
+
+    def labelled(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """A table whose columns or index are forecasters, with the model under its printed name."""
+        return frame.rename(columns={MODEL: self.model_label}, index={MODEL: self.model_label})
+
 
 def fit_forecaster(series: PreparedSeries, settings: ForecastSettings,
-                   on_epoch_end: EpochFn | None = None, test_size: int | None = None) -> TrainResult:
-    """Split, scale on the training part, train with early stopping, then score model and baselines.
-
-    ``details`` holds what the page shows: metrics, test forecasts, validation
-    residuals and the forecast past the end of the data.
-    """
+                   on_epoch_end: EpochFn | None = None, test_size: int | None = None
+                   ) -> TrainResult[ForecastResult]:
+    """Split, scale on the training part, train with early stopping, then score model and baselines."""
     values = series.values.to_numpy()
     lag = lag_of(settings.preprocessing, series.season)
     split = chronological_split(len(values), settings, lag, test_size)
     changes = to_changes(values, settings.preprocessing, series.season)
-    train_part = changes[lag : split.validation_start]
-    mean, std = float(train_part.mean()), float(train_part.std()) or 1.0  # fitted on training data only
+    mean, std = fit_scaling(changes[lag : split.validation_start])
     scaled = (changes - mean) / std
 
     def windows(origins: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -318,34 +380,32 @@ def fit_forecaster(series: PreparedSeries, settings: ForecastSettings,
 
     x_train, y_train = windows(split.train)
     result = train(build, x_train, y_train, settings, loss="mse", metrics=["mae"], validation=windows(split.validation),
-                   early_stopping_patience=5, on_epoch_end=on_epoch_end,
-                   data_fingerprint=fingerprint(series.values))
+                   early_stopping_patience=5, on_epoch_end=on_epoch_end)
 
     def forecast_levels(origins: np.ndarray) -> np.ndarray:
         inputs = window_inputs(scaled, origins, settings.window)
         predicted = predict(result.model, inputs) * std + mean
         return to_levels(values, origins, predicted, settings.preprocessing, series.season)
 
-    result.details = _evaluate(series, settings, split, forecast_levels)
-    model_name = f"{settings.cell} model"
-    result.scores = {f"{model_name} MAE": result.details["metrics"][model_name]["MAE"],
-                     "seasonal naive MAE": result.details["metrics"]["seasonal naive"]["MAE"]}
-    return result
+    details = _evaluate(series, settings, split, forecast_levels)
+    scores = {"model MAE": details.metrics[MODEL]["MAE"],
+              "seasonal naive MAE": details.metrics["seasonal naive"]["MAE"]}
+    return replace(result, details=details, scores=scores)
 
 
-def _evaluate(series: PreparedSeries, settings: ForecastSettings, split: Split, forecast_levels) -> dict:
+def _evaluate(series: PreparedSeries, settings: ForecastSettings, split: Split, forecast_levels) -> ForecastResult:
     values = series.values.to_numpy()
     truth = values[split.test[:, None] + np.arange(1, settings.horizon + 1)]
-    forecasts = {f"{settings.cell} model": forecast_levels(split.test)}
+    forecasts = {MODEL: forecast_levels(split.test)}
     forecasts |= baseline_forecasts(values, split.test, settings.horizon, series.season, settings.window)
     scale = seasonal_naive_scale(values, series.season, split.validation_start)
     metrics = {name: forecast_metrics(truth, f, scale) for name, f in forecasts.items()}
     validation_truth = values[split.validation[:, None] + np.arange(1, settings.horizon + 1)]
     residuals = validation_truth - forecast_levels(split.validation)  # (origins, horizon)
-    return {"metrics": metrics, "mase_scale": scale,
-            "test_forecasts": _tiled(series, split.test, forecasts, settings.horizon),
-            "future": _future(series, settings, forecast_levels, residuals),
-            "test_start": series.values.index[split.test_start]}
+    return ForecastResult(f"{settings.cell} model", metrics, scale,
+                          _tiled(series, split.test, forecasts, settings.horizon),
+                          _future(series, settings, forecast_levels, residuals),
+                          series.values.index[split.test_start])
 
 
 def _tiled(series: PreparedSeries, origins: np.ndarray, forecasts: dict[str, np.ndarray], horizon: int) -> pd.DataFrame:
@@ -368,14 +428,14 @@ def _future(series: PreparedSeries, settings: ForecastSettings, forecast_levels,
 
 
 def fit_and_backtest(series: PreparedSeries, settings: ForecastSettings,
-                     on_epoch_end: EpochFn | None = None) -> TrainResult:
+                     on_epoch_end: EpochFn | None = None) -> TrainResult[ForecastResult]:
     """The page's Train button: the forecaster, then the backtest folds when they are asked for."""
     result = fit_forecaster(series, settings, on_epoch_end)
-    if settings.backtest_folds:
-        points = backtest(series, settings, on_epoch_end)
-        result.details["backtest"] = points
-        result.details["backtest_scores"] = backtest_scores(points, result.details["mase_scale"])
-    return result
+    if not settings.backtest_folds:
+        return result
+    points = backtest(series, settings, on_epoch_end)
+    folds = Backtest(points, backtest_scores(points, result.details.mase_scale))
+    return replace(result, details=replace(result.details, backtest=folds))
 
 
 def backtest(series: PreparedSeries, settings: ForecastSettings, on_epoch_end: EpochFn | None = None) -> pd.DataFrame:
@@ -387,8 +447,8 @@ def backtest(series: PreparedSeries, settings: ForecastSettings, on_epoch_end: E
     rows = []
     for fold in range(settings.backtest_folds, 0, -1):
         end = len(series.values) - (fold - 1) * settings.horizon  # the fold's data stops after its horizon
-        past = PreparedSeries(series.values.iloc[:end], series.frequency, series.frequency_name, series.season, {})
-        tested = fit_forecaster(past, settings, on_epoch_end, test_size=settings.horizon).details["test_forecasts"]
+        past = replace(series, values=series.values.iloc[:end], report={})
+        tested = fit_forecaster(past, settings, on_epoch_end, test_size=settings.horizon).details.test_forecasts
         rows.append(tested.assign(fold=settings.backtest_folds - fold + 1))
     return pd.concat(rows, ignore_index=True)
 
@@ -427,19 +487,14 @@ def template_csv() -> str:
     return pd.DataFrame({"date": dates, "sales": [12, 15, 11, 18, 20]}).to_csv(index=False)
 
 
-def best_baseline(metrics: dict[str, dict[str, float]], model_name: str) -> str:
-    """The simple forecaster with the lowest MAE: the one the model has to beat."""
-    return min((name for name in metrics if name != model_name), key=lambda name: metrics[name]["MAE"])
-
-
-def verdict(metrics: dict[str, dict[str, float]], model_name: str, test_points: int, frequency_name: str) -> str:
+def verdict(result: ForecastResult, test_points: int, frequency_name: str) -> str:
     """One plain sentence: how the model compares with the best baseline on the test part."""
-    best = best_baseline(metrics, model_name)
-    ours, theirs = metrics[model_name]["MAE"], metrics[best]["MAE"]
+    best = result.best_baseline
+    ours, theirs = result.metrics[MODEL]["MAE"], result.metrics[best]["MAE"]
     unit = {"daily": "days", "weekly": "weeks", "monthly": "months", "hourly": "hours"}.get(frequency_name, "points")
     change = (theirs - ours) / theirs
     if change > 0:
-        return (f"The {model_name} is {change:.0%} better than {best} (the best simple baseline) on the last "
+        return (f"The {result.model_label} is {change:.0%} better than {best} (the best simple baseline) on the last "
                 f"{test_points} {unit}, by mean absolute error.")
-    return (f"The {model_name} is {-change:.0%} worse than {best} on the last {test_points} {unit}: here a "
+    return (f"The {result.model_label} is {-change:.0%} worse than {best} on the last {test_points} {unit}: here a "
             "simple rule beats it. Try another window, preprocessing or more epochs — or trust the rule.")

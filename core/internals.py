@@ -8,15 +8,24 @@ is the computation a real model runs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import keras
 import numpy as np
 
-from core.cache import fingerprint
-from core.recurrent import CELLS
+from core.recurrent import CELLS, units_knob
 from core.settings import knob
-from core.training import EpochFn, TrainingSettings, TrainResult, predict, train
+from core.training import (
+    EpochFn,
+    TrainingSettings,
+    TrainResult,
+    batch_size_knob,
+    epochs_knob,
+    learning_rate_knob,
+    predict,
+    seed_knob,
+    train,
+)
 
 ACTIVATIONS = ("tanh", "sigmoid", "relu", "linear")
 NUMBER_CLASSES = ("down", "same", "up")  # illustrative outputs when the input is numbers
@@ -32,8 +41,7 @@ class ForwardSettings:
                                "Larger weights push tanh towards ±1 (saturation).", low=0.1, high=3.0, step=0.1)
     activation: str = knob("tanh", "Activation", "The squashing function applied at every step.",
                            choices=ACTIVATIONS)
-    seed: int = knob(0, "Random seed", "Picks the random weights. The same seed gives the same weights.",
-                     low=0, high=9999)
+    seed: int = seed_knob(0, picks="the random weights")
 
 
 @dataclass(frozen=True)
@@ -55,8 +63,7 @@ class GradientSettings:
     truncation: int = knob(0, "Truncate after (steps)", "0 means full backpropagation through time. "
                            "Otherwise the gradient stops this many steps back (truncated BPTT).",
                            low=0, high=200)
-    seed: int = knob(0, "Random seed", "Picks W_hh and the inputs.", low=0, high=9999)
-
+    seed: int = seed_knob(0, picks="W_hh and the inputs")
 
 @dataclass(frozen=True)
 class RnnWeights:
@@ -181,6 +188,12 @@ def keras_hidden_states(weights: RnnWeights, xs: np.ndarray, activation: str = "
     return np.asarray(layer(xs[None].astype("float32")))[0]  # (T, hidden)
 
 
+def largest_difference_from_keras(weights: RnnWeights, steps: list[Step], xs: np.ndarray, activation: str) -> float:
+    """How far our hand-written hidden states are from Keras's own SimpleRNN's, at most (should be ~1e-7)."""
+    ours = np.array([step.h for step in steps])  # (T, hidden)
+    return float(np.max(np.abs(ours - keras_hidden_states(weights, xs, activation))))
+
+
 # ---------------------------------------------------------------- backpropagation through time
 
 
@@ -239,6 +252,25 @@ def gradient_norm_curve(settings: GradientSettings) -> tuple[np.ndarray, np.ndar
     return full, chosen
 
 
+GROWTH_LIMIT = 1e2  # the gradient at step 1 this many times larger (or smaller) than at the end: exploded (vanished)
+
+
+@dataclass(frozen=True)
+class GradientFate:
+    """What happened to the error signal on its way back: its size at step 1 relative to the last step."""
+
+    ratio: float
+    fate: str  # "vanishes", "explodes" or "stays about the same size"
+
+
+def gradient_fate(norms: np.ndarray) -> GradientFate:
+    """Whether a gradient-norm curve (step 1 first) vanished, exploded, or kept its size."""
+    ratio = float(norms[0] / norms[-1])
+    if ratio < 1 / GROWTH_LIMIT:
+        return GradientFate(ratio, "vanishes")
+    return GradientFate(ratio, "explodes" if ratio > GROWTH_LIMIT else "stays about the same size")
+
+
 # ---------------------------------------------------------------- what gates change
 
 
@@ -246,16 +278,14 @@ def gradient_norm_curve(settings: GradientSettings) -> tuple[np.ndarray, np.ndar
 class MemorySettings(TrainingSettings):
     """Knobs of the long-memory comparison: one model per cell, trained on every length at once."""
 
-    units: int = knob(16, "Hidden units", "Size of each cell's hidden state.", low=4, high=64)
+    units: int = units_knob(16, low=4, high=64, of="each cell's hidden state")
     noise: float = knob(1.0, "Distractor noise", "How loud the random steps after the key are. "
                         "Louder noise overwrites a plain RNN's memory sooner.", low=0.0, high=2.0, step=0.1)
     num_examples: int = knob(3000, "Training examples", "Sequences per cell, lengths mixed.",
                              low=500, high=10000)
-    epochs: int = knob(15, "Epochs", "Passes over the training data, for each of the three cells.",
-                       low=1, high=60)
-    batch_size: int = knob(64, "Batch size", "Examples per weight update.", choices=(32, 64, 128, 256))
-    learning_rate: float = knob(0.01, "Learning rate", "How big each weight update is.",
-                                choices=(0.001, 0.003, 0.01, 0.03))
+    epochs: int = epochs_knob(15, high=60, of="the training data, for each of the three cells")
+    batch_size: int = batch_size_knob(64, choices=(32, 64, 128, 256))
+    learning_rate: float = learning_rate_knob(0.01, choices=(0.001, 0.003, 0.01, 0.03))
 
 
 MEMORY_CELLS = ("SimpleRNN", "LSTM", "GRU")
@@ -313,29 +343,48 @@ def build_memory_model(cell: str, num_units: int, longest: int) -> keras.Model:
     return keras.Model(inputs, outputs, name=f"recall_{cell.lower()}")
 
 
-def compare_cells(settings: MemorySettings, on_epoch_end: EpochFn | None = None) -> TrainResult:
-    """Train SimpleRNN, LSTM and GRU on the recall task; score each at every length.
+@dataclass(frozen=True)
+class GateTrace:
+    """The trained LSTM's gates over one fresh sequence: what the page draws as heatmaps."""
 
-    The result holds the LSTM (for its gates) and, in ``details``, the accuracy
-    of every cell at every length on fresh sequences, and each cell's history.
+    gates: dict[str, np.ndarray]  # "input", "forget", "output", "h" -> (steps, units)
+    key: int  # the key shown at the first step (0-based)
+
+
+@dataclass(frozen=True)
+class MemoryResult:
+    """Every cell's scores on the same fresh sequences, its curves, and the trained LSTM's gates."""
+
+    accuracy: dict[str, dict[int, float]]  # cell -> sequence length -> share of keys named right
+    histories: dict[str, dict[str, list[float]]]  # cell -> its Keras history
+    correct: dict[str, np.ndarray]  # cell -> (test sequences,) whether each key was named right
+    test_lengths: np.ndarray  # (test sequences,) the length of each
+    parameters: dict[str, int]  # cell -> its model's weight count
+    gates: GateTrace
+
+
+def compare_cells(settings: MemorySettings, on_epoch_end: EpochFn | None = None) -> TrainResult[MemoryResult]:
+    """Train SimpleRNN, LSTM and GRU on the recall task; score each at every length on the same fresh sequences.
+
+    The result's model is the LSTM (for its gates); ``details`` holds every cell's scores and curves.
     """
     x, keys = memory_training_data(settings)
     x_test, keys_test, length_test = recall_task(1500, MEMORY_LENGTHS, settings.noise, settings.seed + 1)
-    accuracy: dict[str, dict[int, float]] = {}
-    histories, seconds, lstm = {}, 0.0, None
+    accuracy, histories, correct, parameters, seconds, lstm = {}, {}, {}, {}, 0.0, None
     for cell in MEMORY_CELLS:
         result = train(lambda c=cell: build_memory_model(c, settings.units, max(MEMORY_LENGTHS)), x, keys,
                        settings, loss="sparse_categorical_crossentropy", metrics=["accuracy"],
                        on_epoch_end=on_epoch_end)
-        predicted = predict(result.model, x_test).argmax(axis=-1)
-        accuracy[cell] = {n: float(np.mean(predicted[length_test == n] == keys_test[length_test == n]))
-                          for n in MEMORY_LENGTHS}
-        histories[cell], seconds = result.history, seconds + result.seconds
+        correct[cell] = predict(result.model, x_test).argmax(axis=-1) == keys_test
+        accuracy[cell] = {n: float(np.mean(correct[cell][length_test == n])) for n in MEMORY_LENGTHS}
+        histories[cell], parameters[cell] = result.history, result.model.count_params()
+        seconds += result.seconds
         lstm = result if cell == "LSTM" else lstm
     longest = max(MEMORY_LENGTHS)
-    scores = {f"{cell} at length {longest}": accuracy[cell][longest] for cell in MEMORY_CELLS}
-    return TrainResult(lstm.model, lstm.history, settings, fingerprint(x, keys), seconds, scores,
-                       {"accuracy": accuracy, "histories": histories}, lstm.training_examples)
+    details = MemoryResult(accuracy, histories, correct, length_test, parameters,
+                           gate_example(lstm.model, settings.noise, settings.seed + 2))
+    return replace(lstm, seconds=seconds, details=details,
+                   scores={f"{cell} at length {longest}": accuracy[cell][longest] for cell in MEMORY_CELLS})
 
 
 def memory_training_data(settings: MemorySettings) -> tuple[np.ndarray, np.ndarray]:
@@ -344,8 +393,8 @@ def memory_training_data(settings: MemorySettings) -> tuple[np.ndarray, np.ndarr
     return x, keys
 
 
-def gate_example(model: keras.Model, noise: float, seed: int) -> tuple[dict[str, np.ndarray], int]:
+def gate_example(model: keras.Model, noise: float, seed: int) -> GateTrace:
     """The trained LSTM's gates over one fresh sequence of the longest length, and its key."""
     x, keys, _ = recall_task(1, (max(MEMORY_LENGTHS),), noise, seed)
     kernel, recurrent_kernel, bias = model.get_layer("recurrent").get_weights()
-    return lstm_gates(kernel, recurrent_kernel, bias, x[0]), int(keys[0])
+    return GateTrace(lstm_gates(kernel, recurrent_kernel, bias, x[0]), int(keys[0]))

@@ -7,9 +7,38 @@ prints the cell table from the very dictionary the pages use.
 
 from __future__ import annotations
 
+from typing import Any
+
 import keras
 
+from core.settings import knob
+
 CELLS = {"SimpleRNN": keras.layers.SimpleRNN, "LSTM": keras.layers.LSTM, "GRU": keras.layers.GRU}
+
+
+def cell_knob(default: str = "GRU", choices: tuple[str, ...] = tuple(CELLS), note: str = "") -> Any:
+    """Which recurrent cell a model uses, as every page declares it."""
+    return knob(default, "Recurrent cell", "SimpleRNN is the plain formula; LSTM and GRU add gates that help them "
+                f"remember longer.{note}", choices=choices)
+
+
+def units_knob(default: int, low: int, high: int, of: str = "each layer's hidden state", note: str = "") -> Any:
+    """How many numbers a recurrent layer's memory holds."""
+    return knob(default, "Hidden units", f"Size of {of}. More units can learn more but train slower and can "
+                f"memorise noise.{note}", low=low, high=high)
+
+
+def layers_knob(default: int = 1, high: int = 3) -> Any:
+    """How many recurrent layers are stacked."""
+    return knob(default, "Recurrent layers", "How many recurrent layers are stacked; each reads the sequence the "
+                "one below it writes.", low=1, high=high)
+
+
+def dropout_knob(default: float = 0.0) -> Any:
+    """The share of a recurrent layer's inputs dropped while training."""
+    return knob(default, "Dropout", "Share of each recurrent layer's inputs dropped at random while training, so "
+                "the model cannot lean on any one of them. Raise it if validation loss rises while training loss "
+                "falls.", low=0.0, high=0.5, step=0.05)
 
 
 def recurrent_stack(inputs: keras.KerasTensor, cell: str, num_units: int, num_layers: int = 1,

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
-from core import connections, datasets, forecasting, internals, text, video
+from core import connections, forecasting, internals, text, video
 from core.recurrent import cells_line, recurrent_stack
 from core.settings import as_dict
 
@@ -79,6 +79,16 @@ def _join(*parts: str) -> str:
     return "\n\n".join(textwrap.dedent(p).strip("\n") for p in parts if p) + "\n"
 
 
+def _script(filename: str, title: str, imports: str, settings: Any, sources: tuple[Any, ...], *body: str,
+            setting_names: list[str] | None = None, constants: str = "", reads: str | None = None,
+            data: Callable[[], bytes] | None = None) -> Script:
+    """Every script's skeleton: docstring, imports, the settings as constants, the cell table and other
+    constants, the page's own functions copied in, then ``body`` (the glue that reads, fits and scores)."""
+    text = _join(_header(title, filename, reads), imports, _settings_block(settings, setting_names),
+                 CELLS_LINE + (f"\n{constants}" if constants else ""), _sources(*sources), *body)
+    return Script(filename, text, reads, data)
+
+
 def _fit_block(x: str, y: str, validation: str, loss: str, metrics: str, model: str = "model") -> str:
     """Compile and fit lines; ``validation`` is the keyword argument that says what to validate on."""
     return f"""
@@ -91,13 +101,13 @@ def _fit_block(x: str, y: str, validation: str, loss: str, metrics: str, model: 
 _TASKS = {  # pattern -> (generator functions and constants they need, the call making the training task)
     "one_to_one": ((connections.circle_points,), (), "circle_points(NUM_EXAMPLES, SEED)",
                    "circle_points(500, SEED + 10_000)"),
-    "one_to_many": ((connections.sine_continuations, connections.wave_after), ("WAVE_STEP",),
-                    "sine_continuations(NUM_EXAMPLES, SEQUENCE_LENGTH, SEED)",
+    "one_to_many": ((connections.sine_continuations, connections.phase_inputs, connections.wave_after),
+                    ("WAVE_STEP",), "sine_continuations(NUM_EXAMPLES, SEQUENCE_LENGTH, SEED)",
                     "sine_continuations(500, SEQUENCE_LENGTH, SEED + 10_000)"),
     "many_to_one": ((connections.reviews, connections._untied_counts, connections._word_ids),
                     ("GOOD_WORDS", "BAD_WORDS", "NEUTRAL_WORDS", "REVIEW_VOCAB"),
                     "reviews(NUM_EXAMPLES, SEQUENCE_LENGTH, SEED)", "reviews(500, SEQUENCE_LENGTH, SEED + 10_000)"),
-    "many_to_many": ((connections.running_maxima, connections.new_maximum_flags), (),
+    "many_to_many": ((connections.running_maxima, connections.digit_inputs, connections.new_maximum_flags), (),
                      "running_maxima(NUM_EXAMPLES, SEQUENCE_LENGTH, SEED)",
                      "running_maxima(500, SEQUENCE_LENGTH, SEED + 10_000)"),
     "encoder_decoder": ((connections.number_words, connections.number_split, connections.encode_digits,
@@ -119,14 +129,10 @@ def connections_script(settings: connections.ConnectionSettings) -> Script:
     """The toy task of the chosen pattern, its model, training and a score on fresh examples."""
     functions, constants, make, held_out = _TASKS[settings.pattern]
     builder, arguments = _BUILDERS[settings.pattern]
-    title = connections.PATTERN_TITLES[settings.pattern]
-    filename = f"{settings.pattern}.py"
-    return Script(filename, _join(
-        _header(f"{title}: a toy task of this shape", filename, None),
-        "from dataclasses import dataclass\n\nimport keras\nimport numpy as np",
-        _settings_block(settings),
-        CELLS_LINE + "\n" + _constants(connections, *constants) if constants else CELLS_LINE,
-        _sources(connections.ToyTask, *functions, getattr(connections, builder)),
+    return _script(
+        f"{settings.pattern}.py", f"{connections.PATTERN_TITLES[settings.pattern]}: a toy task of this shape",
+        "from dataclasses import dataclass\n\nimport keras\nimport numpy as np", settings,
+        (connections.ToyTask, *functions, getattr(connections, builder)),
         f"""
         keras.utils.set_random_seed(SEED)  # same seed, same data, weights and shuffling
         task = {make}
@@ -136,7 +142,7 @@ def connections_script(settings: connections.ConnectionSettings) -> Script:
         f"""
         test = {held_out}
         print("score on examples never trained on:", model.evaluate(test.x, test.y, return_dict=True))""",
-    ))
+        constants=_constants(connections, *constants))
 
 
 # ---------------------------------------------------------------- RNN internals: the memory race
@@ -144,13 +150,9 @@ def connections_script(settings: connections.ConnectionSettings) -> Script:
 
 def memory_script(settings: internals.MemorySettings) -> Script:
     """SimpleRNN, LSTM and GRU trained on the recall task, each scored at every length."""
-    filename = "memory_race.py"
-    return Script(filename, _join(
-        _header("Remember a key through noise: SimpleRNN, LSTM and GRU", filename, None),
-        "import keras\nimport numpy as np",
-        _settings_block(settings),
-        CELLS_LINE + "\n" + _constants(internals, "MEMORY_CELLS", "MEMORY_LENGTHS", "MEMORY_KEYS"),
-        _sources(internals.recall_task, internals.build_memory_model),
+    return _script(
+        "memory_race.py", "Remember a key through noise: SimpleRNN, LSTM and GRU", "import keras\nimport numpy as np",
+        settings, (internals.recall_task, internals.build_memory_model),
         """
         x, keys, _ = recall_task(NUM_EXAMPLES, MEMORY_LENGTHS, NOISE, SEED)
         x_test, keys_test, lengths_test = recall_task(1500, MEMORY_LENGTHS, NOISE, SEED + 1)
@@ -164,7 +166,7 @@ def memory_script(settings: internals.MemorySettings) -> Script:
             right = model.predict(x_test, verbose=0).argmax(axis=-1) == keys_test
             print(cell, {n: round(float(right[lengths_test == n].mean()), 3) for n in MEMORY_LENGTHS})
             models[cell] = model""",
-    ))
+        constants=_constants(internals, "MEMORY_CELLS", "MEMORY_LENGTHS", "MEMORY_KEYS"))
 
 
 # ---------------------------------------------------------------- text generation
@@ -173,36 +175,23 @@ def memory_script(settings: internals.MemorySettings) -> Script:
 def text_script(settings: text.TextSettings, data_file: str, column: str | None,
                 data: Callable[[], bytes] | None = None) -> Script:
     """Read the documents, tokenize, hold out documents, build the vocabulary, pair, train, generate."""
-    filename = "next_word_model.py"
     if column is None:
         read = f'documents = [line.strip() for line in open("{data_file}", encoding="utf-8") if line.strip()]'
     else:
         read = f'documents = pd.read_csv("{data_file}")["{column}"].dropna().astype(str).tolist()'
-    return Script(filename, _join(
-        _header("A next-word model", filename, data_file),
+    unit = "word" if settings.level == "word" else "character"
+    return _script(
+        "next_word_model.py", "A next-word model",
         "import re\nimport string\nfrom collections import Counter\n\nimport keras\nimport numpy as np\n"
-        "import pandas as pd",
-        _settings_block(settings),
-        CELLS_LINE + '\n_PUNCTUATION = re.compile(f"[{re.escape(string.punctuation)}]")'
-        + f"\n{_constants(text, 'MIN_DOCUMENTS', 'VALIDATION_SHARE')}",
-        _sources(text.tokenize, text.pieces, text.make_pairs, recurrent_stack, text.build_text_model).replace(
-            "length: int = PIECE_TOKENS", f"length: int = {text.PIECE_TOKENS}"),
+        "import pandas as pd", settings,
+        (text.tokenize, text.pieces, text.tokenized_documents, text.hold_out, text.ranked_tokens, text.make_pairs,
+         recurrent_stack, text.build_text_model),
         f"""
         {read}
-        tokenized = [tokenize(d, LEVEL) for d in documents]
-        if len(tokenized) < MIN_DOCUMENTS:  # free text: cut it into pieces so some can be held out
-            tokenized = pieces(tokenized)
-        tokenized = [d for d in tokenized if d]
-
-        # Hold out whole documents (pairs of one document share most words), vocabulary from the rest
-        order = np.random.default_rng(SEED).permutation(len(tokenized))
-        held_out = max(1, round(len(tokenized) * VALIDATION_SHARE))
-        train_docs = [tokenized[i] for i in order[held_out:]]
-        validation_docs = [tokenized[i] for i in order[:held_out]]
-        counts = Counter(t for d in train_docs for t in d)
-        ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[: MAX_VOCABULARY - 2]
-        vocabulary = ["", "[UNK]", *(token for token, _ in ranked)]  # 0 pads, 1 stands for any other token
-        index = {{token: i for i, token in enumerate(vocabulary)}}
+        tokenized = tokenized_documents(documents, LEVEL)
+        train_docs, validation_docs = hold_out(tokenized, VALIDATION_SHARE, SEED)  # whole documents held out
+        vocabulary = ["", "[UNK]", *(t for t, _ in ranked_tokens(train_docs, MAX_VOCABULARY - 2))]  # 0 pads
+        index = {{token: i for i, token in enumerate(vocabulary)}}  # 1 stands for every other token
         x_train, y_train = make_pairs([[index.get(t, 1) for t in d] for d in train_docs], CONTEXT_LENGTH)
         x_val, y_val = make_pairs([[index.get(t, 1) for t in d] for d in validation_docs], CONTEXT_LENGTH)
 
@@ -212,13 +201,15 @@ def text_script(settings: text.TextSettings, data_file: str, column: str | None,
         _fit_block("x_train", "y_train", "validation_data=(x_val, y_val)", '"sparse_categorical_crossentropy"',
                    '["accuracy"]'),
         f"""
-        # Greedy generation: always the most likely next {'word' if settings.level == 'word' else 'character'}
+        # Greedy generation: always the most likely next {unit}
         context = [index.get(t, 1) for t in tokenize("{_seed_example(settings.level)}", LEVEL)]
         for _ in range(15):
             window = np.array([([0] * CONTEXT_LENGTH + context)[-CONTEXT_LENGTH:]])
             context.append(int(model.predict(window, verbose=0)[0].argmax()))
         print({'" "' if settings.level == 'word' else '""'}.join(vocabulary[i] for i in context))""",
-    ), data_file, data)
+        constants='_PUNCTUATION = re.compile(f"[{re.escape(string.punctuation)}]")\n'
+                  + _constants(text, "MIN_DOCUMENTS", "PIECE_TOKENS", "VALIDATION_SHARE"),
+        reads=data_file, data=data)
 
 
 def _seed_example(level: str) -> str:
@@ -232,37 +223,27 @@ def forecast_script(settings: forecasting.ForecastSettings, series: forecasting.
                     date_column: str, value_column: str, product: str | None = None,
                     data: Callable[[], bytes] | None = None) -> Script:
     """Read the series as the page does, split it in time, scale on the training part, train, compare."""
-    filename = "forecaster.py"
     select = f'table = table[table["product"] == "{product}"]  # one product of the built-in file' if product else ""
-    return Script(filename, _join(
-        _header("A sliding-window forecaster", filename, data_file),
-        "import keras\nimport numpy as np\nimport pandas as pd",
-        _settings_block(settings, [n for n in as_dict(settings) if n != "backtest_folds"]),
-        CELLS_LINE,
-        _sources(forecasting.lag_of, forecasting.to_changes, forecasting.to_levels, forecasting.window_inputs,
-                 forecasting.make_windows, recurrent_stack, forecasting.build_forecaster),
+    return _script(
+        "forecaster.py", "A sliding-window forecaster",
+        "from dataclasses import dataclass\n\nimport keras\nimport numpy as np\nimport pandas as pd",
+        settings, (forecasting.on_regular_grid, forecasting.Split, forecasting.split_origins, forecasting.fit_scaling,
+                   forecasting.lag_of, forecasting.to_changes, forecasting.to_levels, forecasting.window_inputs,
+                   forecasting.make_windows, recurrent_stack, forecasting.build_forecaster),
         f"""
         table = pd.read_csv("{data_file}")
         {select}
         dates = pd.to_datetime(table["{date_column}"], format="mixed")
-        series = pd.Series(pd.to_numeric(table["{value_column}"]).to_numpy(), index=dates).sort_index()
-        series = series.resample("{series.frequency}", origin="start").sum(min_count=1)
-        series = series.interpolate(limit_direction="both")  # gaps filled by straight lines, as on the page
-        values = series.to_numpy(dtype=float)
+        series = on_regular_grid(dates, pd.to_numeric(table["{value_column}"]), "{series.frequency}")
+        values = series.interpolate(limit_direction="both").to_numpy(dtype=float)  # gaps filled as on the page
         SEASON = {series.season}  # {series.frequency_name} data
 
         # In time order: train | validation | test (TEST_SIZE points each); no forecast straddles two parts
-        test_start = len(values) - TEST_SIZE
-        validation_start = test_start - TEST_SIZE
         lag = lag_of(PREPROCESSING, SEASON)
-        origins = np.arange(lag + WINDOW - 1, len(values) - HORIZON)  # the last point each forecast sees
-        train_origins = origins[origins + HORIZON < validation_start]
-        validation_origins = origins[(origins + 1 >= validation_start) & (origins + HORIZON < test_start)]
-        test_origins = origins[origins + 1 >= test_start]
-
+        split = split_origins(len(values), WINDOW, HORIZON, lag, TEST_SIZE, TEST_SIZE)
+        train_origins, test_origins = split.train, split.test
         changes = to_changes(values, PREPROCESSING, SEASON)
-        train_part = changes[lag:validation_start]
-        mean, std = train_part.mean(), train_part.std() or 1.0  # fitted on the training part only
+        mean, std = fit_scaling(changes[lag : split.validation_start])  # the training part only
         scaled = (changes - mean) / std
 
         keras.utils.set_random_seed(SEED)
@@ -271,7 +252,7 @@ def forecast_script(settings: forecasting.ForecastSettings, series: forecasting.
         model.compile(optimizer=keras.optimizers.Adam(LEARNING_RATE), loss="mse", metrics=["mae"])
         stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=5, restore_best_weights=True)
         model.fit(*make_windows(scaled, train_origins, WINDOW, HORIZON), epochs=EPOCHS, batch_size=BATCH_SIZE,
-                  validation_data=make_windows(scaled, validation_origins, WINDOW, HORIZON), callbacks=[stop])
+                  validation_data=make_windows(scaled, split.validation, WINDOW, HORIZON), callbacks=[stop])
 
         truth = values[test_origins[:, None] + np.arange(1, HORIZON + 1)]
         changes_ahead = model.predict(window_inputs(scaled, test_origins, WINDOW), verbose=0) * std + mean
@@ -280,7 +261,8 @@ def forecast_script(settings: forecasting.ForecastSettings, series: forecasting.
         one_season_ago = values[test_origins[:, None] + steps - SEASON * np.ceil(steps / SEASON).astype(int)]
         print("test MAE of the model:", np.abs(forecast - truth).mean())
         print("test MAE of 'same as one season ago':", np.abs(one_season_ago - truth).mean())""",
-    ), data_file, data)
+        setting_names=[n for n in as_dict(settings) if n != "backtest_folds"],
+        reads=data_file, data=data)
 
 
 # ---------------------------------------------------------------- video classification
@@ -288,14 +270,11 @@ def forecast_script(settings: forecasting.ForecastSettings, series: forecasting.
 
 def video_script(settings: video.VideoSettings) -> Script:
     """Generate the clips, train the CNN+RNN and the frame-only baseline, score both on unseen clips."""
-    filename = "video_classifier.py"
-    return Script(filename, _join(
-        _header("Video classification: a CNN per frame, a recurrent layer over time", filename, None),
-        "import keras\nimport numpy as np",
-        _settings_block(settings),
-        CELLS_LINE + "\n" + _constants(video, "CLASSES", "FEATURES", "TEST_CLIPS_PER_CLASS"),
-        _sources(video.make_clip, video._draw, video.make_clips, video.build_frame_cnn, video.build_cnn_rnn,
-                 video.build_frame_only),
+    return _script(
+        "video_classifier.py", "Video classification: a CNN per frame, a recurrent layer over time",
+        "import keras\nimport numpy as np", settings,
+        (video.make_clip, video._draw, video.make_clips, video.build_frame_cnn, video.build_cnn_rnn,
+         video.build_frame_only),
         """
         classes = CLASSES[:NUM_CLASSES]
         x, y = make_clips(classes, CLIPS_PER_CLASS, FRAMES, FRAME_SIZE, NOISE, SEED)
@@ -315,9 +294,4 @@ def video_script(settings: video.VideoSettings) -> Script:
         print("frame-only on unseen clips:", baseline.evaluate(x_test, y_test, return_dict=True))
         shuffled = np.stack([clip[np.random.default_rng(i).permutation(FRAMES)] for i, clip in enumerate(x_test)])
         print("CNN+RNN on the same clips, frames shuffled:", model.evaluate(shuffled, y_test, return_dict=True))""",
-    ))
-
-
-def builtin_file(name: str) -> bytes:
-    """A file the app ships with (the script's data when the page uses built-in data)."""
-    return (datasets.DATA_DIR / name).read_bytes()
+        constants=_constants(video, "CLASSES", "FEATURES", "TEST_CLIPS_PER_CLASS"))

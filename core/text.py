@@ -12,17 +12,25 @@ from __future__ import annotations
 import re
 import string
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import keras
 import numpy as np
 import pandas as pd
 
-from core.cache import fingerprint
 from core.datasets import WORD_GROUPS
-from core.recurrent import CELLS, recurrent_stack
+from core.recurrent import cell_knob, dropout_knob, layers_knob, recurrent_stack, units_knob
 from core.settings import knob
-from core.training import EpochFn, TrainingSettings, TrainResult, predict, train
+from core.training import (
+    EpochFn,
+    TrainingSettings,
+    TrainResult,
+    batch_size_knob,
+    epochs_knob,
+    learning_rate_knob,
+    predict,
+    train,
+)
 from core.uploads import decode_upload, parse_csv
 
 LEVELS = ("word", "character")
@@ -54,22 +62,13 @@ class TextSettings(TrainingSettings):
                                "contexts see further back but train slower.", low=2, high=40)
     embedding_dim: int = knob(32, "Embedding size", "How many numbers describe each word. More numbers "
                               "can hold finer meanings but need more data to learn.", low=4, high=128)
-    cell: str = knob("GRU", "Recurrent cell", "SimpleRNN is the plain formula; LSTM and GRU add gates "
-                     "that help them remember longer.", choices=tuple(CELLS))
-    layers: int = knob(1, "Recurrent layers", "How many recurrent layers are stacked; each reads the "
-                       "sequence the one below it writes.", low=1, high=3)
-    units: int = knob(64, "Hidden units", "Size of each layer's hidden state. More units learn more "
-                      "patterns but train slower and can memorise.", low=8, high=256)
-    dropout: float = knob(0.0, "Dropout", "Share of each recurrent layer's inputs dropped at random while "
-                          "training. Raise it if validation loss rises while training loss falls.",
-                          low=0.0, high=0.5, step=0.05)
-    epochs: int = knob(5, "Epochs", "How many passes over the training pairs. More passes fit better "
-                       "but take longer and can start memorising.", low=1, high=60)
-    batch_size: int = knob(256, "Batch size", "Pairs per weight update. Bigger batches run faster per "
-                           "epoch but take fewer, smoother steps.", choices=(32, 64, 128, 256, 512))
-    learning_rate: float = knob(0.01, "Learning rate", "How big each weight update is. Too high and the "
-                                "loss jumps around; too low and learning crawls.",
-                                choices=(0.0003, 0.001, 0.003, 0.01, 0.03))
+    cell: str = cell_knob()
+    layers: int = layers_knob()
+    units: int = units_knob(64, low=8, high=256)
+    dropout: float = dropout_knob()
+    epochs: int = epochs_knob(5, high=60, of="the training pairs")
+    batch_size: int = batch_size_knob(256, choices=(32, 64, 128, 256, 512), of="pairs")
+    learning_rate: float = learning_rate_knob(0.01)
 
 
 @dataclass(frozen=True)
@@ -164,6 +163,16 @@ def join_tokens(tokens: list[str], level: str) -> str:
     return ("" if level == "character" else " ").join(tokens)
 
 
+def ranked_tokens(documents: list[list[str]], count: int) -> list[tuple[str, int]]:
+    """The ``count`` most frequent tokens with their counts, most frequent first, ties alphabetically.
+
+    Ties are broken by the token itself, so the same text always gives the
+    same numbering, whatever order Python's counter met the tokens in.
+    """
+    counted = Counter(token for document in documents for token in document)
+    return sorted(counted.items(), key=lambda item: (-item[1], item[0]))[:count]
+
+
 @dataclass(frozen=True)
 class Vocabulary:
     """Token ↔ index. 0 is padding, 1 stands for every token outside the vocabulary."""
@@ -174,8 +183,7 @@ class Vocabulary:
     @classmethod
     def build(cls, documents: list[list[str]], max_size: int) -> Vocabulary:
         """The ``max_size`` - 2 most frequent tokens (ties alphabetically), after padding and [UNK]."""
-        counted = Counter(token for document in documents for token in document)
-        ranked = sorted(counted.items(), key=lambda item: (-item[1], item[0]))[: max_size - 2]
+        ranked = ranked_tokens(documents, max_size - 2)
         return cls((PADDING, OUT_OF_VOCABULARY, *(t for t, _ in ranked)), (0, 0, *(c for _, c in ranked)))
 
     @property
@@ -221,6 +229,27 @@ def pieces(documents: list[list[str]], length: int = PIECE_TOKENS) -> list[list[
     return [doc[i : i + length] for doc in documents for i in range(0, len(doc), length)]
 
 
+def tokenized_documents(documents: list[str], level: str) -> list[list[str]]:
+    """Each document as tokens, empty ones dropped; free text with few lines is cut into pieces first,
+    so that some pieces can be held out."""
+    tokenized = [tokenize(document, level) for document in documents]
+    if len(tokenized) < MIN_DOCUMENTS:
+        tokenized = pieces(tokenized)
+    return [document for document in tokenized if document]
+
+
+def hold_out(documents: list[list[str]], share: float, seed: int) -> tuple[list[list[str]], list[list[str]]]:
+    """(training, validation) documents: ``share`` of them, at least one, drawn with ``seed``.
+
+    The split is by document, not by pair: pairs from one description share
+    most of their words, so a random pair split would score the model on text
+    it has nearly seen.
+    """
+    order = np.random.default_rng(seed).permutation(len(documents))
+    held_out = max(1, round(len(documents) * share))
+    return [documents[i] for i in order[held_out:]], [documents[i] for i in order[:held_out]]
+
+
 @dataclass(frozen=True)
 class PreparedText:
     """The corpus as the model sees it: vocabulary, padded pairs, and the held-out split."""
@@ -237,23 +266,16 @@ class PreparedText:
 def prepare_text(documents: list[str], settings: TextSettings) -> PreparedText:
     """Tokenize, hold out ``VALIDATION_SHARE`` of the documents, build the vocabulary on the rest, make pairs.
 
-    The split is by document, not by pair: pairs from one description share
-    most of their words, so a random pair split would score the model on text
-    it has nearly seen. The vocabulary is built from training documents only.
+    The vocabulary is built from training documents only: a word seen only in
+    validation is [UNK] to the model, as a new word would be.
     """
-    tokenized = [tokenize(doc, settings.level) for doc in documents]
-    if len(tokenized) < MIN_DOCUMENTS:
-        tokenized = pieces(tokenized)
-    tokenized = [doc for doc in tokenized if doc]
+    tokenized = tokenized_documents(documents, settings.level)
     total = sum(map(len, tokenized))
     if total < MIN_TRAINING_PAIRS or len(tokenized) < 2:
         tokens = f"{total} {settings.level}{'' if total == 1 else 's'}"
         raise ValueError(f"The text has {tokens}; at least {MIN_TRAINING_PAIRS} are needed to learn anything. "
                          "Upload a longer text, or use the built-in descriptions.")
-    order = np.random.default_rng(settings.seed).permutation(len(tokenized))
-    held_out = max(1, round(len(tokenized) * VALIDATION_SHARE))
-    train_docs = [tokenized[i] for i in order[held_out:]]
-    validation_docs = [tokenized[i] for i in order[:held_out]]
+    train_docs, validation_docs = hold_out(tokenized, VALIDATION_SHARE, settings.seed)
     vocabulary = Vocabulary.build(train_docs, settings.max_vocabulary)
     train_ids = [vocabulary.encode(doc) for doc in train_docs]
     validation_ids = [vocabulary.encode(doc) for doc in validation_docs]
@@ -314,7 +336,16 @@ def bigram_scores(prepared: PreparedText) -> dict[str, float]:
             "top5_accuracy": float(np.mean([t in g for g, t in zip(guesses, targets, strict=True)]))}
 
 
-def fit_text_model(prepared: PreparedText, settings: TextSettings, on_epoch_end: EpochFn | None = None) -> TrainResult:
+@dataclass(frozen=True)
+class TextResult:
+    """What the text page shows about one trained model: scores on held-out documents, and its vocabulary."""
+
+    metrics: dict[str, dict[str, float]]  # scorer ("model", "bigram") -> accuracy, top5_accuracy, perplexity
+    vocabulary: Vocabulary
+
+
+def fit_text_model(prepared: PreparedText, settings: TextSettings,
+                   on_epoch_end: EpochFn | None = None) -> TrainResult[TextResult]:
     """Train the next-token model on the training pairs; score it and the bigram baseline on validation pairs."""
     def build() -> keras.Model:
         return build_text_model(prepared.vocabulary.size, settings.context_length, settings.embedding_dim,
@@ -322,13 +353,12 @@ def fit_text_model(prepared: PreparedText, settings: TextSettings, on_epoch_end:
 
     result = train(build, prepared.x_train, prepared.y_train, settings, loss="sparse_categorical_crossentropy",
                    metrics=["accuracy"], validation=(prepared.x_validation, prepared.y_validation),
-                   on_epoch_end=on_epoch_end, data_fingerprint=fingerprint(prepared.x_train))
+                   on_epoch_end=on_epoch_end)
     probabilities = predict(result.model, prepared.x_validation, batch_size=1024)
     metrics = {"model": next_token_scores(probabilities, prepared.y_validation), "bigram": bigram_scores(prepared)}
-    result.details = {"metrics": metrics, "vocabulary": prepared.vocabulary}
-    result.scores = {"validation accuracy": metrics["model"]["accuracy"],
-                     "bigram accuracy": metrics["bigram"]["accuracy"]}
-    return result
+    return replace(result, details=TextResult(metrics, prepared.vocabulary),
+                   scores={"validation accuracy": metrics["model"]["accuracy"],
+                           "bigram accuracy": metrics["bigram"]["accuracy"]})
 
 
 # ---------------------------------------------------------------- generation

@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 
 import keras
 import numpy as np
@@ -78,35 +78,64 @@ def set_seed(seed: int) -> None:
     np.random.seed(seed)
 
 
+LEARNING_RATES = (0.0003, 0.001, 0.003, 0.01, 0.03)
+BATCH_SIZES = (8, 16, 32, 64, 128, 256, 512)
+
+
+def epochs_knob(default: int, high: int = 200, of: str = "the training data", note: str = "") -> Any:
+    """The number of passes over the data, as every training page declares it (``note`` adds a page's detail)."""
+    return knob(default, "Epochs", f"How many passes over {of}. More passes fit the training data better, but "
+                f"take longer and can start memorising it.{note}", low=1, high=high)
+
+
+def batch_size_knob(default: int, choices: tuple[int, ...] = BATCH_SIZES, of: str = "examples") -> Any:
+    """How many examples make one weight update."""
+    return knob(default, "Batch size", f"How many {of} the model looks at before each weight update. Bigger "
+                "batches train faster per epoch but take fewer, smoother steps.", choices=choices)
+
+
+def learning_rate_knob(default: float, choices: tuple[float, ...] = LEARNING_RATES) -> Any:
+    """How big each weight update is."""
+    return knob(default, "Learning rate", "How big each weight update is. Too high and the loss jumps around "
+                "or explodes; too low and learning crawls.", choices=choices)
+
+
+def seed_knob(default: int = 42, picks: str = "starting weights, shuffling, generated data") -> Any:
+    """The seed that fixes every random choice of a run."""
+    return knob(default, "Random seed", f"Fixes every random choice ({picks}). The same seed and settings give "
+                "the same result.", low=0, high=9999)
+
+
 @dataclass(frozen=True)
 class TrainingSettings:
     """The knobs every training page shares; page settings inherit them (and stay flat)."""
 
-    epochs: int = knob(10, "Epochs", "How many passes over the training data. More passes fit the "
-                       "training data better, but take longer and can start memorising it.",
-                       low=1, high=200)
-    batch_size: int = knob(32, "Batch size", "How many examples the model looks at before each "
-                           "weight update. Bigger batches train faster per epoch but take "
-                           "fewer, smoother steps.", choices=(8, 16, 32, 64, 128, 256, 512))
-    learning_rate: float = knob(3e-3, "Learning rate", "How big each weight update is. Too high "
-                                "and the loss jumps around or explodes; too low and learning "
-                                "crawls.", choices=(0.0003, 0.001, 0.003, 0.01, 0.03))
-    seed: int = knob(42, "Random seed", "Fixes every random choice (starting weights, shuffling, "
-                     "generated data). The same seed and settings give the same result.",
-                     low=0, high=9999)
+    epochs: int = epochs_knob(10)
+    batch_size: int = batch_size_knob(32)
+    learning_rate: float = learning_rate_knob(3e-3)
+    seed: int = seed_knob()
 
 
-@dataclass
-class TrainResult:
-    """Everything a page shows or caches about one finished training run."""
+Details = TypeVar("Details")
+
+
+@dataclass(frozen=True)
+class TrainResult(Generic[Details]):
+    """A finished training run: the model, its curves and time, and what its page shows about it.
+
+    ``details`` is the task's own frozen dataclass (``ForecastResult``,
+    ``VideoResult``, …), so a page reads ``result.details.future`` rather than
+    a string key, and a renamed field fails at once. ``scores`` are the few
+    numbers the sidebar and the run comparison list, keyed by role ("model
+    MAE", not "GRU model MAE"), so runs with different cells share columns.
+    """
 
     model: keras.Model
     history: dict[str, list[float]]
     settings: Any
-    data_fingerprint: str
     seconds: float
     scores: dict[str, float] = field(default_factory=dict)
-    details: dict[str, Any] = field(default_factory=dict)  # page-specific results worth keeping
+    details: Details | None = None
     training_examples: int = 0  # rows the model learned from (validation excluded)
     stopped_at_time_limit: bool = False  # fit ended at ``TIME_LIMIT_S``, before its last epoch
 
@@ -146,62 +175,6 @@ class TimeLimit(keras.callbacks.Callback):
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         if time.perf_counter() > self._deadline:
             self.reached = self.model.stop_training = True
-
-
-@dataclass(frozen=True)
-class Engine:
-    """How :func:`train` runs the arithmetic in this process; never what a model learns.
-
-    The defaults are what measured fastest on 2 CPU cores for every page's
-    default model (``bench/engines.py``, figures in ``bench/RESULTS.md``); the
-    other values are there so that bench can time them through the pages' own
-    code, and so a machine where they win can switch with :func:`use_engine`.
-    """
-
-    jit_compile: bool | Literal["auto"] = "auto"  # XLA; "auto": wherever every layer supports it
-    unroll: bool = False  # recurrent layers as straight-line code, one copy per time step
-    pipeline: Literal["arrays", "tf.data"] = "arrays"  # NumPy arrays straight to fit, or a tf.data pipeline
-    labels: Literal["sparse", "one-hot"] = "sparse"  # class labels as indices, or as one-hot rows
-
-
-_engine = Engine()
-
-
-def use_engine(engine: Engine) -> None:
-    """Run every later training in this process with ``engine``."""
-    global _engine
-    _engine = engine
-
-
-def recurrent_layers(layer: keras.layers.Layer) -> Iterator[keras.layers.RNN]:
-    """Every recurrent layer in ``layer``, looking inside models and wrappers."""
-    if isinstance(layer, keras.layers.RNN):
-        yield layer
-    for inner in [*getattr(layer, "layers", ()), getattr(layer, "layer", None)]:
-        if inner is not None:
-            yield from recurrent_layers(inner)
-
-
-def _one_hot(loss: Any, y: Arrays, validation: tuple[Arrays, Arrays], classes: int) -> tuple[Any, Arrays, tuple]:
-    """Sparse labels turned into one-hot rows, with the loss that reads them (other losses pass through)."""
-    if loss != "sparse_categorical_crossentropy":
-        return loss, y, validation
-    x_val, y_val = validation
-    return ("categorical_crossentropy", keras.utils.to_categorical(y, classes),
-            (x_val, keras.utils.to_categorical(y_val, classes)))
-
-
-def _tf_datasets(x: Arrays, y: Arrays, validation: tuple[Arrays, Arrays], batch_size: int, seed: int) -> tuple:
-    """Training and validation data as batched tf.data pipelines (training shuffled each epoch, as fit does)."""
-    import tensorflow as tf
-
-    def tensors(data: Arrays) -> Arrays:
-        return tuple(data) if isinstance(data, list) else data  # a list would be stacked into one tensor
-
-    train_set = tf.data.Dataset.from_tensor_slices((tensors(x), y)).shuffle(num_rows(x), seed=seed)
-    x_val, y_val = validation
-    return (train_set.batch(batch_size).prefetch(tf.data.AUTOTUNE),
-            tf.data.Dataset.from_tensor_slices((tensors(x_val), y_val)).batch(batch_size))
 
 
 def take(data: Arrays, index: np.ndarray) -> Arrays:
@@ -278,7 +251,6 @@ def train(
     split: Split = "random",
     early_stopping_patience: int = 0,
     on_epoch_end: EpochFn | None = None,
-    data_fingerprint: str = "",
     time_limit_s: float | None = TIME_LIMIT_S,
     strategy: Any | None = None,
 ) -> TrainResult:
@@ -299,20 +271,11 @@ def train(
     set_seed(settings.seed)
     if validation is None:
         (x, y), validation = split_validation(x, y, validation_fraction, split, settings.seed)
-    training_examples, engine = num_rows(x), _engine
+    training_examples = num_rows(x)
     with _distribution_scope(strategy):
         model = build_model()
-        if engine.unroll:
-            for layer in recurrent_layers(model):
-                layer.unroll = True
-        if engine.labels == "one-hot":
-            loss, y, validation = _one_hot(loss, y, validation, model.output_shape[-1])
-        model.compile(
-            optimizer=keras.optimizers.Adam(learning_rate=settings.learning_rate),
-            loss=loss,
-            metrics=list(metrics),
-            jit_compile=engine.jit_compile,
-        )
+        model.compile(optimizer=keras.optimizers.Adam(learning_rate=settings.learning_rate), loss=loss,
+                      metrics=list(metrics))
     time_limit = TimeLimit(time_limit_s) if time_limit_s is not None else None
     callbacks: list[keras.callbacks.Callback] = [time_limit] if time_limit else []
     if on_epoch_end is not None:
@@ -320,16 +283,11 @@ def train(
     if early_stopping_patience > 0:
         callbacks.append(keras.callbacks.EarlyStopping(
             monitor="val_loss", patience=early_stopping_patience, restore_best_weights=True))
-    if engine.pipeline == "tf.data":
-        data, validation = _tf_datasets(x, y, validation, settings.batch_size, settings.seed)
-        fit_args = {"x": data, "shuffle": False}  # the pipeline shuffles itself
-    else:
-        fit_args = {"x": x, "y": y, "batch_size": settings.batch_size,
-                    "validation_batch_size": validation_batch_size(validation[0], settings.batch_size)}
-    fitted = model.fit(**fit_args, validation_data=validation, epochs=settings.epochs, callbacks=callbacks, verbose=0)
+    fitted = model.fit(x, y, batch_size=settings.batch_size, epochs=settings.epochs, validation_data=validation,
+                       validation_batch_size=validation_batch_size(validation[0], settings.batch_size),
+                       callbacks=callbacks, verbose=0)
     history = {k: [float(v) for v in values] for k, values in fitted.history.items()}
-    return TrainResult(model, history, settings, data_fingerprint, time.perf_counter() - started,
-                       training_examples=training_examples,
+    return TrainResult(model, history, settings, time.perf_counter() - started, training_examples=training_examples,
                        stopped_at_time_limit=bool(time_limit and time_limit.reached))
 
 

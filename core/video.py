@@ -10,14 +10,23 @@ apart; one that reads them in order can. That is the lesson of the page.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import keras
 import numpy as np
 
-from core.recurrent import CELLS
+from core.recurrent import CELLS, cell_knob, units_knob
 from core.settings import knob
-from core.training import EpochFn, TrainingSettings, TrainResult, predict, train
+from core.training import (
+    EpochFn,
+    TrainingSettings,
+    TrainResult,
+    batch_size_knob,
+    epochs_knob,
+    learning_rate_knob,
+    predict,
+    train,
+)
 from core.uploads import check_size
 
 CLASSES = ("left", "right", "up", "down", "growing", "shrinking")
@@ -47,15 +56,11 @@ class VideoSettings(TrainingSettings):
                         "for in a frame. More filters see more but train slower.", low=2, high=32)
     conv_layers: int = knob(2, "Convolution layers", "Convolution layers per frame; each steps two pixels at "
                             "a time, halves the frame and sees larger patterns.", low=1, high=3)
-    cell: str = knob("GRU", "Recurrent cell", "The layer that reads the frames' features in order.",
-                     choices=("LSTM", "GRU"))
-    units: int = knob(32, "Hidden units", "Size of the recurrent layer's memory of the frames so far.",
-                      low=4, high=128)
-    epochs: int = knob(8, "Epochs", "Passes over the training clips (each model).", low=1, high=60)
-    batch_size: int = knob(32, "Batch size", "Clips per weight update.", choices=(8, 16, 32, 64, 128))
-    learning_rate: float = knob(0.003, "Learning rate", "How big each weight update is. Too high and the "
-                                "loss jumps around; too low and learning crawls.",
-                                choices=(0.0003, 0.001, 0.003, 0.01, 0.03))
+    cell: str = cell_knob(choices=("LSTM", "GRU"), note=" Here it reads the frames' features in order.")
+    units: int = units_knob(32, low=4, high=128, of="the recurrent layer's memory of the frames so far")
+    epochs: int = epochs_knob(8, high=60, of="the training clips (each model)")
+    batch_size: int = batch_size_knob(32, choices=(8, 16, 32, 64, 128), of="clips")
+    learning_rate: float = learning_rate_knob(0.003)
 
     @property
     def classes(self) -> tuple[str, ...]:
@@ -225,15 +230,40 @@ def pair_accuracy(truth: np.ndarray, predicted: np.ndarray, classes: tuple[str, 
     return scores
 
 
-def _scores(model: keras.Model, clips: np.ndarray, labels: np.ndarray, classes: tuple[str, ...]) -> dict:
+@dataclass(frozen=True)
+class ClipScores:
+    """One model's answers on the unseen clips, counted every way the page shows them."""
+
+    accuracy: float
+    confusion: np.ndarray  # (classes, classes): row = true class, column = answer
+    per_class: dict[str, float]
+    pairs: dict[str, float]  # accuracy within each direction pair (chance 50 %)
+    correct: np.ndarray  # (clips,) whether each unseen clip was named right, for paired comparisons
+
+
+@dataclass(frozen=True)
+class VideoResult:
+    """Both models' scores on the same unseen clips, and what the page needs to show them at work."""
+
+    cnn_rnn: ClipScores
+    frame_only: ClipScores
+    shuffled: ClipScores  # the CNN+RNN again, on the same clips with their frames shuffled
+    frame_only_model: keras.Model
+    frame_only_history: dict[str, list[float]]
+    per_frame_reader: keras.Model  # the CNN+RNN's answer after every frame
+    example_clips: dict[str, np.ndarray]  # one unseen clip of each class, (frames, size, size, 3)
+
+
+def clip_scores(model: keras.Model, clips: np.ndarray, labels: np.ndarray, classes: tuple[str, ...]) -> ClipScores:
+    """Accuracy, confusion, per-class and per-pair accuracy of ``model`` on labelled clips."""
     predicted = predict(model, clips, batch_size=128).argmax(axis=-1)
     matrix = confusion(labels, predicted, len(classes))
-    return {"accuracy": float(np.mean(predicted == labels)), "confusion": matrix,
-            "per_class": dict(zip(classes, (matrix.diagonal() / matrix.sum(axis=1)).tolist(), strict=True)),
-            "pairs": pair_accuracy(labels, predicted, classes)}
+    return ClipScores(float(np.mean(predicted == labels)), matrix,
+                      dict(zip(classes, (matrix.diagonal() / matrix.sum(axis=1)).tolist(), strict=True)),
+                      pair_accuracy(labels, predicted, classes), predicted == labels)
 
 
-def fit_video_models(settings: VideoSettings, on_epoch_end: EpochFn | None = None) -> TrainResult:
+def fit_video_models(settings: VideoSettings, on_epoch_end: EpochFn | None = None) -> TrainResult[VideoResult]:
     """Train the CNN+RNN, then the frame-only baseline, on the same clips; score both on unseen clips.
 
     Also scores the CNN+RNN on the unseen clips with their frames shuffled: if
@@ -251,14 +281,27 @@ def fit_video_models(settings: VideoSettings, on_epoch_end: EpochFn | None = Non
                      x, y, settings, loss="sparse_categorical_crossentropy", metrics=["accuracy"],
                      on_epoch_end=on_epoch_end)
     test_x, test_y = test_clips(settings)
-    ours, theirs = _scores(result.model, test_x, test_y, settings.classes), _scores(baseline.model, test_x, test_y,
-                                                                                    settings.classes)
-    shuffled = _scores(result.model, shuffled_frames(test_x, settings.seed), test_y, settings.classes)
-    result.details = {"cnn_rnn": ours, "frame_only": theirs, "shuffled": shuffled, "baseline_model": baseline.model,
-                      "baseline_history": baseline.history, "per_frame_reader": per_frame_reader(result.model)}
-    result.scores = {"CNN+RNN test accuracy": ours["accuracy"], "frame-only test accuracy": theirs["accuracy"]}
-    result.seconds += baseline.seconds
-    return result
+    classes = settings.classes
+    details = VideoResult(
+        clip_scores(result.model, test_x, test_y, classes), clip_scores(baseline.model, test_x, test_y, classes),
+        clip_scores(result.model, shuffled_frames(test_x, settings.seed), test_y, classes),
+        baseline.model, baseline.history, per_frame_reader(result.model),
+        {name: test_x[np.flatnonzero(test_y == index)[0]] for index, name in enumerate(classes)})
+    return replace(result, details=details, seconds=result.seconds + baseline.seconds,
+                   scores={"CNN+RNN test accuracy": details.cnn_rnn.accuracy,
+                           "frame-only test accuracy": details.frame_only.accuracy})
+
+
+def sample_clips(settings: VideoSettings) -> np.ndarray:
+    """One generated clip of each class, as the page shows before training: (classes, frames, size, size, 3)."""
+    return np.stack([make_clip(label, settings.frames, settings.frame_size, settings.noise,
+                               np.random.default_rng(settings.seed + i)) for i, label in enumerate(settings.classes)])
+
+
+def new_clip(settings: VideoSettings, label: str, count: int) -> np.ndarray:
+    """The ``count``-th fresh clip of ``label`` a visitor asked for: new each time, the same for the same count."""
+    return make_clip(label, settings.frames, settings.frame_size, settings.noise,
+                     np.random.default_rng([settings.seed, 99, count]))
 
 
 # ---------------------------------------------------------------- GIF in and out
@@ -293,8 +336,8 @@ def gif_to_clip(data: bytes, name: str, frames: int, size: int) -> np.ndarray:
     return np.stack([np.asarray(pictures[i], dtype=np.float32) / 255.0 for i in chosen])
 
 
-def verdict(details: dict) -> str:
+def verdict(details: VideoResult) -> str:
     """One sentence: how much reading the frames in order is worth on these clips."""
-    ours, theirs, shuffled = (details[k]["accuracy"] for k in ("cnn_rnn", "frame_only", "shuffled"))
+    ours, theirs, shuffled = details.cnn_rnn.accuracy, details.frame_only.accuracy, details.shuffled.accuracy
     return (f"Reading frames in order: {ours:.0%} of unseen clips right. Averaging the same frames: {theirs:.0%}. "
             f"The same CNN+RNN on shuffled frames: {shuffled:.0%} — order is what it learned.")

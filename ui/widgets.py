@@ -25,10 +25,6 @@ VALUES_STATE = "shared_values"  # page -> {link name: value}: the values last dr
 # is there) and when the visitor comes back from another page. Without this, Streamlit drops the state
 # of a widget not drawn in a run, and the widget came back at its lowest value, not the setting's.
 PERSIST = "session"
-# A setting keeps its value while its widget is hidden (the upload branch draws no knobs until a file
-# is there) and when the visitor comes back from another page. Without it Streamlit drops the state of
-# a widget not drawn in a run, and the widget came back at its lowest value, not the setting's.
-PERSIST = "session"
 
 
 def split_key(key: str) -> tuple[str, str]:

@@ -10,7 +10,6 @@ from core.cache import fingerprint
 from core.diagnosis import run_of
 from core.diagrams import plot_unrolled
 from core.plots import plot_history, plot_prediction_vs_truth, plot_score_by_length
-from core.training import predict
 from ui.toolkit import review_run, share_panel
 from ui.training import train_or_reuse
 from ui.widgets import input_knob, input_settings
@@ -90,15 +89,14 @@ if pattern == "one_to_one":
     a, b = st.columns(2)
     x = a.number_input("x", -1.5, 1.5, 0.5, step=0.1, help="Horizontal position of the point.")
     y = b.number_input("y", -1.5, 1.5, 0.5, step=0.1, help="Vertical position of the point.")
-    p_inside = float(predict(model, np.array([[x, y]], dtype="float32"))[0, 0])
+    p_inside = cx.inside_probability(model, x, y)
     truth = "inside" if x * x + y * y < 1 else "outside"
     st.write(f"The model says **{p_inside:.0%}** chance the point is inside; it is really **{truth}**.")
 elif pattern == "one_to_many":
     phase = st.slider("Starting phase (radians)", 0.0, 6.28, 1.0, 0.01,
                       help="Where on the wave to start. The model gets only this one number.")
-    predicted = predict(model, np.array([[np.sin(phase), np.cos(phase)]], dtype="float32"))
     truth_wave = cx.wave_after(np.array([phase], dtype="float32"), settings.sequence_length)
-    st.plotly_chart(plot_prediction_vs_truth(truth_wave[0, :, 0].tolist(), predicted[0, :, 0].tolist()))
+    st.plotly_chart(plot_prediction_vs_truth(truth_wave[0, :, 0].tolist(), cx.continue_wave(model, phase).tolist()))
     st.caption("One input produced every point of the dashed line; the closer to the solid line, the better.")
 elif pattern == "many_to_one":
     review = st.text_input("Write a review", "the plot was boring but the acting was brilliant and fun",
@@ -107,12 +105,12 @@ elif pattern == "many_to_one":
     if ids.size == 0:
         st.warning("Type at least one word.")
     else:
-        p_positive = float(predict(model, ids)[0, 0])
+        p_positive = cx.positive_probability(model, ids)
         st.write(f"**{p_positive:.0%}** positive.")
         if unknown:
             st.caption(f"Words the model never saw, read as unknown: {', '.join(unknown)}.")
     st.markdown("**Any length?** The same weights read reviews longer than any it trained on:")
-    st.plotly_chart(plot_score_by_length({settings.cell: result.details["accuracy_by_length"]},
+    st.plotly_chart(plot_score_by_length({settings.cell: result.details.accuracy_by_length},
                                          settings.sequence_length))
     st.caption("Accuracy on fresh reviews of each length; a flat line means length does not matter to it.")
 elif pattern == "many_to_many":
@@ -123,7 +121,7 @@ elif pattern == "many_to_many":
     except ValueError as err:
         st.error(str(err))
     else:
-        flags = predict(model, (digits / 9.0).astype("float32")[None, :, None])[0, :, 0]
+        flags = cx.new_maximum_probabilities(model, digits)
         st.dataframe(pd.DataFrame({"digit": digits, "model: new max?": flags.round(2),
                                    "truth": cx.new_maximum_flags(digits).astype(int)}).T)
 else:

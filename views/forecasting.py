@@ -1,6 +1,7 @@
 """Sales forecasting: a sliding-window recurrent model, judged honestly against simple baselines."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
@@ -10,12 +11,63 @@ from core import forecasting as fc
 from core.cache import fingerprint
 from core.diagnosis import Baseline, run_of
 from core.plots import plot_backtest, plot_forecasts, plot_history, plot_residuals, plot_window
+from ui.messages import or_stop
 from ui.toolkit import review_run, share_panel
 from ui.training import train_or_reuse
 from ui.widgets import input_choice, input_settings
 
 PAGE = "Sales forecasting"
 SOURCES = ("Built-in shop sales", "Pure noise (nothing to learn)", "Upload a CSV")
+
+
+@dataclass(frozen=True)
+class ChosenData:
+    """The table the visitor chose, its two columns, and the file "Show the code" reads it from."""
+
+    table: pd.DataFrame
+    date_column: str
+    value_column: str
+    data_file: str
+    product: str | None = None  # the built-in file holds several products; the script keeps this one
+    data: Callable[[], bytes] | None = None  # the file's bytes, when the app has them to offer
+
+
+def input_data(source: str) -> ChosenData:
+    """The data of ``source``; stops the page with a message if an upload is unusable."""
+    if source == SOURCES[0]:
+        product = input_choice("Product", list(datasets.PRODUCTS), key=f"{PAGE}.product",
+                               default=list(datasets.PRODUCTS)[1],
+                               help="Each product has its own seasons: ice cream peaks in summer, "
+                                    "gift cards before Christmas, umbrellas in the rainy months.")
+        return ChosenData(datasets.load_builtin_sales(product), "date", "sales", datasets.SALES_FILE.name, product,
+                          datasets.SALES_FILE.read_bytes)
+    if source == SOURCES[1]:
+        noise = datasets.make_noise_sales()
+        return ChosenData(noise, "date", "sales", "noise.csv", data=lambda: noise.to_csv(index=False).encode())
+    return input_upload()
+
+
+def input_upload() -> ChosenData:
+    """The visitor's CSV and the columns they pick; stops the page until there is a usable file."""
+    st.download_button("Download a template CSV", fc.template_csv(), "sales_template.csv", "text/csv",
+                       help="The expected format: one row per date, a date column and a number column.")
+    upload = st.file_uploader(f"CSV file (at most {fc.MAX_UPLOAD_MB} MB)", type=["csv", "txt"],
+                              max_upload_size=fc.MAX_UPLOAD_MB, key=f"{PAGE}.upload",
+                              help="A date column (like 2024-03-01) and a column of numbers.")
+    if upload is None:
+        st.info("Choose a file to upload, or use the built-in sales.")
+        st.stop()
+    table = or_stop(lambda: fc.read_table(upload.getvalue(), f"'{upload.name}'"))
+    date_columns, value_columns = fc.column_choices(table)
+    if not date_columns:
+        st.error(f"No column of '{upload.name}' holds dates; found: {', '.join(map(str, table.columns))}.")
+        st.stop()
+    left, right = st.columns(2)
+    date_column = left.selectbox("Date column", date_columns, help="The column that says when.")
+    value_column = right.selectbox("Value column", [c for c in value_columns if c != date_column],
+                                   help="The numbers to forecast; numeric columns are listed first.")
+    return ChosenData(table, date_column, value_column, upload.name)
+
 
 st.title(PAGE)
 st.markdown("Forecast daily sales one click at a time, then tinker. The question to settle: is the model "
@@ -27,48 +79,8 @@ source = input_choice("Data", SOURCES, key=f"{PAGE}.source", radio=True,
                       help="Built-in: three years of a shop's daily sales with weekly and yearly seasons, "
                            "promotions and holidays. Pure noise: random numbers, where no model can beat the "
                            "average. Upload: your own file with a date column and a number column.")
-
-
-def input_table() -> tuple[pd.DataFrame, str, str]:
-    """The chosen table and its date and value columns; stops the page with a message if unusable."""
-    if source == SOURCES[0]:
-        product = input_choice("Product", list(datasets.PRODUCTS), key=f"{PAGE}.product",
-                               default=list(datasets.PRODUCTS)[1],
-                               help="Each product has its own seasons: ice cream peaks in summer, "
-                                    "gift cards before Christmas, umbrellas in the rainy months.")
-        return datasets.load_builtin_sales(product), "date", "sales"
-    if source == SOURCES[1]:
-        return datasets.make_noise_sales(), "date", "sales"
-    st.download_button("Download a template CSV", fc.template_csv(), "sales_template.csv", "text/csv",
-                       help="The expected format: one row per date, a date column and a number column.")
-    upload = st.file_uploader(f"CSV file (at most {fc.MAX_UPLOAD_MB} MB)", type=["csv", "txt"],
-                              max_upload_size=fc.MAX_UPLOAD_MB, key=f"{PAGE}.upload",
-                              help="A date column (like 2024-03-01) and a column of numbers.")
-    if upload is None:
-        st.info("Choose a file to upload, or use the built-in sales.")
-        st.stop()
-    try:
-        table = fc.read_table(upload.getvalue(), f"'{upload.name}'")
-    except ValueError as err:
-        st.error(str(err))
-        st.stop()
-    date_columns, value_columns = fc.column_choices(table)
-    if not date_columns:
-        st.error(f"No column of '{upload.name}' holds dates; found: {', '.join(map(str, table.columns))}.")
-        st.stop()
-    left, right = st.columns(2)
-    date_column = left.selectbox("Date column", date_columns, help="The column that says when.")
-    value_column = right.selectbox("Value column", [c for c in value_columns if c != date_column],
-                                   help="The numbers to forecast; numeric columns are listed first.")
-    return table, date_column, value_column
-
-
-table, date_column, value_column = input_table()
-try:
-    series = fc.prepare_series(table, date_column, value_column)
-except ValueError as err:
-    st.error(str(err))
-    st.stop()
+chosen = input_data(source)
+series = or_stop(lambda: fc.prepare_series(chosen.table, chosen.date_column, chosen.value_column))
 st.dataframe(pd.DataFrame([series.report]).astype(str), hide_index=True)
 st.caption(f"What was read. The season is {series.season} points ({series.frequency_name} data); "
            "gaps and missing values were filled by straight lines between their neighbours.")
@@ -90,13 +102,7 @@ settings = fc.ForecastSettings(**knobs)
 st.plotly_chart(plot_window(series.values, settings.window, settings.horizon))
 st.caption("One training example: the model reads the blue window and learns to predict the orange horizon. "
            "Sliding it along the series makes every other example.")
-
-try:
-    fc.check_fits(series, settings)
-except ValueError as err:
-    st.error(str(err))
-    st.stop()
-
+or_stop(lambda: fc.check_fits(series, settings))
 share_panel(PAGE)
 
 # ------------------------------------------------------------------ train
@@ -104,17 +110,16 @@ st.header("3 · Train and judge it")
 result = train_or_reuse(
     PAGE, settings, fingerprint(series.values, source),
     run=lambda on_epoch_end: fc.fit_and_backtest(series, settings, on_epoch_end),
-    summary=f"{value_column} · {settings.cell} {settings.units}, window {settings.window}",
+    summary=f"{chosen.value_column} · {settings.cell} {settings.units}, window {settings.window}",
     models=1 + settings.backtest_folds, public_data=source != SOURCES[2],
 )
 if result is None:
     st.stop()
 
-details = result.details
-model_name = f"{settings.cell} model"
-metrics = pd.DataFrame(details["metrics"]).T
-baseline = fc.best_baseline(details["metrics"], model_name)
-st.subheader(fc.verdict(details["metrics"], model_name, settings.test_size, series.frequency_name))
+forecast = result.details
+model_name, baseline = forecast.model_label, forecast.best_baseline
+metrics = forecast.labelled(pd.DataFrame(forecast.metrics).T)
+st.subheader(fc.verdict(forecast, settings.test_size, series.frequency_name))
 st.dataframe(metrics.style.format("{:.2f}").highlight_min(axis=0, color="#d4edda"), column_config={
     "MAE": st.column_config.NumberColumn(help="Mean absolute error: the typical miss, in the series' units."),
     "RMSE": st.column_config.NumberColumn(help="Root mean squared error: like MAE, but big misses count more."),
@@ -128,43 +133,34 @@ st.plotly_chart(plot_history(result.history, settings.epochs))
 st.caption(f"Training stopped after {result.epochs_run} epochs ({result.seconds:.1f} s) and kept the epoch "
            "with the lowest validation loss.")
 
-st.plotly_chart(plot_forecasts(series.values, details["test_forecasts"], details["future"], model_name,
-                               baseline, details["test_start"]))
+tests = forecast.labelled(forecast.test_forecasts)
+st.plotly_chart(plot_forecasts(series.values, tests, forecast.future, model_name, baseline, forecast.test_start))
 st.caption("Right of the dashed line is the test part: compare the orange model line and the green dotted "
            "baseline with the grey truth. Drag the slider below to move through time.")
-st.plotly_chart(plot_residuals(details["test_forecasts"], model_name))
+st.plotly_chart(plot_residuals(tests, model_name))
 st.caption("Misses over the test part; a run of bars on one side means the model is biased there.")
 
-if "backtest" in details:
+if forecast.backtest is not None:
     st.subheader(f"Rolling-origin backtest: {settings.backtest_folds} folds")
-    st.dataframe(details["backtest_scores"].style.format("{:.2f}").highlight_min(axis=1, color="#d4edda"))
+    st.dataframe(forecast.labelled(forecast.backtest.scores).style.format("{:.2f}")
+                 .highlight_min(axis=1, color="#d4edda"))
     st.caption("MAE of each forecaster in each fold (the model retrained on the data before the fold), and "
                "the mean. Green marks the winner of each row: a model that wins only some folds was lucky.")
-    st.plotly_chart(plot_backtest(series.values, details["backtest"], model_name, baseline))
+    st.plotly_chart(plot_backtest(series.values, forecast.labelled(forecast.backtest.points), model_name, baseline))
     st.caption("Each shaded stretch is one fold: the orange line was forecast from the data left of it alone.")
 
 st.subheader("Downloads")
 left, middle, right = st.columns(3)
-left.download_button("Forecast ahead (CSV)", details["future"].to_csv(index=False), "forecast.csv", "text/csv",
+left.download_button("Forecast ahead (CSV)", forecast.future.to_csv(index=False), "forecast.csv", "text/csv",
                      help="The forecast past the end of the data with its likely range.")
-middle.download_button("Test predictions (CSV)", details["test_forecasts"].to_csv(index=False),
-                       "test_predictions.csv", "text/csv", help="Model and baseline forecasts beside the truth.")
+middle.download_button("Test predictions (CSV)", tests.to_csv(index=False), "test_predictions.csv", "text/csv",
+                       help="Model and baseline forecasts beside the truth.")
 right.download_button("Trained model (.keras)", lambda: fc.model_file_bytes(result.model), "forecaster.keras",
                       help="The Keras model, to load with keras.saving.load_model in your own Python.")
 
-
-
-def script_data() -> tuple[str, str | None, Callable[[], bytes] | None]:
-    """The file the page's script reads, the product in it, and its bytes when the app can offer them."""
-    if source == SOURCES[0]:
-        return datasets.SALES_FILE.name, st.session_state[f"{PAGE}.product"], datasets.SALES_FILE.read_bytes
-    if source == SOURCES[1]:
-        return "noise.csv", None, lambda: table.to_csv(index=False).encode()
-    return st.session_state[f"{PAGE}.upload"].name, None, None
-
-
-data_file, product, data = script_data()
 review_run(PAGE, run_of(result, {model_name: result.history},
-                        Baseline(f"{baseline} (test MAE)", metrics.loc[model_name, "MAE"], metrics.loc[baseline, "MAE"],
-                                 higher_is_better=False), restores_best_epoch=True),
-           scripts.forecast_script(settings, series, data_file, date_column, value_column, product, data))
+                        Baseline(f"{baseline} (test MAE)", forecast.metrics[fc.MODEL]["MAE"],
+                                 forecast.metrics[baseline]["MAE"], higher_is_better=False),
+                        restores_best_epoch=True),
+           scripts.forecast_script(settings, series, chosen.data_file, chosen.date_column, chosen.value_column,
+                                   chosen.product, chosen.data))

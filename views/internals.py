@@ -60,8 +60,7 @@ if sequence is not None:
     st.plotly_chart(plot_bars(list(sequence.output_names), step.y.tolist()))
     st.caption(f"y_{t}: the output distribution at step {t}. The weights are random, so it is a guess "
                "the model would learn to sharpen.")
-    difference = np.max(np.abs(np.array([s.h for s in steps]) -
-                               rnn.keras_hidden_states(weights, sequence.xs, forward_settings.activation)))
+    difference = rnn.largest_difference_from_keras(weights, steps, sequence.xs, forward_settings.activation)
     st.success(f"Keras's SimpleRNN with these weights gives the same hidden states: largest difference "
                f"{difference:.1e}.")
 
@@ -85,10 +84,9 @@ variant = " and ".join(name for name, on in (
 st.plotly_chart(plot_gradient_norms(full.tolist(), chosen.tolist(), variant))
 st.caption("Read from right to left: how much of the last step's error signal reaches each earlier step "
            "(log scale; a straight line is geometric decay or growth).")
-ratio = full[0] / full[-1]
-verdict = "vanishes" if ratio < 1e-2 else "explodes" if ratio > 1e2 else "stays about the same size"
-st.markdown(f"Back at step 1 the gradient is **{ratio:.1e}×** its size at step {gradient_settings.steps}: "
-            f"it **{verdict}**.")
+fate = rnn.gradient_fate(full)
+st.markdown(f"Back at step 1 the gradient is **{fate.ratio:.1e}×** its size at step {gradient_settings.steps}: "
+            f"it **{fate.fate}**.")
 
 # ------------------------------------------------------------------ gates
 st.header("3 · What gates change")
@@ -113,17 +111,18 @@ result = train_or_reuse(
 if result is None:
     st.stop()
 
-accuracy = result.details["accuracy"]
+memory = result.details
+accuracy = memory.accuracy
 st.plotly_chart(plot_score_by_length(accuracy))
 st.caption(f"Accuracy on fresh sequences by length (chance is {1 / rnn.MEMORY_KEYS:.0%}): the plain RNN "
            "forgets as the noise gets longer; the gated cells hold on.")
 st.caption(f"Trained 3 models in {result.seconds:.1f} s.")
 cell = st.radio("Training curves of", rnn.MEMORY_CELLS, horizontal=True, index=1,
                 help="Which cell's loss and accuracy to show.")
-st.plotly_chart(plot_history(result.details["histories"][cell], memory_settings.epochs))
+st.plotly_chart(plot_history(memory.histories[cell], memory_settings.epochs))
 st.caption("If the validation accuracy stalls near chance, that cell never found the key.")
 
-gates, key = rnn.gate_example(result.model, memory_settings.noise, memory_settings.seed + 2)
+gates, key = memory.gates.gates, memory.gates.key
 st.subheader("Inside the trained LSTM")
 st.markdown(f"One fresh sequence of length {max(rnn.MEMORY_LENGTHS)} whose key is **{key + 1}**. Gates are "
             "between 0 (closed) and 1 (open).")
@@ -137,4 +136,4 @@ st.plotly_chart(plot_heatmap(gates[gate].T.tolist(), step_labels,
 st.caption("Look for units whose forget gate stays near 1 (yellow) after step 1: they carry the key "
            "through the noise.")
 
-review_run(PAGE, run_of(result, result.details["histories"]), scripts.memory_script(memory_settings))
+review_run(PAGE, run_of(result, memory.histories), scripts.memory_script(memory_settings))

@@ -2,6 +2,7 @@
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
@@ -11,6 +12,7 @@ from core import text as tx
 from core.cache import fingerprint
 from core.diagnosis import Baseline, run_of
 from core.plots import plot_bars, plot_embedding, plot_history
+from ui.messages import or_stop
 from ui.toolkit import review_run, share_panel
 from ui.training import train_or_reuse
 from ui.widgets import input_choice, input_settings, register_knobs
@@ -35,10 +37,21 @@ def builtin_documents() -> list[str]:
     return datasets.load_builtin_descriptions()
 
 
-def input_documents() -> list[str]:
-    """The documents to learn from; stops the page with a message when the upload is unusable."""
+@dataclass(frozen=True)
+class ChosenText:
+    """The documents to learn from, and the file "Show the code" reads them from."""
+
+    documents: list[str]
+    data_file: str
+    column: str | None  # the CSV column holding the text; None for plain text
+    data: Callable[[], bytes] | None = None  # the file's bytes, when the app has them to offer
+
+
+def input_text(source: str) -> ChosenText:
+    """The documents of ``source``; stops the page with a message when an upload is unusable."""
     if source == SOURCES[0]:
-        return builtin_documents()
+        return ChosenText(builtin_documents(), datasets.DESCRIPTIONS_FILE.name, "description",
+                          datasets.DESCRIPTIONS_FILE.read_bytes)
     upload = st.file_uploader(f"Text file (.txt or .csv, at most {tx.MAX_UPLOAD_MB} MB)", type=["txt", "csv"],
                               max_upload_size=tx.MAX_UPLOAD_MB, key=f"{PAGE}.upload",
                               help="Plain text with one document (a description, a sentence, a paragraph) per "
@@ -47,19 +60,16 @@ def input_documents() -> list[str]:
         st.info("Choose a file to upload, or use the built-in descriptions.")
         st.stop()
     name = f"'{upload.name}'"
-    try:
-        if not upload.name.lower().endswith(".csv"):
-            return tx.read_documents(upload.getvalue(), name)
-        table, columns = tx.read_text_table(upload.getvalue(), name)
-        column = st.selectbox("Text column", columns, key=f"{PAGE}.column",
-                              help="The column holding the text; columns with the longest texts come first.")
-        return tx.column_documents(table, column, name)
-    except ValueError as err:
-        st.error(str(err))
-        st.stop()
+    if not upload.name.lower().endswith(".csv"):
+        return ChosenText(or_stop(lambda: tx.read_documents(upload.getvalue(), name)), upload.name, None)
+    table, columns = or_stop(lambda: tx.read_text_table(upload.getvalue(), name))
+    column = st.selectbox("Text column", columns, key=f"{PAGE}.column",
+                          help="The column holding the text; columns with the longest texts come first.")
+    return ChosenText(or_stop(lambda: tx.column_documents(table, column, name)), upload.name, column)
 
 
-documents = input_documents()
+chosen_text = input_text(source)
+documents = chosen_text.documents
 st.dataframe(pd.DataFrame({"document": documents[:5]}), hide_index=True)
 st.caption(f"The first of {len(documents):,} documents ({sum(len(d.split()) for d in documents):,} words). "
            "The model learns only from text like this.")
@@ -83,11 +93,7 @@ def prepared_text(documents: list[str], level: str, max_vocabulary: int, context
                                                       context_length=context_length, seed=seed))
 
 
-try:
-    prepared = prepared_text(documents, **knobs)
-except ValueError as err:
-    st.error(str(err))
-    st.stop()
+prepared = or_stop(lambda: prepared_text(documents, **knobs))
 vocabulary = prepared.vocabulary
 unit = "words" if knobs["level"] == "word" else "characters"
 
@@ -135,7 +141,7 @@ result = train_or_reuse(
 if result is None:
     st.stop()
 
-metrics = result.details["metrics"]
+metrics = result.details.metrics
 st.subheader(tx.verdict(metrics))
 st.dataframe(tx.score_table(metrics), column_config={
     "accuracy": st.column_config.Column(help="Share of held-out pairs whose next token was the model's first guess."),
@@ -151,7 +157,7 @@ st.caption(f"Loss and accuracy per epoch ({result.seconds:.1f} s in all). Valida
 
 # ------------------------------------------------------------------ generate
 st.header("4 · Let it write")
-model_vocabulary = result.details["vocabulary"]
+model_vocabulary = result.details.vocabulary
 left, right = st.columns([2, 1])
 seed_text = left.text_input("Seed text", "elegant dress", max_chars=200, key=f"{PAGE}.seed_text",
                             help="The words the model continues. Leave it empty to let it start a document.")
@@ -227,14 +233,6 @@ right.dataframe(tx.nearest_tokens(result.model, model_vocabulary, word), hide_in
 right.caption(f"The tokens nearest to “{tx.shown(word)}”.")
 
 
-def script_data() -> tuple[str, str | None, Callable[[], bytes] | None]:
-    """The file the page's script reads, its text column (None for plain text), and its bytes if built in."""
-    if source == SOURCES[0]:
-        return datasets.DESCRIPTIONS_FILE.name, "description", datasets.DESCRIPTIONS_FILE.read_bytes
-    name = st.session_state[f"{PAGE}.upload"].name
-    return name, st.session_state.get(f"{PAGE}.column") if name.lower().endswith(".csv") else None, None
-
-
 review_run(PAGE, run_of(result, baseline=Baseline("the bigram rule (validation accuracy)",
                                                   metrics["model"]["accuracy"], metrics["bigram"]["accuracy"])),
-           scripts.text_script(settings, *script_data()))
+           scripts.text_script(settings, chosen_text.data_file, chosen_text.column, chosen_text.data))

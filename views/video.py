@@ -1,5 +1,6 @@
 """Video classification: a CNN on every frame and a recurrent layer over time, beside a frame-only baseline."""
 
+import keras
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -9,6 +10,7 @@ from core import video as vd
 from core.diagnosis import Baseline, run_of
 from core.plots import plot_bars, plot_heatmap, plot_history, plot_probabilities_over_time
 from core.training import predict
+from ui.messages import or_stop
 from ui.toolkit import review_run, share_panel
 from ui.training import train_or_reuse
 from ui.widgets import input_settings
@@ -37,9 +39,7 @@ def show_clips(clips: np.ndarray, captions: list[str]) -> None:
 
 
 preview = vd.VideoSettings(**knobs)
-samples = np.stack([vd.make_clip(label, preview.frames, preview.frame_size, preview.noise,
-                                 np.random.default_rng(preview.seed + i)) for i, label in enumerate(preview.classes)])
-show_clips(samples, list(preview.classes))
+show_clips(vd.sample_clips(preview), list(preview.classes))
 st.caption("One generated clip of each class, playing on a loop. Left and right cover the same places and "
            "growing and shrinking the same sizes: only the order of the frames tells them apart.")
 
@@ -60,11 +60,7 @@ st.markdown(f"**CNN+RNN:** clip ({settings.frames} × {settings.frame_size}×{se
             f"**Frame-only baseline:** the same CNN on each frame → average over time → softmax.")
 
 share_panel(PAGE)
-try:
-    vd.check_memory(settings)
-except ValueError as err:
-    st.error(str(err))
-    st.stop()
+or_stop(lambda: vd.check_memory(settings))
 
 result = train_or_reuse(PAGE, settings, "generated clips", run=lambda on_epoch_end: vd.fit_video_models(
     settings, on_epoch_end), summary=f"{settings.num_classes} classes · CNN+{settings.cell} {settings.units}",
@@ -73,54 +69,52 @@ if result is None:
     st.stop()
 
 # ------------------------------------------------------------------ results
-details = result.details
+video = result.details
 st.header("3 · Results on unseen clips")
-st.subheader(vd.verdict(details))
+st.subheader(vd.verdict(video))
 left, middle, right = st.columns(3)
-left.metric("CNN+RNN", f"{details['cnn_rnn']['accuracy']:.0%}", help="Share of unseen test clips named right.")
-middle.metric("Frame-only baseline", f"{details['frame_only']['accuracy']:.0%}",
+left.metric("CNN+RNN", f"{video.cnn_rnn.accuracy:.0%}", help="Share of unseen test clips named right.")
+middle.metric("Frame-only baseline", f"{video.frame_only.accuracy:.0%}",
               help="The same CNN, frames averaged over time: it cannot know their order.")
-right.metric("CNN+RNN, frames shuffled", f"{details['shuffled']['accuracy']:.0%}",
+right.metric("CNN+RNN, frames shuffled", f"{video.shuffled.accuracy:.0%}",
              help="The trained CNN+RNN on the same test clips with their frames in random order.")
 st.caption(f"{vd.TEST_CLIPS_PER_CLASS} unseen clips per class; chance is {1 / settings.num_classes:.0%}. "
            f"Both models trained in {result.seconds:.1f} s.")
 
 tab_ours, tab_theirs = st.tabs(["CNN+RNN curves", "Frame-only curves"])
 tab_ours.plotly_chart(plot_history(result.history, settings.epochs))
-tab_theirs.plotly_chart(plot_history(details["baseline_history"], settings.epochs))
+tab_theirs.plotly_chart(plot_history(video.frame_only_history, settings.epochs))
 st.caption("Loss and accuracy per epoch for each model; the frame-only model's accuracy stalls where the "
            "remaining classes differ only in direction.")
 
 names = list(settings.classes)
 left, right = st.columns(2)
-for column, key, title in ((left, "cnn_rnn", "CNN+RNN"), (right, "frame_only", "Frame-only baseline")):
+for column, scores, title in ((left, video.cnn_rnn, "CNN+RNN"), (right, video.frame_only, "Frame-only baseline")):
     column.markdown(f"**{title}**")
-    column.plotly_chart(plot_heatmap(details[key]["confusion"].tolist(), names, names, colorscale="Blues", zmid=None))
+    column.plotly_chart(plot_heatmap(scores.confusion.tolist(), names, names, colorscale="Blues", zmid=None))
 st.caption("Confusion matrices: rows are the true motion, columns the model's answer; a perfect model fills only "
            "the diagonal. The baseline's mistakes sit in the direction pairs.")
-st.dataframe(pd.DataFrame({"CNN+RNN": details["cnn_rnn"]["per_class"] | details["cnn_rnn"]["pairs"],
-                           "frame-only": details["frame_only"]["per_class"] | details["frame_only"]["pairs"]})
+st.dataframe(pd.DataFrame({"CNN+RNN": video.cnn_rnn.per_class | video.cnn_rnn.pairs,
+                           "frame-only": video.frame_only.per_class | video.frame_only.pairs})
              .style.format("{:.0%}"))
 st.caption("Accuracy per class, then on each direction pair (answers within the pair only; chance 50%).")
 
 # ------------------------------------------------------------------ one clip, frame by frame
 st.header("4 · When does it make up its mind?")
-test_x, test_y = vd.test_clips(settings)
 left, right = st.columns([1, 3])
 chosen_class = left.selectbox("Class", names, key=f"{PAGE}.inspect_class",
                               help="Which motion to look at; a test clip of it is shown.")
-clip = test_x[np.flatnonzero(test_y == names.index(chosen_class))[0]]
+clip = video.example_clips[chosen_class]
 left.image(vd.clip_to_gif(clip), caption=f"a test clip: {chosen_class}", width="stretch")
-right.plotly_chart(plot_probabilities_over_time(predict(details["per_frame_reader"], clip[None])[0].tolist(), names))
+right.plotly_chart(plot_probabilities_over_time(predict(video.per_frame_reader, clip[None])[0].tolist(), names))
 right.caption(f"The CNN+RNN's answer after each frame. One frame cannot show a direction, so early answers are "
               f"guesses; see after how many frames the line for “{chosen_class}” rises above the rest.")
 
 
 # ------------------------------------------------------------------ a new clip or a GIF
-def show_both_answers(clip: np.ndarray) -> None:
-    """Both models' class probabilities for one clip, side by side."""
-    left, right = st.columns(2)
-    for column, model, title in ((left, result.model, "CNN+RNN"), (right, details["baseline_model"], "Frame-only")):
+def show_both_answers(clip: np.ndarray, models: dict[str, keras.Model], names: list[str]) -> None:
+    """Each model's class probabilities for one clip, side by side."""
+    for column, (title, model) in zip(st.columns(len(models)), models.items(), strict=True):
         column.markdown(f"**{title}**")
         column.plotly_chart(plot_bars(names, predict(model, clip[None])[0].tolist()))
     st.caption("Each model's probability for every class. The frame-only model splits its bet within a pair.")
@@ -132,11 +126,11 @@ new_class = left.selectbox("Motion", names, key=f"{PAGE}.new_class", help="The m
 if left.button("Make a new clip", key=f"{PAGE}.make", help="Generate a fresh clip with the settings above."):
     st.session_state[NEW_CLIP_KEY] = st.session_state.get(NEW_CLIP_KEY, 0) + 1
 count = st.session_state.get(NEW_CLIP_KEY, 0)
-new_clip = vd.make_clip(new_class, settings.frames, settings.frame_size, settings.noise,
-                        np.random.default_rng([settings.seed, 99, count]))
+new_clip = vd.new_clip(settings, new_class, count)
 left.image(vd.clip_to_gif(new_clip), caption=f"new clip #{count}: {new_class}", width="stretch")
+both_models = {"CNN+RNN": result.model, "Frame-only": video.frame_only_model}
 with right:
-    show_both_answers(new_clip)
+    show_both_answers(new_clip, both_models, names)
 
 upload = st.file_uploader(f"Or upload a short animated GIF (at most {vd.MAX_UPLOAD_MB} MB)", type=["gif"],
                           max_upload_size=vd.MAX_UPLOAD_MB, key=f"{PAGE}.upload",
@@ -151,9 +145,9 @@ if upload is not None:
         left, right = st.columns([1, 3])
         left.image(vd.clip_to_gif(uploaded), caption="your GIF as the model sees it", width="stretch")
         with right:
-            show_both_answers(uploaded)
+            show_both_answers(uploaded, both_models, names)
 
-review_run(PAGE, run_of(result, {"CNN+RNN": result.history, "frame-only": details["baseline_history"]},
-                        Baseline("the frame-only model (test accuracy)", details["cnn_rnn"]["accuracy"],
-                                 details["frame_only"]["accuracy"])),
+review_run(PAGE, run_of(result, {"CNN+RNN": result.history, "frame-only": video.frame_only_history},
+                        Baseline("the frame-only model (test accuracy)", video.cnn_rnn.accuracy,
+                                 video.frame_only.accuracy)),
            scripts.video_script(settings))

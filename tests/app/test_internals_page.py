@@ -37,7 +37,7 @@ def test_gate_comparison_trains_three_cells_and_shows_lstm_gates(open_page):
     at.button(key=f"{PREFIX}.train").click().run()
     assert not at.exception, at.exception
     entry = next(iter(at.session_state[CACHE_STATE_KEY].values()))
-    assert set(entry.result.details["accuracy"]) == {"SimpleRNN", "LSTM", "GRU"}
+    assert set(entry.result.details.accuracy) == {"SimpleRNN", "LSTM", "GRU"}
     assert any("Inside the trained LSTM" in s.value for s in at.subheader)
     at.radio[1].set_value("input").run()  # another gate, from the cached model
     assert not at.exception

@@ -24,7 +24,7 @@ class Settings:
 
 def result(settings=Settings(), seconds=1.0, **scores) -> TrainResult:
     return TrainResult(model=None, history={"loss": [1.0]}, settings=settings,
-                       data_fingerprint="fp", seconds=seconds, scores=scores)
+                       seconds=seconds, scores=scores)
 
 
 def test_same_settings_and_data_give_the_same_key():

@@ -137,18 +137,20 @@ def test_future_forecast_follows_the_data_with_a_band():
     values = 100 + 20 * np.sin(np.arange(500) * 2 * np.pi / 7) + rng.normal(0, 2, 500)
     settings = fc.ForecastSettings(epochs=3, test_size=30)
     result = fc.fit_forecaster(daily(values), settings)
-    future = result.details["future"]
+    future = result.details.future
     assert len(future) == settings.horizon
     assert future["date"].iloc[0] == pd.Timestamp("2024-01-01") + pd.Timedelta(days=500)
     assert (future["lower"] <= future["value"]).all() and (future["value"] <= future["upper"]).all()
-    assert set(result.details["metrics"]) == {"GRU model", "naive", "seasonal naive", "moving average"}
+    assert {result.details.label(name) for name in result.details.metrics} == {
+        "GRU model", "naive", "seasonal naive", "moving average"}
 
 
 def test_verdict_says_better_or_worse_honestly():
-    metrics = {"GRU model": {"MAE": 8.0}, "naive": {"MAE": 12.0}, "seasonal naive": {"MAE": 10.0}}
-    assert "20% better than seasonal naive" in fc.verdict(metrics, "GRU model", 90, "daily")
-    metrics["GRU model"]["MAE"] = 11.0
-    assert "10% worse than seasonal naive" in fc.verdict(metrics, "GRU model", 90, "daily")
+    metrics = {fc.MODEL: {"MAE": 8.0}, "naive": {"MAE": 12.0}, "seasonal naive": {"MAE": 10.0}}
+    result = fc.ForecastResult("GRU model", metrics, 1.0, pd.DataFrame(), pd.DataFrame(), pd.Timestamp(0))
+    assert "20% better than seasonal naive" in fc.verdict(result, 90, "daily")
+    metrics[fc.MODEL]["MAE"] = 11.0
+    assert "10% worse than seasonal naive" in fc.verdict(result, 90, "daily")
 
 
 def test_forecaster_builder_stacks_layers_and_outputs_the_horizon():
@@ -164,18 +166,18 @@ def test_backtest_folds_tile_the_end_and_each_trains_only_on_its_past():
     values = 80 + 15 * np.sin(np.arange(400) * 2 * np.pi / 7) + rng.normal(0, 2, 400)
     settings = fc.ForecastSettings(window=14, horizon=5, test_size=30, epochs=2, backtest_folds=3)
     result = fc.fit_and_backtest(daily(values), settings)
-    points = result.details["backtest"]
+    points = result.details.backtest.points
     series_dates = daily(values).values.index
     assert points["date"].tolist() == list(series_dates[-15:])  # 3 folds x 5 steps, ending at the last point
     assert points.groupby("fold").size().tolist() == [5, 5, 5]
-    scores = result.details["backtest_scores"]
+    scores = result.details.backtest.scores
     assert list(scores.index) == [1, 2, 3, "mean"]
     assert scores.loc["mean", "naive"] == pytest.approx(scores.loc[[1, 2, 3], "naive"].mean())
     # a fold's forecast must not change when the data after it changes
     wild = values.copy()
     wild[-5:] *= 100
-    again = fc.fit_and_backtest(daily(wild), settings).details["backtest"]
-    np.testing.assert_allclose(again.query("fold == 1")["GRU model"], points.query("fold == 1")["GRU model"])
+    again = fc.fit_and_backtest(daily(wild), settings).details.backtest.points
+    np.testing.assert_allclose(again.query("fold == 1")[fc.MODEL], points.query("fold == 1")[fc.MODEL])
 
 
 def test_backtest_that_cannot_fit_is_refused_before_training():

@@ -101,8 +101,9 @@ def test_recall_task_pads_before_the_key_and_flags_it():
 
 def test_gates_help_on_long_sequences():
     result = rnn.compare_cells(rnn.MemorySettings())
-    accuracy = result.details["accuracy"]
+    accuracy = result.details.accuracy
     assert accuracy["LSTM"][50] > accuracy["SimpleRNN"][50] + 0.15
     assert accuracy["GRU"][50] > accuracy["SimpleRNN"][50] + 0.15
-    gates, key = rnn.gate_example(result.model, 1.0, seed=5)
+    trace = rnn.gate_example(result.model, 1.0, seed=5)
+    gates, key = trace.gates, trace.key
     assert gates["forget"].shape == (50, 16) and 0 <= key < rnn.MEMORY_KEYS

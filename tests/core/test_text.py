@@ -153,16 +153,16 @@ def test_model_is_embedding_recurrent_layers_and_softmax_over_the_vocabulary():
 
 def test_training_reports_model_and_bigram_scores_on_held_out_pairs(trained):
     prepared, _, result = trained
-    assert set(result.details["metrics"]) == {"model", "bigram"}
-    assert 0 <= result.details["metrics"]["model"]["accuracy"] <= 1
-    assert result.details["metrics"]["model"]["perplexity"] < prepared.vocabulary.size
+    assert set(result.details.metrics) == {"model", "bigram"}
+    assert 0 <= result.details.metrics["model"]["accuracy"] <= 1
+    assert result.details.metrics["model"]["perplexity"] < prepared.vocabulary.size
     assert len(result.history["val_loss"]) == 3
 
 
 def test_generation_is_reproducible_and_names_unknown_seed_words(trained):
     _, settings, result = trained
     options = tx.GenerationSettings(num_words=6, sampling_seed=3)
-    first, second = (tx.generate(result.model, result.details["vocabulary"], "word", "The RED zebra", options,
+    first, second = (tx.generate(result.model, result.details.vocabulary, "word", "The RED zebra", options,
                                  settings.context_length) for _ in range(2))
     assert first == second
     assert first.unknown == ["zebra"] and first.seed_tokens == ["the", "red", "zebra"]
@@ -173,14 +173,14 @@ def test_generation_is_reproducible_and_names_unknown_seed_words(trained):
 
 def test_an_empty_seed_starts_a_document(trained):
     _, settings, result = trained
-    found = tx.generate(result.model, result.details["vocabulary"], "word", "  ",
+    found = tx.generate(result.model, result.details.vocabulary, "word", "  ",
                         tx.GenerationSettings(num_words=3, strategy="greedy"), settings.context_length)
     assert found.seed_tokens == [] and len(found.tokens) == 3 and "[UNK]" not in found.tokens
 
 
 def test_embedding_projection_and_neighbours(trained):
     _, _, result = trained
-    vocabulary = result.details["vocabulary"]
+    vocabulary = result.details.vocabulary
     points = tx.embedding_projection(result.model, vocabulary, dimensions=3)
     assert list(points.columns[:3]) == ["x", "y", "z"] and len(points) == vocabulary.size - 2
     assert points.set_index("token").loc["red", "group"] == "colour"
