@@ -18,17 +18,8 @@ import keras
 import numpy as np
 
 from core.recurrent import CELLS, cell_knob, units_knob
-from core.settings import knob
-from core.training import (
-    EpochFn,
-    TrainingSettings,
-    TrainResult,
-    batch_size_knob,
-    epochs_knob,
-    learning_rate_knob,
-    predict,
-    train,
-)
+from core.settings import batch_size_knob, epochs_knob, knob, learning_rate_knob
+from core.training import EpochFn, TrainingSettings, TrainResult, predict, train
 
 PATTERNS = ("one_to_one", "one_to_many", "many_to_one", "many_to_many", "encoder_decoder")
 PATTERN_TITLES = {

@@ -14,18 +14,8 @@ import keras
 import numpy as np
 
 from core.recurrent import CELLS, units_knob
-from core.settings import knob
-from core.training import (
-    EpochFn,
-    TrainingSettings,
-    TrainResult,
-    batch_size_knob,
-    epochs_knob,
-    learning_rate_knob,
-    predict,
-    seed_knob,
-    train,
-)
+from core.settings import batch_size_knob, epochs_knob, knob, learning_rate_knob, seed_knob
+from core.training import EpochFn, TrainingSettings, TrainResult, predict, train
 
 ACTIVATIONS = ("tanh", "sigmoid", "relu", "linear")
 NUMBER_CLASSES = ("down", "same", "up")  # illustrative outputs when the input is numbers

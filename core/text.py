@@ -20,17 +20,8 @@ import pandas as pd
 
 from core.datasets import WORD_GROUPS
 from core.recurrent import cell_knob, dropout_knob, layers_knob, recurrent_stack, units_knob
-from core.settings import knob
-from core.training import (
-    EpochFn,
-    TrainingSettings,
-    TrainResult,
-    batch_size_knob,
-    epochs_knob,
-    learning_rate_knob,
-    predict,
-    train,
-)
+from core.settings import batch_size_knob, epochs_knob, knob, learning_rate_knob
+from core.training import EpochFn, TrainingSettings, TrainResult, predict, train
 from core.uploads import decode_upload, parse_csv
 
 LEVELS = ("word", "character")

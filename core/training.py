@@ -18,7 +18,7 @@ from typing import Any, Generic, Literal, TypeVar
 import keras
 import numpy as np
 
-from core.settings import knob
+from core.settings import batch_size_knob, epochs_knob, learning_rate_knob, seed_knob
 
 Split = Literal["random", "chronological"]
 EpochFn = Callable[[int, dict[str, float]], None]
@@ -76,34 +76,6 @@ def set_seed(seed: int) -> None:
     global_state.set_global_attribute(seed_generator.GLOBAL_SEED_GENERATOR, None)
     random.seed(seed)
     np.random.seed(seed)
-
-
-LEARNING_RATES = (0.0003, 0.001, 0.003, 0.01, 0.03)
-BATCH_SIZES = (8, 16, 32, 64, 128, 256, 512)
-
-
-def epochs_knob(default: int, high: int = 200, of: str = "the training data", note: str = "") -> Any:
-    """The number of passes over the data, as every training page declares it (``note`` adds a page's detail)."""
-    return knob(default, "Epochs", f"How many passes over {of}. More passes fit the training data better, but "
-                f"take longer and can start memorising it.{note}", low=1, high=high)
-
-
-def batch_size_knob(default: int, choices: tuple[int, ...] = BATCH_SIZES, of: str = "examples") -> Any:
-    """How many examples make one weight update."""
-    return knob(default, "Batch size", f"How many {of} the model looks at before each weight update. Bigger "
-                "batches train faster per epoch but take fewer, smoother steps.", choices=choices)
-
-
-def learning_rate_knob(default: float, choices: tuple[float, ...] = LEARNING_RATES) -> Any:
-    """How big each weight update is."""
-    return knob(default, "Learning rate", "How big each weight update is. Too high and the loss jumps around "
-                "or explodes; too low and learning crawls.", choices=choices)
-
-
-def seed_knob(default: int = 42, picks: str = "starting weights, shuffling, generated data") -> Any:
-    """The seed that fixes every random choice of a run."""
-    return knob(default, "Random seed", f"Fixes every random choice ({picks}). The same seed and settings give "
-                "the same result.", low=0, high=9999)
 
 
 @dataclass(frozen=True)
