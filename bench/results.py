@@ -46,7 +46,8 @@ def write(lines: list[str], owns: str) -> None:
     RESULTS.write_text("".join(merged.values()).rstrip() + "\n")
 
 
-OTHERS = ("## Load", "## Memory over")  # headings of the sections bench.load and bench.memory write
+# headings of the sections written by other commands than bench.run (bench.load, bench.memory), or by hand
+OTHERS = ("## Load", "## Memory over", "## Notes")
 
 
 def _owner(heading: str) -> str:
