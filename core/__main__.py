@@ -58,7 +58,7 @@ def forecast_command(args: argparse.Namespace) -> dict:
     details = fc.fit_and_backtest(series, settings).details
     future = details.future.assign(date=lambda f: f["date"].dt.strftime("%Y-%m-%d"))
     return {"metrics": {name.replace(" ", "_"): scores for name, scores in details.metrics.items()},
-            "verdict": fc.verdict(details, settings.test_size, series.frequency_name),
+            "verdict": details.verdict.as_json(),
             "frequency": series.frequency, "season": series.season, "settings": dataclasses.asdict(settings),
             "forecast": future.to_dict(orient="records")}
 
@@ -75,14 +75,14 @@ def textgen_command(args: argparse.Namespace) -> dict:
     result = tx.fit_text_model(prepared, settings)
     generation = tx.generate(result.model, prepared.vocabulary, settings.level, args.generate, options,
                              settings.context_length)
-    return {"metrics": result.details.metrics, "verdict": tx.verdict(result.details.metrics),
+    return {"metrics": result.details.metrics, "verdict": result.details.verdict.as_json(),
             "vocabulary_size": prepared.vocabulary.size, "settings": dataclasses.asdict(settings),
             "generated": generation.text, "unknown_seed_tokens": generation.unknown}
 
 
 def for_a_reader(document: dict) -> str:
     """The JSON document as lines for a person: the verdict first, then each scorer's numbers."""
-    lines = [document["verdict"], ""]
+    lines = [document["verdict"]["sentence"], ""]
     for scorer, scores in document["metrics"].items():
         numbers = ", ".join(f"{name} {value:.4g}" for name, value in scores.items() if value is not None)
         lines.append(f"{scorer}: {numbers}")

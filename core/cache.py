@@ -73,6 +73,7 @@ class CachedModel:
     last_used: int
     size_bytes: int = 0  # estimated; 0 for a shared model, which the server holds whoever keeps it
     shared: bool = False  # the server's default model, read-only (see core.default_models)
+    group: str = ""  # what its scores can be compared with: runs of one group share task and held-out data
 
 
 class ModelCache:
@@ -111,10 +112,12 @@ class ModelCache:
             entry.last_used = self._next_tick()
         return entry
 
-    def put(self, key: str, page: str, summary: str, result: TrainResult, shared: bool = False) -> list[str]:
+    def put(self, key: str, page: str, summary: str, result: TrainResult, shared: bool = False,
+            group: str = "") -> list[str]:
         """Store a finished result; return the keys evicted to stay within the bounds."""
         size = 0 if shared else estimated_bytes(result)
-        self._store[key] = CachedModel(key, page, summary, result, self._clock(), self._next_tick(), size, shared)
+        self._store[key] = CachedModel(key, page, summary, result, self._clock(), self._next_tick(), size, shared,
+                                       group)
         evicted = []
         while len(self._store) > self.max_models or (len(self._store) > 1 and self.size_bytes > self.max_bytes):
             oldest = min((e for e in self._store.values() if e.key != key), key=lambda e: e.last_used)
@@ -135,9 +138,10 @@ class ModelCache:
         """Forget every model of this session."""
         self._store.clear()
 
-    def entries(self, page: str | None = None) -> list[CachedModel]:
-        """Cached models, newest first, optionally only those trained on ``page``."""
-        chosen = [e for e in self._store.values() if page is None or e.page == page]
+    def entries(self, page: str | None = None, group: str | None = None) -> list[CachedModel]:
+        """Cached models, newest first, optionally only those trained on ``page`` (and in comparison ``group``)."""
+        chosen = [e for e in self._store.values()
+                  if (page is None or e.page == page) and (group is None or e.group == group)]
         return sorted(chosen, key=lambda e: e.created, reverse=True)
 
     def _next_tick(self) -> int:
@@ -193,19 +197,43 @@ def run_labels(entries: list[CachedModel]) -> list[str]:
 
 
 def best_run(entries: list[CachedModel]) -> int | None:
-    """Index of the entry with the best main score (each result's first score), or None.
+    """Index of the entry whose main score (each result's first) is best past the noise, or None.
 
     Only runs reporting the newest run's main score under the same name take
     part (a page with several tasks scores each its own way); fewer than two: None.
+    The best must beat every other run by more than twice the noise of the
+    difference (from each score's standard error, where the result knows it):
+    otherwise they tie, and no run is marked best.
     """
+    ranked = _ranked(entries)
+    if len(ranked) < 2:
+        return None
+    return ranked[0] if not tied_with_best(entries) else None
+
+
+def tied_with_best(entries: list[CachedModel]) -> list[int]:
+    """Indices of the runs whose main score is within the noise of the top score (the top run included).
+
+    Empty when fewer than two runs share a main score, or when the top run stands alone.
+    """
+    ranked = _ranked(entries)
+    if len(ranked) < 2:
+        return []
+    name = next(iter(entries[ranked[0]].result.scores))
+    top = entries[ranked[0]].result
+    tied = [i for i in ranked[1:] if abs(top.scores[name] - entries[i].result.scores[name])
+            <= 2 * (top.score_noise.get(name, 0.0) ** 2 + entries[i].result.score_noise.get(name, 0.0) ** 2) ** 0.5]
+    return [ranked[0], *tied] if tied else []
+
+
+def _ranked(entries: list[CachedModel]) -> list[int]:
+    """Indices of the runs scored like the newest one, best main score first."""
     names = [next(iter(e.result.scores), None) for e in entries]
     if not entries or names[0] is None:
-        return None
+        return []
     candidates = [i for i, name in enumerate(names) if name == names[0]]
-    if len(candidates) < 2:
-        return None
-    pick = min if lower_is_better(names[0]) else max
-    return pick(candidates, key=lambda i: entries[i].result.scores[names[0]])
+    return sorted(candidates, key=lambda i: entries[i].result.scores[names[0]],
+                  reverse=not lower_is_better(names[0]))
 
 
 def comparison_rows(entries: list[CachedModel], now: float | None = None) -> list[dict[str, Any]]:

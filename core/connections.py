@@ -17,6 +17,8 @@ from dataclasses import dataclass, replace
 import keras
 import numpy as np
 
+from core.cache import lower_is_better
+from core.diagnosis import HeldOut
 from core.recurrent import CELLS, cell_knob, units_knob
 from core.settings import batch_size_knob, epochs_knob, knob, learning_rate_knob
 from core.training import EpochFn, TrainingSettings, TrainResult, predict, train
@@ -348,6 +350,19 @@ def fit_pattern(settings: ConnectionSettings, task: ToyTask,
     by_length = (accuracy_by_length(result.model, LENGTHS_TO_TRY, settings.seed)
                  if settings.pattern == "many_to_one" else None)
     return replace(result, scores=held_out_scores(settings, result.model), details=ConnectionResult(by_length))
+
+
+def task_name(settings: ConnectionSettings) -> str:
+    """The task a run of these settings is scored on: runs of one task can be compared, others cannot."""
+    title = PATTERN_TITLES[settings.pattern]
+    uses_length = settings.pattern in ("one_to_many", "many_to_one", "many_to_many")
+    return f"{title}, sequences of {settings.sequence_length}" if uses_length else title
+
+
+def held_out(result: TrainResult) -> HeldOut | None:
+    """The held-out score where higher is better (accuracy, exact match), for diagnosis; None for errors."""
+    name, score = next(iter(result.scores.items()))
+    return None if lower_is_better(name) else HeldOut({"model": score})
 
 
 def held_out_scores(settings: ConnectionSettings, model: keras.Model) -> dict[str, float]:

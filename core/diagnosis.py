@@ -3,7 +3,8 @@
 Each rule is a function of one :class:`Run` that returns a :class:`Finding` or
 None. They read the same numbers the charts show, so a user can check every
 sentence against the curve it talks about. A page passes what it knows (its
-baseline, how many examples it trained on) and shows the findings that fire.
+verdict against the baseline, each model's held-out score and what chance
+scores, how many examples it trained on) and shows the findings that fire.
 """
 
 from __future__ import annotations
@@ -12,7 +13,10 @@ import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from core.verdicts import Verdict
 
 RISE = 0.02  # a validation loss this much above its best counts as rising
 STILL_FALLING = 0.01  # a last-epoch drop this large says more epochs would help
@@ -22,20 +26,30 @@ PARAMETERS_PER_EXAMPLE = 10  # more weights than this per training example is a 
 GAP = 0.15  # training accuracy this far above validation, or loss this many times lower, is a gap
 
 
+PERFECT = 0.995  # a held-out score (accuracy-like) at least this high leaves nothing for more epochs to fix
+FAR_BELOW = 0.25  # a model this far below its best sibling's held-out score is failing where they succeed
+TINY_LOSS = 1e-3  # a validation loss below this is as good as done
+
+
 @dataclass(frozen=True)
-class Baseline:
-    """The simple rule a page compares its model with, and both scores on the same held-out data."""
+class HeldOut:
+    """Each model's score on data it never trained on (higher is better, like accuracy) and what chance scores.
 
-    name: str
-    model_score: float
-    baseline_score: float
-    higher_is_better: bool = True
+    ``units`` is how many held-out examples each score rests on, so "no better
+    than chance" allows for the noise of that many; ``when_failing`` is the
+    page's likely reason for a failing model and the knob to try.
+    """
 
-    @property
-    def beaten(self) -> bool:
-        if self.higher_is_better:
-            return self.model_score > self.baseline_score
-        return self.model_score < self.baseline_score
+    scores: dict[str, float]
+    chance: float | None = None
+    units: int = 0
+    when_failing: str = "try another cell, more units, more epochs or a learning rate one step either way"
+
+    def noise(self) -> float:
+        """Two standard errors of a score near chance on ``units`` examples: closer to chance than this is chance."""
+        if self.chance is None or not self.units:
+            return 0.0
+        return 2 * math.sqrt(self.chance * (1 - self.chance) / self.units)
 
 
 @dataclass(frozen=True)
@@ -44,21 +58,24 @@ class Run:
 
     ``histories`` maps a model's name to its Keras history (several when a page
     trains more than one model per click). ``restores_best_epoch`` is true when
-    early stopping kept the weights of the best validation epoch.
+    early stopping kept the weights of the best validation epoch. ``verdict``
+    is the page's comparison with its baseline (``core.verdicts``), and
+    ``held_out`` each model's score on unseen data, when the page has them.
     """
 
     histories: dict[str, dict[str, list[float]]]
     parameters: int = 0
     training_examples: int = 0
-    baseline: Baseline | None = None
+    verdict: Verdict | None = None
     restores_best_epoch: bool = False
+    held_out: HeldOut | None = None
 
 
 def run_of(result: Any, histories: dict[str, dict[str, list[float]]] | None = None,
-           baseline: Baseline | None = None, restores_best_epoch: bool = False) -> Run:
+           verdict: Verdict | None = None, restores_best_epoch: bool = False, held_out: HeldOut | None = None) -> Run:
     """The facts of a finished ``TrainResult``: its curves (or ``histories`` of all its models) and sizes."""
     return Run(histories or {"model": result.history}, result.model.count_params(), result.training_examples,
-               baseline, restores_best_epoch)
+               verdict, restores_best_epoch, held_out)
 
 
 @dataclass(frozen=True)
@@ -78,12 +95,13 @@ class Finding:
 
 
 def _per_model(run: Run, check: Callable[[dict[str, list[float]]], tuple[str, str] | None],
-               rule: str, severity: str = "warning") -> Finding | None:
-    """Apply a per-history check to every model; one finding naming the models where it fired.
+               rule: str, severity: str = "warning", models: list[str] | None = None) -> Finding | None:
+    """Apply a per-history check to every model (or to ``models``); one finding naming those where it fired.
 
     The words come from the first model it fired on; with one model, no name is given.
     """
-    fired = {name: said for name, history in run.histories.items() if (said := check(history)) is not None}
+    chosen = run.histories if models is None else {name: run.histories[name] for name in models}
+    fired = {name: said for name, history in chosen.items() if (said := check(history)) is not None}
     if not fired:
         return None
     seen, advice = next(iter(fired.values()))
@@ -124,7 +142,8 @@ def memorising(run: Run) -> Finding | None:
         return (f"validation loss rose after epoch {best + 1} while training loss kept falling: the model "
                 f"is memorising the training examples.{kept}",
                 "try fewer epochs, dropout where offered, fewer units or more data")
-    return _per_model(run, check, "memorising")
+    # with the best epoch's weights kept, the scores shown are from before the memorising began: a hint, not harm
+    return _per_model(run, check, "memorising", severity="info" if run.restores_best_epoch else "warning")
 
 
 def still_learning(run: Run) -> Finding | None:
@@ -134,11 +153,17 @@ def still_learning(run: Run) -> Finding | None:
         if len(train) < 2 or not all(map(math.isfinite, train + val)):
             return None
         last_drop = (val[-2] - val[-1]) / abs(val[-2]) if val[-2] else 0.0
-        if last_drop > STILL_FALLING and val[-1] <= min(val) and train[-1] < train[-2]:
+        if last_drop > STILL_FALLING and val[-1] <= min(val) and train[-1] < train[-2] and val[-1] > TINY_LOSS:
             return (f"training and validation loss were still falling at the last epoch ({last_drop:.0%} in "
                     "its final step)", "more epochs may help")
         return None
-    return _per_model(run, check, "still_learning", severity="info")
+    return _per_model(run, check, "still_learning", severity="info", models=_not_done(run))
+
+
+def _not_done(run: Run) -> list[str]:
+    """The models more training could still improve: all but those already perfect on held-out data."""
+    scores = run.held_out.scores if run.held_out else {}
+    return [name for name in run.histories if scores.get(name, 0.0) < PERFECT]
 
 
 def not_learning(run: Run) -> Finding | None:
@@ -193,23 +218,58 @@ def too_little_data(run: Run) -> Finding | None:
 
 
 def baseline_not_beaten(run: Run) -> Finding | None:
-    """The model did no better than the page's simple rule on the same held-out data."""
-    base = run.baseline
-    if base is None or base.beaten:
+    """The model did no better than the page's baseline on the same held-out data (a tie counts: it did not beat it)."""
+    verdict = run.verdict
+    if verdict is None or verdict.winner == "model":
         return None
-    return Finding("baseline_not_beaten",
-                   f"the model ({base.model_score:.3g}) did not beat {base.name} ({base.baseline_score:.3g})",
+    c = verdict.comparison
+    seen = (f"the model ({c.metric} {c.model:.3g}) did not beat {verdict.baseline} ({c.baseline:.3g})"
+            + (": the difference is within the noise" if verdict.winner == "tie" else ""))
+    return Finding("baseline_not_beaten", seen,
                    "a simple rule is as good here: train longer, change the cell or window, or accept that "
                    "there is little more to learn")
 
 
+def failing(run: Run) -> Finding | None:
+    """A model no better than chance on held-out data, or far below the other models trained beside it."""
+    held = run.held_out
+    if held is None or not held.scores:
+        return None
+    best = max(held.scores.values())
+    at_chance = {name: score for name, score in held.scores.items()
+                 if held.chance is not None and score <= held.chance + held.noise()}
+    far_below = {name: score for name, score in held.scores.items()
+                 if name not in at_chance and len(held.scores) > 1 and best - score > FAR_BELOW}
+    if not at_chance and not far_below:
+        return None
+    parts = {name: f"scored {score:.0%} on unseen data, no better than guessing ({held.chance:.0%})"
+             for name, score in at_chance.items()}
+    parts |= {name: f"scored {score:.0%} on unseen data, far below the best model's {best:.0%}"
+              for name, score in far_below.items()}
+    seen = next(iter(parts.values())) if len(parts) == 1 else "; ".join(f"{n} {said}" for n, said in parts.items())
+    names = tuple(parts) if len(run.histories) > 1 else ()
+    return Finding("failing", f"{seen}: it failed to learn the task", held.when_failing, "warning", names)
+
+
 RULES: tuple[Callable[[Run], Finding | None], ...] = (
-    loss_not_finite, baseline_not_beaten, memorising, too_little_data, not_learning, jumpy, still_learning)
+    loss_not_finite, failing, baseline_not_beaten, memorising, too_little_data, not_learning, jumpy, still_learning)
+
+
+def all_clear(run: Run) -> str:
+    """What the page may say when no rule warns: only the checks this run could be put to, and the verdict's own
+    words about the baseline (a tie is not called a win)."""
+    checks = ["no blow-up", "no memorising", "no stalling"]
+    if run.held_out is not None:
+        checks.append("every model did better than guessing")
+    said = f"Nothing went wrong that the rules can see: {', '.join(checks)}."
+    if run.verdict is not None and run.verdict.winner == "model":
+        said += f" The model beat {run.verdict.baseline} past the noise."
+    return said
 
 
 def diagnose(run: Run) -> list[Finding]:
     """Every rule that fires, most serious first (a NaN loss makes the other curve rules moot)."""
     findings = [f for rule in RULES if (f := rule(run)) is not None]
     if any(f.rule == "loss_not_finite" for f in findings):
-        return [f for f in findings if f.rule in ("loss_not_finite", "baseline_not_beaten")]
+        return [f for f in findings if f.rule in ("loss_not_finite", "failing", "baseline_not_beaten")]
     return findings

@@ -20,6 +20,7 @@ from core.recurrent import cell_knob, dropout_knob, layers_knob, recurrent_stack
 from core.settings import batch_size_knob, epochs_knob, knob, learning_rate_knob
 from core.training import EpochFn, TrainingSettings, TrainResult, predict, train
 from core.uploads import decode_upload, parse_csv
+from core.verdicts import Verdict, compare, standard_error, verdict
 
 MAX_UPLOAD_MB = 5
 PREPROCESSING = ("none", "difference", "seasonal difference")
@@ -335,6 +336,8 @@ class ForecastResult:
     test_forecasts: pd.DataFrame  # date, actual, then one column per forecaster, each test point once
     future: pd.DataFrame  # date, value, lower, upper: the forecast past the end of the data
     test_start: pd.Timestamp  # the first date of the test part
+    origin_errors: dict[str, np.ndarray]  # forecaster -> (test origins,) mean absolute error of each forecast
+    verdict: Verdict  # the model against the best baseline, with the noise of the test part
     backtest: Backtest | None = None
 
     @property
@@ -379,9 +382,11 @@ def fit_forecaster(series: PreparedSeries, settings: ForecastSettings,
         return to_levels(values, origins, predicted, settings.preprocessing, series.season)
 
     details = _evaluate(series, settings, split, forecast_levels)
-    scores = {"model MAE": details.metrics[MODEL]["MAE"],
-              "seasonal naive MAE": details.metrics["seasonal naive"]["MAE"]}
-    return replace(result, details=details, scores=scores)
+    blocks = horizon_blocks(len(split.test), settings.horizon)
+    return replace(result, details=details,
+                   scores={"model MAE": details.metrics[MODEL]["MAE"],
+                           "seasonal naive MAE": details.metrics["seasonal naive"]["MAE"]},
+                   score_noise={"model MAE": standard_error(details.origin_errors[MODEL], blocks, settings.seed)})
 
 
 def _evaluate(series: PreparedSeries, settings: ForecastSettings, split: Split, forecast_levels) -> ForecastResult:
@@ -393,10 +398,36 @@ def _evaluate(series: PreparedSeries, settings: ForecastSettings, split: Split, 
     metrics = {name: forecast_metrics(truth, f, scale) for name, f in forecasts.items()}
     validation_truth = values[split.validation[:, None] + np.arange(1, settings.horizon + 1)]
     residuals = validation_truth - forecast_levels(split.validation)  # (origins, horizon)
-    return ForecastResult(f"{settings.cell} model", metrics, scale,
-                          _tiled(series, split.test, forecasts, settings.horizon),
+    label = f"{settings.cell} model"
+    errors = {name: np.abs(forecast - truth).mean(axis=1) for name, forecast in forecasts.items()}  # (origins,)
+    return ForecastResult(label, metrics, scale, _tiled(series, split.test, forecasts, settings.horizon),
                           _future(series, settings, forecast_levels, residuals),
-                          series.values.index[split.test_start])
+                          series.values.index[split.test_start], errors,
+                          judge(errors, label, settings, series.frequency_name))
+
+
+def horizon_blocks(origins: int, horizon: int) -> np.ndarray:
+    """Which block of ``horizon`` consecutive origins each test origin is in.
+
+    Neighbouring origins forecast overlapping points, so their errors are not
+    independent: comparisons resample whole blocks.
+    """
+    return np.arange(origins) // horizon
+
+
+def judge(errors: dict[str, np.ndarray], model_label: str, settings: ForecastSettings,
+          frequency_name: str) -> Verdict:
+    """The model against the baseline with the lowest test MAE, each test origin's forecast one unit."""
+    best = min((name for name in errors if name != MODEL), key=lambda name: errors[name].mean())
+    comparison = compare(errors[MODEL], errors[best], "MAE", higher_is_better=False,
+                         groups=horizon_blocks(len(errors[MODEL]), settings.horizon), seed=settings.seed)
+    return verdict(comparison, model_label, best, f"the last {settings.test_size} {unit_of(frequency_name)}")
+
+
+def unit_of(frequency_name: str) -> str:
+    """What one point of a series of this frequency is called ('days' for daily data)."""
+    return {"hourly": "hours", "daily": "days", "weekly": "weeks", "monthly": "months", "quarterly": "quarters",
+            "yearly": "years"}.get(frequency_name, "points")
 
 
 def _tiled(series: PreparedSeries, origins: np.ndarray, forecasts: dict[str, np.ndarray], horizon: int) -> pd.DataFrame:
@@ -416,6 +447,16 @@ def _future(series: PreparedSeries, settings: ForecastSettings, forecast_levels,
     low, high = np.quantile(residuals, BAND_QUANTILES, axis=0)
     dates = pd.date_range(series.values.index[-1], periods=settings.horizon + 1, freq=series.frequency)[1:]
     return pd.DataFrame({"date": dates, "value": forecast, "lower": forecast + low, "upper": forecast + high})
+
+
+def training_story(result: TrainResult) -> str:
+    """What the training curves of a forecaster show: how long it ran and which weights it kept."""
+    run, planned = result.epochs_run, result.settings.epochs
+    if run < planned:
+        return (f"Training stopped early, after {run} of {planned} epochs ({result.seconds:.1f} s), when the "
+                "validation loss had not improved for 5 epochs; the model keeps the weights of its best epoch.")
+    return (f"Training ran all {planned} epochs ({result.seconds:.1f} s); the model keeps the weights of the epoch "
+            "with the lowest validation loss.")
 
 
 def fit_and_backtest(series: PreparedSeries, settings: ForecastSettings,
@@ -476,16 +517,3 @@ def template_csv() -> str:
     """A small example of the file format the page expects."""
     dates = pd.date_range("2024-01-01", periods=5, freq="D").strftime("%Y-%m-%d")
     return pd.DataFrame({"date": dates, "sales": [12, 15, 11, 18, 20]}).to_csv(index=False)
-
-
-def verdict(result: ForecastResult, test_points: int, frequency_name: str) -> str:
-    """One plain sentence: how the model compares with the best baseline on the test part."""
-    best = result.best_baseline
-    ours, theirs = result.metrics[MODEL]["MAE"], result.metrics[best]["MAE"]
-    unit = {"daily": "days", "weekly": "weeks", "monthly": "months", "hourly": "hours"}.get(frequency_name, "points")
-    change = (theirs - ours) / theirs
-    if change > 0:
-        return (f"The {result.model_label} is {change:.0%} better than {best} (the best simple baseline) on the last "
-                f"{test_points} {unit}, by mean absolute error.")
-    return (f"The {result.model_label} is {-change:.0%} worse than {best} on the last {test_points} {unit}: here a "
-            "simple rule beats it. Try another window, preprocessing or more epochs — or trust the rule.")

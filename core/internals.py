@@ -13,9 +13,10 @@ from dataclasses import dataclass, replace
 import keras
 import numpy as np
 
+from core.diagnosis import HeldOut
 from core.recurrent import CELLS, units_knob
 from core.settings import batch_size_knob, epochs_knob, knob, learning_rate_knob, seed_knob
-from core.training import EpochFn, TrainingSettings, TrainResult, predict, train
+from core.training import EpochFn, TrainingSettings, TrainResult, predict, tell, train
 
 ACTIVATIONS = ("tanh", "sigmoid", "relu", "linear")
 NUMBER_CLASSES = ("down", "same", "up")  # illustrative outputs when the input is numbers
@@ -358,6 +359,7 @@ def compare_cells(settings: MemorySettings, on_epoch_end: EpochFn | None = None)
 
     The result's model is the LSTM (for its gates); ``details`` holds every cell's scores and curves.
     """
+    tell(on_epoch_end, f"Making {settings.num_examples:,} training sequences…")
     x, keys = memory_training_data(settings)
     x_test, keys_test, length_test = recall_task(1500, MEMORY_LENGTHS, settings.noise, settings.seed + 1)
     accuracy, histories, correct, parameters, seconds, lstm = {}, {}, {}, {}, 0.0, None
@@ -388,3 +390,47 @@ def gate_example(model: keras.Model, noise: float, seed: int) -> GateTrace:
     x, keys, _ = recall_task(1, (max(MEMORY_LENGTHS),), noise, seed)
     kernel, recurrent_kernel, bias = model.get_layer("recurrent").get_weights()
     return GateTrace(lstm_gates(kernel, recurrent_kernel, bias, x[0]), int(keys[0]))
+
+
+CHANCE = 1 / MEMORY_KEYS
+WHEN_FAILING = ("its memory of the key fades over the noisy steps that follow it (the vanishing gradients of "
+                "section 2); a gated cell (LSTM, GRU) keeps it. Try less noise, more units or epochs, or compare "
+                "with the gated cells")
+
+
+def held_out(details: MemoryResult) -> HeldOut:
+    """Each cell's accuracy at the longest length, on the fresh sequences of that length: what diagnosis judges."""
+    longest = max(MEMORY_LENGTHS)
+    units = int(np.sum(details.test_lengths == longest))
+    return HeldOut({cell: scores[longest] for cell, scores in details.accuracy.items()}, CHANCE, units,
+                   WHEN_FAILING)
+
+
+def memory_story(details: MemoryResult) -> str:
+    """The accuracy-by-length chart's caption, from the scores: which cells held the key and which lost it."""
+    longest, facts = max(MEMORY_LENGTHS), held_out(details)
+    kept = [cell for cell, score in facts.scores.items() if score > facts.chance + facts.noise()]
+    lost = [cell for cell in facts.scores if cell not in kept]
+    said = [f"{cell} {facts.scores[cell]:.0%}" for cell in facts.scores]
+    story = (f"Accuracy on fresh sequences by length (chance is {facts.chance:.0%}). At length {longest}: "
+             f"{', '.join(said)}.")
+    if lost:
+        story += f" {' and '.join(lost)} {'is' if len(lost) == 1 else 'are'} no better than guessing there."
+    return story
+
+
+OPEN = 0.9  # a gate above this on average is held open
+
+
+def gate_story(trace: GateTrace, gate: str) -> str:
+    """The gate heatmap's caption, from the trained LSTM's gates on this sequence."""
+    values = trace.gates[gate][1:]  # (steps after the key, units)
+    held_open = int(np.sum(values.mean(axis=0) > OPEN))
+    units = values.shape[1]
+    if gate == "forget":
+        return (f"{held_open} of {units} units keep their forget gate above {OPEN:g} on average after step 1 "
+                "(yellow rows): those keep what they stored, the key among it, through the noise.")
+    return (f"{held_open} of {units} units keep their {gate} gate above {OPEN:g} on average after step 1. "
+            f"The {gate} gate decides how much {'new input is written' if gate == 'input' else 'memory is shown'}"
+            " at each step.")
+

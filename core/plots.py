@@ -8,6 +8,8 @@ from plotly.subplots import make_subplots
 
 TRAIN_COLOUR = "#1f77b4"
 VALIDATION_COLOUR = "#ff7f0e"
+DASHES = ("solid", "dash", "dot", "dashdot")  # series told apart by line style too, not by colour alone
+SYMBOLS = ("circle", "square", "diamond", "triangle-up")
 
 
 def metric_names(history: dict[str, list[float]]) -> list[str]:
@@ -79,9 +81,16 @@ def plot_prediction_vs_truth(truth: list[float], predicted: list[float], x_title
 
 def plot_score_by_length(series: dict[str, dict[int, float]], marked_length: int | None = None,
                          score_name: str = "accuracy") -> go.Figure:
-    """A score against sequence length, one line per series (e.g. per cell)."""
-    fig = go.Figure([go.Scatter(x=list(scores), y=list(scores.values()), mode="lines+markers", name=name)
-                     for name, scores in series.items()])
+    """A score against sequence length, one line per series (e.g. per cell).
+
+    Each series has its own dash and marker as well as its colour, so two
+    series with the same scores (two cells both at 100 %) stay visible, one
+    drawn over the other.
+    """
+    fig = go.Figure([go.Scatter(x=list(scores), y=list(scores.values()), mode="lines+markers", name=name,
+                                line={"dash": DASHES[i % len(DASHES)], "width": 3 if i == 0 else 2},
+                                marker={"symbol": SYMBOLS[i % len(SYMBOLS)], "size": 11 - 2 * (i % 3)})
+                     for i, (name, scores) in enumerate(series.items())])
     if marked_length is not None:
         fig.add_vline(x=marked_length, line_dash="dot", annotation_text="trained on this length")
     fig.update_layout(height=300, margin={"l": 40, "r": 10, "t": 20, "b": 40}, xaxis_title="sequence length",

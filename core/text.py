@@ -23,6 +23,7 @@ from core.recurrent import cell_knob, dropout_knob, layers_knob, recurrent_stack
 from core.settings import batch_size_knob, epochs_knob, knob, learning_rate_knob
 from core.training import EpochFn, TrainingSettings, TrainResult, predict, train
 from core.uploads import decode_upload, parse_csv
+from core.verdicts import Verdict, compare, standard_error, verdict
 
 LEVELS = ("word", "character")
 PADDING, OUT_OF_VOCABULARY = "", "[UNK]"  # indices 0 and 1, as in keras.layers.TextVectorization
@@ -33,6 +34,7 @@ MIN_DOCUMENTS = 10  # fewer lines than this: the text is cut into pieces so some
 PIECE_TOKENS = 40
 VALIDATION_SHARE = 0.1
 TOP_K = 5
+SEED_MAX_CHARS = 200
 _PUNCTUATION = re.compile(f"[{re.escape(string.punctuation)}]")
 
 
@@ -301,38 +303,50 @@ def build_text_model(vocabulary_size: int, context_length: int, embedding_dim: i
     return keras.Model(inputs, outputs)
 
 
-def next_token_scores(probabilities: np.ndarray, targets: np.ndarray) -> dict[str, float]:
-    """Accuracy, top-5 accuracy and perplexity of predicted distributions (rows) against true indices."""
-    top = np.argsort(-probabilities, axis=1)[:, :TOP_K]  # (pairs, TOP_K), most likely first
-    chosen = np.clip(probabilities[np.arange(len(targets)), targets], 1e-12, None)
-    return {"accuracy": float(np.mean(top[:, 0] == targets)),
-            "top5_accuracy": float(np.mean((top == targets[:, None]).any(axis=1))),
-            "perplexity": float(np.exp(-np.mean(np.log(chosen))))}
+def top_guesses(probabilities: np.ndarray) -> np.ndarray:
+    """The ``TOP_K`` most likely tokens of each row, most likely first: (pairs, TOP_K)."""
+    return np.argsort(-probabilities, axis=1)[:, :TOP_K]
 
 
-def bigram_scores(prepared: PreparedText) -> dict[str, float]:
-    """The baseline: guess the most frequent next token after the previous one, counted on training pairs.
+def next_token_scores(top: np.ndarray, targets: np.ndarray, probabilities: np.ndarray | None = None
+                      ) -> dict[str, float | None]:
+    """Accuracy and top-5 accuracy of ranked guesses, and perplexity when there are probabilities to score."""
+    scores: dict[str, float | None] = {"accuracy": float(np.mean(top[:, 0] == targets)),
+                                       "top5_accuracy": float(np.mean((top == targets[:, None]).any(axis=1))),
+                                       "perplexity": None}
+    if probabilities is not None:
+        chosen = np.clip(probabilities[np.arange(len(targets)), targets], 1e-12, None)
+        scores["perplexity"] = float(np.exp(-np.mean(np.log(chosen))))
+    return scores
+
+
+def bigram_guesses(prepared: PreparedText) -> np.ndarray:
+    """The baseline: the tokens that most often followed the previous one in the training pairs: (pairs, TOP_K).
 
     An unseen previous token falls back to the overall most frequent tokens.
-    Perplexity is left out: a count table gives unseen pairs probability 0.
+    It has no perplexity: a count table gives unseen pairs probability 0.
     """
     followers: dict[int, Counter] = {}
     for previous, following in zip(prepared.x_train[:, -1].tolist(), prepared.y_train.tolist(), strict=True):
         followers.setdefault(previous, Counter())[following] += 1
     overall = [t for t, _ in Counter(prepared.y_train.tolist()).most_common(TOP_K)]
     ranked = {previous: [t for t, _ in counts.most_common(TOP_K)] for previous, counts in followers.items()}
-    guesses = [ranked.get(previous, overall) for previous in prepared.x_validation[:, -1].tolist()]
-    targets = prepared.y_validation.tolist()
-    return {"accuracy": float(np.mean([g[0] == t for g, t in zip(guesses, targets, strict=True)])),
-            "top5_accuracy": float(np.mean([t in g for g, t in zip(guesses, targets, strict=True)]))}
+    rows = [ranked.get(previous, overall) for previous in prepared.x_validation[:, -1].tolist()]
+    return np.array([row + [-1] * (TOP_K - len(row)) for row in rows])  # -1: no guess
+
+
+def pair_documents(documents: list[list[int]]) -> np.ndarray:
+    """Which document each pair of :func:`make_pairs` comes from: pairs of one document rise and fall together."""
+    return np.repeat(np.arange(len(documents)), [len(document) for document in documents])
 
 
 @dataclass(frozen=True)
 class TextResult:
     """What the text page shows about one trained model: scores on held-out documents, and its vocabulary."""
 
-    metrics: dict[str, dict[str, float]]  # scorer ("model", "bigram") -> accuracy, top5_accuracy, perplexity
+    metrics: dict[str, dict[str, float | None]]  # scorer ("model", "bigram") -> accuracy, top5_accuracy, perplexity
     vocabulary: Vocabulary
+    verdict: Verdict  # the model against the bigram rule, tokens of one document resampled together
 
 
 def fit_text_model(prepared: PreparedText, settings: TextSettings,
@@ -346,10 +360,20 @@ def fit_text_model(prepared: PreparedText, settings: TextSettings,
                    metrics=["accuracy"], validation=(prepared.x_validation, prepared.y_validation),
                    on_epoch_end=on_epoch_end)
     probabilities = predict(result.model, prepared.x_validation, batch_size=1024)
-    metrics = {"model": next_token_scores(probabilities, prepared.y_validation), "bigram": bigram_scores(prepared)}
-    return replace(result, details=TextResult(metrics, prepared.vocabulary),
+    targets = prepared.y_validation
+    guesses = {"model": top_guesses(probabilities), "bigram": bigram_guesses(prepared)}
+    metrics = {"model": next_token_scores(guesses["model"], targets, probabilities),
+               "bigram": next_token_scores(guesses["bigram"], targets)}
+    documents = pair_documents(prepared.validation_documents)
+    model_hits = guesses["model"][:, 0] == targets
+    comparison = compare(model_hits, guesses["bigram"][:, 0] == targets, "accuracy", higher_is_better=True,
+                         groups=documents, seed=settings.seed)
+    found = verdict(comparison, "model", "the bigram rule", f"{len(targets):,} tokens of "
+                    f"{len(prepared.validation_documents):,} held-out documents", percent_metric=True)
+    return replace(result, details=TextResult(metrics, prepared.vocabulary, found),
                    scores={"validation accuracy": metrics["model"]["accuracy"],
-                           "bigram accuracy": metrics["bigram"]["accuracy"]})
+                           "bigram accuracy": metrics["bigram"]["accuracy"]},
+                   score_noise={"validation accuracy": standard_error(model_hits, documents, settings.seed)})
 
 
 # ---------------------------------------------------------------- generation
@@ -387,7 +411,14 @@ class Generation:
 
 def generate(model: keras.Model, vocabulary: Vocabulary, level: str, seed_text: str,
              settings: GenerationSettings, context_length: int) -> Generation:
-    """Continue ``seed_text`` one token at a time, each picked from the model's next-token distribution."""
+    """Continue ``seed_text`` one token at a time, each picked from the model's next-token distribution.
+
+    A seed over ``SEED_MAX_CHARS`` is refused in words rather than cut: the
+    visitor would not see which part was read.
+    """
+    if len(seed_text) > SEED_MAX_CHARS:
+        raise ValueError(f"The seed text has {len(seed_text):,} characters; at most {SEED_MAX_CHARS} are read. "
+                         "Shorten it: the model reads only its last few words anyway.")
     seed_tokens = tokenize(seed_text, level)
     index = vocabulary.index()
     context = vocabulary.encode(seed_tokens)
@@ -500,6 +531,15 @@ def nearest_tokens(model: keras.Model, vocabulary: Vocabulary, token: str, count
                          "cosine similarity": similarity[order].round(3)})
 
 
+def embedding_story(points: pd.DataFrame, word: str, neighbours: pd.DataFrame) -> str:
+    """The embedding plot's caption, from what it shows: how many tokens, what the colours are, the word's
+    nearest neighbours."""
+    grouped = "; colours are the word groups of the built-in descriptions" if points["group"].nunique() > 1 else ""
+    nearest = ", ".join(f"“{token}”" for token in neighbours["token"].head(3))
+    return (f"The {len(points)} most frequent tokens{grouped}. Tokens the model uses in the same places end up "
+            f"near each other: the nearest to “{word}” are {nearest}.")
+
+
 def score_table(metrics: dict[str, dict[str, float]]) -> pd.DataFrame:
     """The model's and the baseline's scores as the page prints them (a dash where a score does not exist)."""
     def shown(scores: dict[str, float]) -> dict[str, str]:
@@ -508,13 +548,3 @@ def score_table(metrics: dict[str, dict[str, float]]) -> pd.DataFrame:
                 "perplexity": "—" if perplexity is None else f"{perplexity:.2f}"}
 
     return pd.DataFrame({name: shown(scores) for name, scores in metrics.items()}).T
-
-
-def verdict(metrics: dict[str, dict[str, float]]) -> str:
-    """One plain sentence comparing the model with the bigram baseline on the held-out pairs."""
-    ours, theirs = metrics["model"]["accuracy"], metrics["bigram"]["accuracy"]
-    if ours > theirs:
-        return (f"The model guesses the next token right {ours:.0%} of the time on held-out text, against "
-                f"{theirs:.0%} for the bigram rule: reading more than one previous token pays.")
-    return (f"The model guesses right {ours:.0%} of the time, no better than the bigram rule's {theirs:.0%}: "
-            "train longer, give it more units, or give it more text.")

@@ -56,6 +56,19 @@ def predict(model: keras.Model, x: Arrays, batch_size: int = 512) -> np.ndarray:
     return np.asarray(outputs)
 
 
+def tell(on_epoch_end: EpochFn | None, stage: str) -> None:
+    """Say what training is doing before an epoch ends ("Making 600 clips…"), to a page that listens.
+
+    A page's progress function may carry a ``stage(text)`` method and shows the
+    text at once; plain ``(epoch, logs)`` functions (the bench's, a test's) do
+    not hear it. So the progress bar says what happens from the first second,
+    while data is made and the first epoch compiles.
+    """
+    stage_fn = getattr(on_epoch_end, "stage", None)
+    if stage_fn is not None:
+        stage_fn(stage)
+
+
 def set_seed(seed: int) -> None:
     """Seed Python, NumPy and Keras, as ``keras.utils.set_random_seed`` does.
 
@@ -107,6 +120,7 @@ class TrainResult(Generic[Details]):
     settings: Any
     seconds: float
     scores: dict[str, float] = field(default_factory=dict)
+    score_noise: dict[str, float] = field(default_factory=dict)  # a score's standard error, where it is known
     details: Details | None = None
     training_examples: int = 0  # rows the model learned from (validation excluded)
     stopped_at_time_limit: bool = False  # fit ended at ``TIME_LIMIT_S``, before its last epoch
@@ -244,10 +258,12 @@ def train(
     if validation is None:
         (x, y), validation = split_validation(x, y, validation_fraction, split, settings.seed)
     training_examples = num_rows(x)
+    tell(on_epoch_end, f"Building the model ({training_examples:,} training examples)…")
     with _distribution_scope(strategy):
         model = build_model()
         model.compile(optimizer=keras.optimizers.Adam(learning_rate=settings.learning_rate), loss=loss,
                       metrics=list(metrics))
+    tell(on_epoch_end, f"Epoch 1 of {settings.epochs}: compiling the model for this machine, then training…")
     time_limit = TimeLimit(time_limit_s) if time_limit_s is not None else None
     callbacks: list[keras.callbacks.Callback] = [time_limit] if time_limit else []
     if on_epoch_end is not None:

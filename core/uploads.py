@@ -12,6 +12,14 @@ import io
 
 import pandas as pd
 
+# What the server takes in at most (config.toml's maxUploadSize says the same). Larger than any page's own
+# limit on purpose: a file over a page's limit reaches the page, which says so in words in place of its
+# content, instead of the browser showing only a red mark on the file.
+RECEIVE_MB = 50
+# What a text box takes in at most, whatever a page reads of it: longer pastes are cut by the browser, so each
+# page's own, smaller limit is checked in words (a seed of 300 characters is told it is too long, not cut).
+TYPED_MAX_CHARS = 5000
+
 
 def check_size(data: bytes, name: str, max_mb: float) -> None:
     """ValueError when the upload is over the page's limit."""
@@ -46,9 +54,13 @@ def parse_csv(text: str, name: str) -> pd.DataFrame:
     Takes the decoded text, never a path or URL: ``pandas.read_csv`` would open those.
     """
     try:
-        return pd.read_csv(io.StringIO(text), sep=_delimiter(text))
+        table = pd.read_csv(io.StringIO(text), sep=_delimiter(text))
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeError, ValueError) as err:
         raise ValueError(f"{name} could not be read as CSV ({err}).") from err
+    if table.empty:
+        raise ValueError(f"{name} has a header ({', '.join(map(str, table.columns))}) but no rows of data. "
+                         "Upload a file with one row per entry under its header.")
+    return table
 
 
 def _delimiter(text: str) -> str:

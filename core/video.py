@@ -17,8 +17,9 @@ import numpy as np
 
 from core.recurrent import CELLS, cell_knob, units_knob
 from core.settings import batch_size_knob, epochs_knob, knob, learning_rate_knob
-from core.training import EpochFn, TrainingSettings, TrainResult, predict, train
+from core.training import EpochFn, TrainingSettings, TrainResult, predict, tell, train
 from core.uploads import check_size
+from core.verdicts import Verdict, compare, standard_error, verdict
 
 CLASSES = ("left", "right", "up", "down", "growing", "shrinking")
 PAIRS = (("left", "right"), ("up", "down"), ("growing", "shrinking"))  # each differs only in direction
@@ -27,6 +28,8 @@ MAX_CLIPS_MB = 256  # all clips of one training, as float32: what the largest se
 MAX_ACTIVATION_MB = 96  # the first convolution's output for one batch (its gradient doubles it)
 MAX_UPLOAD_MB = 5
 FEATURES = 32  # numbers the CNN hands the recurrent layer for each frame
+WHEN_FAILING = ("the CNN may not find the shape (more filters, less noise) or the recurrent layer may need more "
+                "epochs or units; with very few clips per class there is too little to learn from")
 
 
 @dataclass(frozen=True)
@@ -243,6 +246,8 @@ class VideoResult:
     frame_only_history: dict[str, list[float]]
     per_frame_reader: keras.Model  # the CNN+RNN's answer after every frame
     example_clips: dict[str, np.ndarray]  # one unseen clip of each class, (frames, size, size, 3)
+    verdict: Verdict  # the CNN+RNN against the frame-only model, clip by clip
+    order_matters: Verdict  # the CNN+RNN against itself on the same clips with their frames shuffled
 
 
 def clip_scores(model: keras.Model, clips: np.ndarray, labels: np.ndarray, classes: tuple[str, ...]) -> ClipScores:
@@ -261,6 +266,7 @@ def fit_video_models(settings: VideoSettings, on_epoch_end: EpochFn | None = Non
     it uses order, that costs it accuracy.
     """
     check_memory(settings)
+    tell(on_epoch_end, f"Making {settings.num_classes * settings.clips_per_class:,} training clips…")
     x, y = training_clips(settings)
     n = settings.num_classes
     result = train(lambda: build_cnn_rnn(settings.frames, settings.frame_size, n, settings.filters,
@@ -271,16 +277,23 @@ def fit_video_models(settings: VideoSettings, on_epoch_end: EpochFn | None = Non
                                               settings.conv_layers),
                      x, y, settings, loss="sparse_categorical_crossentropy", metrics=["accuracy"],
                      on_epoch_end=on_epoch_end)
+    tell(on_epoch_end, "Scoring both models on unseen clips…")
     test_x, test_y = test_clips(settings)
     classes = settings.classes
+    ours, theirs = clip_scores(result.model, test_x, test_y, classes), clip_scores(baseline.model, test_x, test_y,
+                                                                                    classes)
+    shuffled = clip_scores(result.model, shuffled_frames(test_x, settings.seed), test_y, classes)
+    on_what = f"{len(test_y)} unseen clips"
     details = VideoResult(
-        clip_scores(result.model, test_x, test_y, classes), clip_scores(baseline.model, test_x, test_y, classes),
-        clip_scores(result.model, shuffled_frames(test_x, settings.seed), test_y, classes),
-        baseline.model, baseline.history, per_frame_reader(result.model),
-        {name: test_x[np.flatnonzero(test_y == index)[0]] for index, name in enumerate(classes)})
+        ours, theirs, shuffled, baseline.model, baseline.history, per_frame_reader(result.model),
+        {name: test_x[np.flatnonzero(test_y == index)[0]] for index, name in enumerate(classes)},
+        verdict(compare(ours.correct, theirs.correct, "accuracy", True, seed=settings.seed), "CNN+RNN",
+                "the frame-only model", on_what, percent_metric=True),
+        verdict(compare(ours.correct, shuffled.correct, "accuracy", True, seed=settings.seed), "CNN+RNN",
+                "itself on shuffled frames", on_what, percent_metric=True))
     return replace(result, details=details, seconds=result.seconds + baseline.seconds,
-                   scores={"CNN+RNN test accuracy": details.cnn_rnn.accuracy,
-                           "frame-only test accuracy": details.frame_only.accuracy})
+                   scores={"CNN+RNN test accuracy": ours.accuracy, "frame-only test accuracy": theirs.accuracy},
+                   score_noise={"CNN+RNN test accuracy": standard_error(ours.correct, seed=settings.seed)})
 
 
 def sample_clips(settings: VideoSettings) -> np.ndarray:
@@ -327,8 +340,24 @@ def gif_to_clip(data: bytes, name: str, frames: int, size: int) -> np.ndarray:
     return np.stack([np.asarray(pictures[i], dtype=np.float32) / 255.0 for i in chosen])
 
 
-def verdict(details: VideoResult) -> str:
-    """One sentence: how much reading the frames in order is worth on these clips."""
-    ours, theirs, shuffled = details.cnn_rnn.accuracy, details.frame_only.accuracy, details.shuffled.accuracy
-    return (f"Reading frames in order: {ours:.0%} of unseen clips right. Averaging the same frames: {theirs:.0%}. "
-            f"The same CNN+RNN on shuffled frames: {shuffled:.0%} — order is what it learned.")
+def order_story(details: VideoResult) -> str:
+    """What shuffling the frames did to the CNN+RNN, said only as far as the numbers show it."""
+    shuffled = details.shuffled.accuracy
+    if details.order_matters.winner == "model":
+        return (f"On the same clips with their frames shuffled it scores {shuffled:.0%}: the order of the frames "
+                "is what it learned.")
+    return (f"On the same clips with their frames shuffled it still scores {shuffled:.0%}, no worse within the "
+            "noise: it does not rely on the order.")
+
+
+def mistakes_story(scores: ClipScores, classes: tuple[str, ...], model_name: str) -> str:
+    """Where a model's mistakes on the unseen clips fall: within a direction pair (order needed) or elsewhere."""
+    wrong = scores.confusion.sum() - np.trace(scores.confusion)
+    if wrong == 0:
+        return f"The {model_name} named every unseen clip right."
+    in_pairs = sum(scores.confusion[classes.index(a), classes.index(b)] + scores.confusion[classes.index(b),
+                                                                                          classes.index(a)]
+                   for a, b in PAIRS if b in classes)
+    return (f"{in_pairs} of the {model_name}'s {wrong} mistakes ({in_pairs / wrong:.0%}) swap the two directions "
+            "of one pair, which only the order of the frames tells apart.")
+

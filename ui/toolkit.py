@@ -13,13 +13,14 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from core.cache import best_run, comparison_rows, run_labels
-from core.diagnosis import Run, diagnose
+from core.cache import best_run, comparison_rows, run_labels, tied_with_best
+from core.diagnosis import Run, all_clear, diagnose
 from core.plots import plot_runs_overlay
 from core.scripts import Script
 from core.settings_io import MAX_SETTINGS_FILE_KB, parse_value, read_settings_file, settings_file
+from core.uploads import RECEIVE_MB
 from ui.session import model_cache
-from ui.widgets import VALUES_STATE, registered
+from ui.widgets import VALUES_STATE, link_notes, note_on_link, registered
 
 NOTES_STATE = "shared_notes"  # page -> notes about a settings file just loaded
 STREAMLIT_PARAMS = ("embed", "embed_options")  # Streamlit's own link options, never a setting
@@ -31,6 +32,8 @@ def share_panel(page: str) -> None:
     Call it after the page's settings widgets, so the link and file hold them all.
     """
     _drop_unknown_link_settings(page)
+    for note in link_notes(page):
+        st.warning(note)
     notes = st.session_state.get(NOTES_STATE, {}).pop(page, [])
     with st.sidebar.expander("Share these settings", expanded=bool(notes)):
         for note in notes:
@@ -43,7 +46,7 @@ def share_panel(page: str) -> None:
                            mime="application/json", key=f"{page}.settings_save",
                            help="A small file with every setting of this page, to load here later.")
         st.file_uploader(f"Load settings (JSON, at most {MAX_SETTINGS_FILE_KB} KB)", type=["json"],
-                         max_upload_size=1, key=f"{page}.settings_load",
+                         max_upload_size=RECEIVE_MB, key=f"{page}.settings_load",
                          on_change=_load_settings_file, args=(page,),
                          help="A file saved with the button above. Its settings replace the current ones; a "
                               "value out of range is skipped with a note.")
@@ -60,7 +63,7 @@ def _drop_unknown_link_settings(page: str) -> None:
     """Names in the link that are no setting of this page: say so, and take them out of the link."""
     known = registered(page)
     for name in [n for n in st.query_params if n not in known and n not in STREAMLIT_PARAMS]:
-        st.warning(f"The link's setting **{name}** is not one this page has, so it was ignored.")
+        note_on_link(page, f"The link's setting **{name}** is not one this page has, so it was ignored.")
         del st.query_params[name]
 
 
@@ -87,21 +90,22 @@ def _load_settings_file(page: str) -> None:
             notes.append(f"{err} Kept the current value.")
 
 
-def review_run(page: str, run: Run, script: Script) -> None:
-    """The end of a training page: what happened, the code that does it, and this session's runs."""
+def review_run(page: str, run: Run, script: Script, compare_on: str = "") -> None:
+    """The end of a training page: what happened, the code that does it, and this session's comparable runs.
+
+    ``compare_on`` is the name the page gave ``train_or_reuse`` for what this run can be compared with.
+    """
     st.header("What happened, and what next")
     show_diagnosis(run)
     show_code(script)
-    compare_runs(page)
+    compare_runs(page, compare_on)
 
 
 def show_diagnosis(run: Run) -> None:
     """Each rule that fired on this run, as a warning (a problem) or a note (a hint)."""
     findings = diagnose(run)
     if not any(f.severity == "warning" for f in findings):
-        st.success("Nothing went wrong that the curves can show: no blow-up, no memorising, and the model "
-                   "did what its baseline could not." if run.baseline else
-                   "Nothing went wrong that the curves can show: no blow-up, no memorising, no stalling.")
+        st.success(all_clear(run))
     for finding in findings:
         (st.warning if finding.severity == "warning" else st.info)(finding.text())
     st.caption("Read from the training curves and scores above by simple rules; each sentence names the epoch "
@@ -122,25 +126,53 @@ def show_code(script: Script) -> None:
                                   help="The data the script reads; put it next to the script.")
 
 
-def compare_runs(page: str) -> None:
-    """This session's models of the page side by side, the best highlighted, two runs' curves overlaid."""
-    entries = model_cache().entries(page)
+def compare_runs(page: str, group: str = "") -> None:
+    """This session's models of the page that can be compared with this one, side by side, ties shown as ties.
+
+    Only runs of the same ``group`` (the same task and held-out data) share a
+    table: a score on other data is not better or worse, only different.
+    """
+    entries = model_cache().entries(page, group)
+    others = len(model_cache().entries(page)) - len(entries)
+    elsewhere = (f" {others} other run{'s' * (others != 1)} on this page used other data or another task, so "
+                 "they are not compared here." if others else "")
     if len(entries) < 2:
-        st.caption("Train with other settings to compare runs here: each model you train stays in this session.")
+        st.caption("Train with other settings to compare runs here: each model you train stays in this session."
+                   + elsewhere)
         return
     st.subheader("Your runs on this page")
     table = pd.DataFrame(comparison_rows(entries))
-    best = best_run(entries)
-    styled = table.style.apply(lambda row: ["background-color: #d4edda" if row.name == best else ""] * len(row),
-                               axis=1)
-    st.dataframe(styled, hide_index=True, width="stretch")
-    st.caption("One row per model trained on this page, newest first; only the settings that differ are shown. "
-               "Green marks the best main score (the first score column).")
+    st.dataframe(_marked(table, best_run(entries), tied_with_best(entries)), hide_index=True, width="stretch")
+    st.caption(_comparison_caption(group, best_run(entries), tied_with_best(entries)) + elsewhere)
     labels = run_labels(entries)
     picked = st.multiselect("Overlay the curves of two runs", labels, default=labels[:2], max_selections=2,
                             key=f"{page}.overlay", help="Pick two runs to draw their curves on the same axes.")
     if len(picked) == 2:
-        histories = {label.split(" · ")[0]: entries[labels.index(label)].result.history for label in picked}
+        histories = {label: entries[labels.index(label)].result.history for label in picked}
         st.plotly_chart(plot_runs_overlay(histories))
-        st.caption("Solid lines are validation, dotted are training; the run whose solid line ends lower (for "
-                   "loss) generalised better.")
+        st.caption(f"{picked[0]} and {picked[1]}, one colour each: solid lines are validation, dotted are "
+                   "training; the run whose solid loss line ends lower generalised better on its validation data.")
+
+
+def _marked(table: pd.DataFrame, best: int | None, tied: list[int]) -> pd.io.formats.style.Styler:
+    """The comparison table with numbers rounded for reading, the best run green and runs tied with it blue."""
+    def colour(row: pd.Series) -> list[str]:
+        shade = "#d4edda" if row.name == best else "#dbe9f6" if row.name in tied else ""
+        return [f"background-color: {shade}" if shade else ""] * len(row)
+
+    numbers = table.select_dtypes("number").columns
+    return table.style.apply(colour, axis=1).format({name: "{:.3g}" for name in numbers})
+
+
+def _comparison_caption(group: str, best: int | None, tied: list[int]) -> str:
+    """What the table compares, and what its colours mean for these runs."""
+    if best is not None:
+        verdict = "Green marks the run whose main score beats every other past the noise."
+    elif tied:
+        verdict = (f"Blue marks {len(tied)} runs whose main score ties within the noise of the held-out data: "
+                   "none of them is better.")
+    else:
+        verdict = "Their main scores are not measured alike, so none is marked best."
+    same = f" ({group})" if group else ""
+    return (f"One row per model trained on this page with the same task and data{same}, newest first; only the "
+            f"settings that differ are shown, numbers to three significant digits. {verdict}")

@@ -35,6 +35,7 @@ def train_or_reuse(
     summary: str,
     models: int = 1,
     public_data: bool = False,
+    compare_on: str = "",
 ) -> TrainResult | None:
     """The cached model for these settings and data, or None while there is none.
 
@@ -43,6 +44,9 @@ def train_or_reuse(
     ``models`` > 1 says that ``run`` trains that many models one after another.
     ``public_data`` says the data is built in or generated, not the visitor's
     own: with the default settings, the model is then the server's shared one.
+    ``compare_on`` names what this run's scores can be compared with (the same
+    task and held-out data, e.g. "Many-to-one" or "built-in sales: ice cream");
+    the run comparison shows only runs with the same name side by side.
     """
     _say_if_interrupted(page)
     cache = model_cache()
@@ -53,20 +57,23 @@ def train_or_reuse(
         return entry.result
     shared = public_data and settings == type(settings)()
     if shared and (result := shared_results().get(key)) is not None:
-        _keep(key, page, summary, result, shared=True)
-    if not st.button("Train", type="primary", key=f"{page}.train",
-                     help="Train a model with the settings above. It takes a few seconds."):
+        _keep(key, page, summary, result, shared=True, group=compare_on)
+    button = st.empty()
+    if not button.button("Train", type="primary", key=f"{page}.train",
+                         help="Train a model with the settings above; the progress and the curves appear below."):
         st.info("Press **Train** to train a model with these settings.")
         return None
+    button.button("Training…", type="primary", key=f"{page}.training", disabled=True,
+                  help="A model is training; press Stop training below to stop it.")
     result = _run_with_progress(page, settings.epochs, models, run, key if shared else None)
     if result is not None:
-        _keep(key, page, summary, result, shared=shared)
+        _keep(key, page, summary, result, shared=shared, group=compare_on)
     return None
 
 
-def _keep(key: str, page: str, summary: str, result: TrainResult, shared: bool) -> NoReturn:
+def _keep(key: str, page: str, summary: str, result: TrainResult, shared: bool, group: str) -> NoReturn:
     """Cache ``result`` for this visitor and draw the whole app again from the cache, the sidebar included."""
-    model_cache().put(key, page, summary, result, shared=shared)
+    model_cache().put(key, page, summary, result, shared=shared, group=group)
     st.rerun()
 
 
@@ -91,7 +98,7 @@ def _run_with_progress(page: str, epochs: int, models: int, run: Callable[[Epoch
     another visitor is training it already, this waits for theirs.
     """
     st.session_state[INTERRUPTED_KEY] = page
-    progress = st.progress(0.0, text="Starting…")
+    progress = st.progress(0.0, text="Starting: waiting for a free slot on this server…")
     st.button("Stop training", key=f"{page}.stop",
               help="Stop this training now. Nothing half-trained is kept; your settings stay.")
     live_chart = st.empty()
@@ -110,13 +117,18 @@ def _run_with_progress(page: str, epochs: int, models: int, run: Callable[[Epoch
                           text=f"Epoch {epoch} of {epochs}{which} · loss {logs.get('loss', float('nan')):.4f}")
         live_chart.plotly_chart(plot_history(history, epochs))
 
+    def on_stage(text: str) -> None:
+        progress.progress(min(epochs_done / (epochs * models), 1.0), text=text)
+
+    on_epoch_end.stage = on_stage  # core tells what it is doing before each first epoch ends (core.training.tell)
+
     def on_wait(place: int, running: int) -> None:
         progress.progress(0.0, text=f"Waiting for a free slot: {running} training{'s' * (running != 1)} running "
                                     f"on this server, you are number {place} in line. Yours starts by itself.")
 
     def train_in_a_slot() -> TrainResult:
         with TRAININGS.slot(on_wait):
-            progress.progress(0.0, text="Building the model (the first epoch also compiles it)…")
+            on_stage("Preparing the data…")
             return run(on_epoch_end)
 
     def on_shared_wait() -> None:

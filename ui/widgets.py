@@ -21,6 +21,7 @@ from core.settings_io import parse_value, to_text
 NUMBER_INPUT_ABOVE = 500  # ranges wider than this get a number box instead of a slider
 REGISTRY_STATE = "shared_knobs"  # page -> {link name: (knob, default)}: every setting the page may share
 VALUES_STATE = "shared_values"  # page -> {link name: value}: the values last drawn, for the settings file
+LINK_NOTES_STATE = "link_notes"  # page -> notes on link values that were ignored, shown until a setting changes
 # A setting keeps its value while its widget is hidden (the upload branch draws no knobs until a file
 # is there) and when the visitor comes back from another page. Without this, Streamlit drops the state
 # of a widget not drawn in a run, and the widget came back at its lowest value, not the setting's.
@@ -66,15 +67,33 @@ def _start_value(knob_: Knob, default: Any, key: str) -> None:
         try:
             value = parse_value(knob_, default, raw, name)
         except ValueError as err:
-            st.warning(f"The link's value for **{knob_.label}** was ignored: {err} Using {knob_.show(default)}.")
+            note_on_link(split_key(key)[0], f"The link's value for **{knob_.label}** was ignored: {err} "
+                                            f"Using {knob_.show(default)}.")
             del st.query_params[name]
     st.session_state[key] = value
 
 
+def note_on_link(page: str, note: str) -> None:
+    """Keep a note about the link for ``page``: it stays on the page until the visitor changes a setting."""
+    st.session_state.setdefault(LINK_NOTES_STATE, {}).setdefault(page, []).append(note)
+
+
+def link_notes(page: str) -> list[str]:
+    """The notes about ``page``'s link that are still standing."""
+    return st.session_state.get(LINK_NOTES_STATE, {}).get(page, [])
+
+
 def _publish(key: str, value: Any, default: Any) -> None:
-    """Write the value into the link (or take it out when it is the default) and keep it for the file."""
+    """Write the value into the link (or take it out when it is the default) and keep it for the file.
+
+    A value that differs from the one drawn last time is the visitor changing
+    a setting: the notes about the link they arrived with have served.
+    """
     page, name = split_key(key)
-    st.session_state.setdefault(VALUES_STATE, {}).setdefault(page, {})[name] = value
+    values = st.session_state.setdefault(VALUES_STATE, {}).setdefault(page, {})
+    if name in values and values[name] != value:
+        st.session_state.get(LINK_NOTES_STATE, {}).pop(page, None)
+    values[name] = value
     if value == default:
         if name in st.query_params:
             del st.query_params[name]

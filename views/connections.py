@@ -71,6 +71,7 @@ result = train_or_reuse(
     PAGE, settings, fingerprint(task.x, task.y),
     run=lambda on_epoch_end: cx.fit_pattern(settings, task, on_epoch_end),
     summary=f"{cx.PATTERN_TITLES[pattern]} · {settings.cell} {settings.units}", public_data=True,
+    compare_on=cx.task_name(settings),
 )
 if result is None:
     st.stop()
@@ -138,4 +139,5 @@ else:
         st.caption("Each row is one decoding step: the word chosen given the words before it, and "
                    "the probability the model gave it.")
 
-review_run(PAGE, run_of(result), scripts.connections_script(settings))
+review_run(PAGE, run_of(result, held_out=cx.held_out(result)), scripts.connections_script(settings),
+           cx.task_name(settings))

@@ -9,8 +9,9 @@ import streamlit as st
 from core import datasets, scripts
 from core import forecasting as fc
 from core.cache import fingerprint
-from core.diagnosis import Baseline, run_of
+from core.diagnosis import run_of
 from core.plots import plot_backtest, plot_forecasts, plot_history, plot_residuals, plot_window
+from core.uploads import RECEIVE_MB
 from ui.messages import or_stop
 from ui.toolkit import review_run, share_panel
 from ui.training import train_or_reuse
@@ -28,6 +29,7 @@ class ChosenData:
     date_column: str
     value_column: str
     data_file: str
+    data_name: str  # how the page names the data, e.g. "built-in sales: ice cream"
     product: str | None = None  # the built-in file holds several products; the script keeps this one
     data: Callable[[], bytes] | None = None  # the file's bytes, when the app has them to offer
 
@@ -39,11 +41,12 @@ def input_data(source: str) -> ChosenData:
                                default=list(datasets.PRODUCTS)[1],
                                help="Each product has its own seasons: ice cream peaks in summer, "
                                     "gift cards before Christmas, umbrellas in the rainy months.")
-        return ChosenData(datasets.load_builtin_sales(product), "date", "sales", datasets.SALES_FILE.name, product,
-                          datasets.SALES_FILE.read_bytes)
+        return ChosenData(datasets.load_builtin_sales(product), "date", "sales", datasets.SALES_FILE.name,
+                          f"built-in sales: {product}", product, datasets.SALES_FILE.read_bytes)
     if source == SOURCES[1]:
         noise = datasets.make_noise_sales()
-        return ChosenData(noise, "date", "sales", "noise.csv", data=lambda: noise.to_csv(index=False).encode())
+        return ChosenData(noise, "date", "sales", "noise.csv", "pure noise",
+                          data=lambda: noise.to_csv(index=False).encode())
     return input_upload()
 
 
@@ -52,7 +55,7 @@ def input_upload() -> ChosenData:
     st.download_button("Download a template CSV", fc.template_csv(), "sales_template.csv", "text/csv",
                        help="The expected format: one row per date, a date column and a number column.")
     upload = st.file_uploader(f"CSV file (at most {fc.MAX_UPLOAD_MB} MB)", type=["csv", "txt"],
-                              max_upload_size=fc.MAX_UPLOAD_MB, key=f"{PAGE}.upload",
+                              max_upload_size=RECEIVE_MB, key=f"{PAGE}.upload",
                               help="A date column (like 2024-03-01) and a column of numbers.")
     if upload is None:
         st.info("Choose a file to upload, or use the built-in sales.")
@@ -66,7 +69,7 @@ def input_upload() -> ChosenData:
     date_column = left.selectbox("Date column", date_columns, help="The column that says when.")
     value_column = right.selectbox("Value column", [c for c in value_columns if c != date_column],
                                    help="The numbers to forecast; numeric columns are listed first.")
-    return ChosenData(table, date_column, value_column, upload.name)
+    return ChosenData(table, date_column, value_column, upload.name, f"'{upload.name}': {value_column}")
 
 
 st.title(PAGE)
@@ -107,11 +110,13 @@ share_panel(PAGE)
 
 # ------------------------------------------------------------------ train
 st.header("3 · Train and judge it")
+compare_on = (f"{chosen.data_name}, horizon {settings.horizon}, the last {settings.test_size} "
+              f"{fc.unit_of(series.frequency_name)}")
 result = train_or_reuse(
     PAGE, settings, fingerprint(series.values, source),
     run=lambda on_epoch_end: fc.fit_and_backtest(series, settings, on_epoch_end),
     summary=f"{chosen.value_column} · {settings.cell} {settings.units}, window {settings.window}",
-    models=1 + settings.backtest_folds, public_data=source != SOURCES[2],
+    models=1 + settings.backtest_folds, public_data=source != SOURCES[2], compare_on=compare_on,
 )
 if result is None:
     st.stop()
@@ -119,19 +124,22 @@ if result is None:
 forecast = result.details
 model_name, baseline = forecast.model_label, forecast.best_baseline
 metrics = forecast.labelled(pd.DataFrame(forecast.metrics).T)
-st.subheader(fc.verdict(forecast, settings.test_size, series.frequency_name))
+st.subheader(forecast.verdict.sentence)
 st.dataframe(metrics.style.format("{:.2f}").highlight_min(axis=0, color="#d4edda"), column_config={
     "MAE": st.column_config.NumberColumn(help="Mean absolute error: the typical miss, in the series' units."),
     "RMSE": st.column_config.NumberColumn(help="Root mean squared error: like MAE, but big misses count more."),
     "sMAPE": st.column_config.NumberColumn(help="Symmetric mean absolute percentage error, in %."),
-    "MASE": st.column_config.NumberColumn(help="MAE divided by the MAE of 'same as one season ago' on the "
-                                               "training part. Below 1 beats that rule."),
+    "MASE": st.column_config.NumberColumn(help="MAE divided by the typical miss of 'same as one season ago', "
+                                               "one step ahead, on the training part. Below 1 beats that "
+                                               "in-sample yardstick; it is not the seasonal naive row of this "
+                                               "table, which forecasts the test part up to the horizon ahead."),
 })
 st.caption(f"Scores on the last {settings.test_size} points, forecast {settings.horizon} at a time from every "
-           "point of the test part; green marks the best in each column.")
+           f"point of the test part; green marks the best in each column. MASE divides each MAE by "
+           f"{forecast.mase_scale:.3g}, the one-step seasonal-naive miss on the training part, so it is a "
+           "yardstick of its own, not the headline's comparison.")
 st.plotly_chart(plot_history(result.history, settings.epochs))
-st.caption(f"Training stopped after {result.epochs_run} epochs ({result.seconds:.1f} s) and kept the epoch "
-           "with the lowest validation loss.")
+st.caption(fc.training_story(result))
 
 tests = forecast.labelled(forecast.test_forecasts)
 st.plotly_chart(plot_forecasts(series.values, tests, forecast.future, model_name, baseline, forecast.test_start))
@@ -158,9 +166,6 @@ middle.download_button("Test predictions (CSV)", tests.to_csv(index=False), "tes
 right.download_button("Trained model (.keras)", lambda: fc.model_file_bytes(result.model), "forecaster.keras",
                       help="The Keras model, to load with keras.saving.load_model in your own Python.")
 
-review_run(PAGE, run_of(result, {model_name: result.history},
-                        Baseline(f"{baseline} (test MAE)", forecast.metrics[fc.MODEL]["MAE"],
-                                 forecast.metrics[baseline]["MAE"], higher_is_better=False),
-                        restores_best_epoch=True),
+review_run(PAGE, run_of(result, {model_name: result.history}, forecast.verdict, restores_best_epoch=True),
            scripts.forecast_script(settings, series, chosen.data_file, chosen.date_column, chosen.value_column,
-                                   chosen.product, chosen.data))
+                                   chosen.product, chosen.data), compare_on)

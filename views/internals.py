@@ -102,11 +102,12 @@ with st.expander("Comparison settings"):
                                        f"{PAGE}.gates")
 memory_settings = rnn.MemorySettings(**memory_knobs)
 share_panel(PAGE)
+compare_on = f"the recall task with noise {memory_settings.noise:g}"
 result = train_or_reuse(
     PAGE, memory_settings, fingerprint(*rnn.memory_training_data(memory_settings)),
     run=lambda on_epoch_end: rnn.compare_cells(memory_settings, on_epoch_end),
     summary=f"3 cells × {memory_settings.units} units, noise {memory_settings.noise:g}",
-    models=len(rnn.MEMORY_CELLS), public_data=True,
+    models=len(rnn.MEMORY_CELLS), public_data=True, compare_on=compare_on,
 )
 if result is None:
     st.stop()
@@ -114,8 +115,7 @@ if result is None:
 memory = result.details
 accuracy = memory.accuracy
 st.plotly_chart(plot_score_by_length(accuracy))
-st.caption(f"Accuracy on fresh sequences by length (chance is {1 / rnn.MEMORY_KEYS:.0%}): the plain RNN "
-           "forgets as the noise gets longer; the gated cells hold on.")
+st.caption(rnn.memory_story(memory))
 st.caption(f"Trained 3 models in {result.seconds:.1f} s.")
 cell = st.radio("Training curves of", rnn.MEMORY_CELLS, horizontal=True, index=1,
                 help="Which cell's loss and accuracy to show.")
@@ -133,7 +133,7 @@ step_labels = [str(i + 1) for i in range(max(rnn.MEMORY_LENGTHS))]
 st.plotly_chart(plot_heatmap(gates[gate].T.tolist(), step_labels,
                              [f"unit {i + 1}" for i in range(memory_settings.units)],
                              colorscale="Viridis", zmid=None))
-st.caption("Look for units whose forget gate stays near 1 (yellow) after step 1: they carry the key "
-           "through the noise.")
+st.caption(rnn.gate_story(memory.gates, gate))
 
-review_run(PAGE, run_of(result, memory.histories), scripts.memory_script(memory_settings))
+review_run(PAGE, run_of(result, memory.histories, held_out=rnn.held_out(memory)),
+           scripts.memory_script(memory_settings), compare_on)

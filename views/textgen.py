@@ -10,8 +10,9 @@ import streamlit as st
 from core import datasets, scripts
 from core import text as tx
 from core.cache import fingerprint
-from core.diagnosis import Baseline, run_of
+from core.diagnosis import run_of
 from core.plots import plot_bars, plot_embedding, plot_history
+from core.uploads import RECEIVE_MB, TYPED_MAX_CHARS
 from ui.messages import or_stop
 from ui.toolkit import review_run, share_panel
 from ui.training import train_or_reuse
@@ -43,6 +44,7 @@ class ChosenText:
 
     documents: list[str]
     data_file: str
+    data_name: str  # how the page names the text, e.g. "the built-in descriptions"
     column: str | None  # the CSV column holding the text; None for plain text
     data: Callable[[], bytes] | None = None  # the file's bytes, when the app has them to offer
 
@@ -50,10 +52,10 @@ class ChosenText:
 def input_text(source: str) -> ChosenText:
     """The documents of ``source``; stops the page with a message when an upload is unusable."""
     if source == SOURCES[0]:
-        return ChosenText(builtin_documents(), datasets.DESCRIPTIONS_FILE.name, "description",
-                          datasets.DESCRIPTIONS_FILE.read_bytes)
+        return ChosenText(builtin_documents(), datasets.DESCRIPTIONS_FILE.name, "the built-in descriptions",
+                          "description", datasets.DESCRIPTIONS_FILE.read_bytes)
     upload = st.file_uploader(f"Text file (.txt or .csv, at most {tx.MAX_UPLOAD_MB} MB)", type=["txt", "csv"],
-                              max_upload_size=tx.MAX_UPLOAD_MB, key=f"{PAGE}.upload",
+                              max_upload_size=RECEIVE_MB, key=f"{PAGE}.upload",
                               help="Plain text with one document (a description, a sentence, a paragraph) per "
                                    "line, or a CSV with a column of text to pick.")
     if upload is None:
@@ -61,11 +63,12 @@ def input_text(source: str) -> ChosenText:
         st.stop()
     name = f"'{upload.name}'"
     if not upload.name.lower().endswith(".csv"):
-        return ChosenText(or_stop(lambda: tx.read_documents(upload.getvalue(), name)), upload.name, None)
+        return ChosenText(or_stop(lambda: tx.read_documents(upload.getvalue(), name)), upload.name, name, None)
     table, columns = or_stop(lambda: tx.read_text_table(upload.getvalue(), name))
     column = st.selectbox("Text column", columns, key=f"{PAGE}.column",
                           help="The column holding the text; columns with the longest texts come first.")
-    return ChosenText(or_stop(lambda: tx.column_documents(table, column, name)), upload.name, column)
+    return ChosenText(or_stop(lambda: tx.column_documents(table, column, name)), upload.name,
+                      f"{name}, column '{column}'", column)
 
 
 chosen_text = input_text(source)
@@ -132,17 +135,18 @@ st.caption(f"Embedding({vocabulary.size}, {settings.embedding_dim}) → {setting
 register_knobs(tx.GenerationSettings, PAGE)  # drawn once a model exists; a link may already set them
 share_panel(PAGE)
 
+compare_on = f"{chosen_text.data_name}, {settings.level}s"
 result = train_or_reuse(
     PAGE, settings, fingerprint(*documents),
     run=lambda on_epoch_end: tx.fit_text_model(prepared, settings, on_epoch_end),
     summary=f"{settings.level}s · {settings.layers}×{settings.cell} {settings.units}",
-    public_data=source == SOURCES[0],
+    public_data=source == SOURCES[0], compare_on=compare_on,
 )
 if result is None:
     st.stop()
 
 metrics = result.details.metrics
-st.subheader(tx.verdict(metrics))
+st.subheader(result.details.verdict.sentence)
 st.dataframe(tx.score_table(metrics), column_config={
     "accuracy": st.column_config.Column(help="Share of held-out pairs whose next token was the model's first guess."),
     "top-5 accuracy": st.column_config.Column(help="Share where the right token was among the five most likely."),
@@ -159,7 +163,8 @@ st.caption(f"Loss and accuracy per epoch ({result.seconds:.1f} s in all). Valida
 st.header("4 · Let it write")
 model_vocabulary = result.details.vocabulary
 left, right = st.columns([2, 1])
-seed_text = left.text_input("Seed text", "elegant dress", max_chars=200, key=f"{PAGE}.seed_text",
+seed_text = left.text_input(f"Seed text (at most {tx.SEED_MAX_CHARS} characters)", "elegant dress",
+                            max_chars=TYPED_MAX_CHARS, key=f"{PAGE}.seed_text",
                             help="The words the model continues. Leave it empty to let it start a document.")
 with right:
     strategy = input_settings(tx.GenerationSettings, ["strategy"], PAGE)
@@ -169,8 +174,8 @@ generation_knobs = strategy
 for column, name in zip(columns, chosen, strict=True):
     with column:
         generation_knobs |= input_settings(tx.GenerationSettings, [name], PAGE)
-generation = tx.generate(result.model, model_vocabulary, settings.level, seed_text,
-                         tx.GenerationSettings(**generation_knobs), settings.context_length)
+generation = or_stop(lambda: tx.generate(result.model, model_vocabulary, settings.level, seed_text,
+                                         tx.GenerationSettings(**generation_knobs), settings.context_length))
 
 
 
@@ -226,13 +231,11 @@ word = right.selectbox("Nearest neighbours of", probes, index=probes.index(tx.pr
 points = tx.embedding_projection(result.model, model_vocabulary, dimensions)
 left, right = st.columns([3, 1])
 left.plotly_chart(plot_embedding(points, tx.shown(word)))
-grouped = "; colours are the word groups of the built-in descriptions" if points["group"].nunique() > 1 else ""
-left.caption(f"The {len(points)} most frequent tokens{grouped}. Tokens the model uses in the same places "
-             "(colours, materials) gather together.")
-right.dataframe(tx.nearest_tokens(result.model, model_vocabulary, word), hide_index=True)
+neighbours = tx.nearest_tokens(result.model, model_vocabulary, word)
+left.caption(tx.embedding_story(points, tx.shown(word), neighbours))
+right.dataframe(neighbours, hide_index=True)
 right.caption(f"The tokens nearest to “{tx.shown(word)}”.")
 
 
-review_run(PAGE, run_of(result, baseline=Baseline("the bigram rule (validation accuracy)",
-                                                  metrics["model"]["accuracy"], metrics["bigram"]["accuracy"])),
-           scripts.text_script(settings, chosen_text.data_file, chosen_text.column, chosen_text.data))
+review_run(PAGE, run_of(result, verdict=result.details.verdict),
+           scripts.text_script(settings, chosen_text.data_file, chosen_text.column, chosen_text.data), compare_on)

@@ -42,6 +42,8 @@ FORECAST_CASES = [
     Case("image.csv", BINARY, "looks binary"),
     Case("huge.csv", b"date,sales\n" + b"2024-01-01,1\n" * (forecasting.MAX_UPLOAD_MB * 2**20 // 13 + 10),
          f"limit is {forecasting.MAX_UPLOAD_MB} MB"),
+    Case("twenty-mb.csv", b"date,sales\n" + b"2024-01-01,1\n" * (20 * 2**20 // 13), "is 20.0 MB; the limit is 5 MB"),
+    Case("header-only.csv", b"date,sales\n", "has a header (date, sales) but no rows"),
     Case("words.csv", b"date,sales\n2024-01-01,3\n2024-01-02,lots\n", "non-numeric cells, e.g. 'lots' in row 2"),
     Case("no-numbers.csv", b"date,shop\n2024-01-01,A\n2024-01-02,B\n", "non-numeric cells"),
     Case("nodates.csv", b"shop,sales\nA,1\nB,2\n", "No column"),
@@ -74,6 +76,7 @@ SEED_CASES = [
     Case("whitespace", "   \t ", "started a document from nothing", kind="caption"),
     Case("markdown and symbols", "# **bold** <script>", "script", kind="warning"),
     Case("longest allowed", "dress " * 33, "most likely next tokens", kind="caption"),
+    Case("too long", "dress " * 60, "has 360 characters; at most 200 are read"),
 ]
 
 

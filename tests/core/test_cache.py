@@ -12,6 +12,7 @@ from core.cache import (
     fingerprint,
     model_key,
     run_labels,
+    tied_with_best,
 )
 from core.training import TrainResult
 
@@ -169,3 +170,27 @@ def test_cache_bound_holds_under_many_puts():
     for i in range(20):
         cache.put(str(i), "p", str(i), result(replace(Settings(), units=i)))
     assert sorted(e.key for e in cache.entries()) == ["17", "18", "19"]
+
+
+def test_runs_within_each_others_noise_tie_and_none_is_marked_best():
+    cache = ModelCache({})
+    cache.put("a", "p", "A", replace(result(accuracy=0.80), score_noise={"accuracy": 0.02}))
+    cache.put("b", "p", "B", replace(result(accuracy=0.82), score_noise={"accuracy": 0.02}))
+    cache.put("c", "p", "C", replace(result(accuracy=0.60), score_noise={"accuracy": 0.02}))
+    entries = cache.entries("p")
+    assert best_run(entries) is None
+    assert sorted(entries[i].key for i in tied_with_best(entries)) == ["a", "b"]
+
+
+def test_equal_scores_without_noise_are_a_tie_too():
+    cache = ModelCache({})
+    cache.put("a", "p", "A", result(accuracy=1.0))
+    cache.put("b", "p", "B", result(accuracy=1.0))
+    assert best_run(cache.entries("p")) is None and len(tied_with_best(cache.entries("p"))) == 2
+
+
+def test_entries_of_one_comparison_group():
+    cache = ModelCache({})
+    cache.put("a", "p", "A", result(), group="many-to-one")
+    cache.put("b", "p", "B", result(), group="one-to-one")
+    assert [e.key for e in cache.entries("p", "many-to-one")] == ["a"]

@@ -3,7 +3,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from core.datasets import load_builtin_sales
+from core.datasets import load_builtin_sales, make_noise_sales
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -58,3 +58,23 @@ def test_textgen_reads_a_csv_column_and_refuses_bad_input(tmp_path):
     assert "at least 200 are needed" in done.stderr
     done = run_cli("textgen", "--text", str(table), "--column", "missing", "--json")
     assert done.returncode == 2 and "no text column 'missing'" in done.stderr
+
+
+def test_forecast_on_pure_noise_reports_a_tie_in_the_json(tmp_path):
+    csv = tmp_path / "noise.csv"
+    make_noise_sales().to_csv(csv, index=False)
+    done = run_cli("forecast", "--csv", str(csv), "--date-col", "date", "--value-col", "sales", "--json")
+    assert done.returncode == 0, done.stderr
+    verdict = json.loads(done.stdout)["verdict"]
+    assert verdict["winner"] == "tie" and verdict["baseline"] in ("naive", "seasonal naive", "moving average")
+    assert "tie" in verdict["sentence"]
+
+
+def test_without_json_the_result_is_printed_for_a_reader(tmp_path):
+    csv = tmp_path / "sales.csv"
+    load_builtin_sales("umbrellas").to_csv(csv, index=False)
+    done = run_cli("forecast", "--csv", str(csv), "--date-col", "date", "--value-col", "sales", "--epochs", "2",
+                   "--batch-size", "64", "--learning-rate", "0.01")
+    assert done.returncode == 0, done.stderr
+    first, *rest = done.stdout.splitlines()
+    assert (" beats " in first or " tie:" in first) and any(line.startswith("model: MAE") for line in rest)

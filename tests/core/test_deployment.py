@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from core import forecasting, settings_io, text, video
+from core.uploads import RECEIVE_MB
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
@@ -31,8 +32,8 @@ def test_theme_is_set():
     assert re.fullmatch(r"#[0-9a-f]{6}", CONFIG["theme"]["primaryColor"])
 
 
-def test_server_upload_limit_is_the_largest_any_page_accepts():
-    assert CONFIG["server"]["maxUploadSize"] == max(UPLOAD_LIMITS_MB.values())
+def test_server_takes_in_more_than_any_page_accepts_so_the_page_can_say_a_file_is_too_large():
+    assert CONFIG["server"]["maxUploadSize"] == RECEIVE_MB > max(UPLOAD_LIMITS_MB.values())
 
 
 def test_every_uploader_states_and_enforces_its_own_limit():

@@ -2,9 +2,11 @@
 
 import math
 
+import numpy as np
 import pytest
 
 from core import diagnosis as dx
+from core import verdicts as vs
 
 FALLING = [1.0, 0.7, 0.5, 0.4, 0.35, 0.33, 0.32, 0.315]
 SETTLED = [1.0, 0.6, 0.5, 0.48, 0.47, 0.469, 0.4689, 0.4688]
@@ -77,8 +79,60 @@ def test_too_little_data_needs_both_many_weights_and_a_gap():
     (14.0, 17.0, False, False), (18.0, 17.0, False, True),  # errors
 ])
 def test_baseline_not_beaten(model, base, higher, fires):
-    r = run(SETTLED, SETTLED, baseline=dx.Baseline("seasonal naive", model, base, higher_is_better=higher))
+    units = np.ones(200)
+    comparison = vs.compare(units * model, units * base, "score", higher_is_better=higher)
+    r = run(SETTLED, SETTLED, verdict=vs.verdict(comparison, "model", "seasonal naive", "the test part"))
     assert (dx.baseline_not_beaten(r) is not None) is fires
+
+
+def test_a_tie_is_not_beating_the_baseline():
+    rng = np.random.default_rng(0)
+    comparison = vs.compare(rng.random(40), rng.random(40), "MAE", higher_is_better=False)
+    finding = dx.baseline_not_beaten(run(SETTLED, SETTLED, verdict=vs.verdict(comparison, "m", "naive", "40 days")))
+    assert finding is not None and "within the noise" in finding.seen
+
+
+def test_a_model_at_chance_is_named_as_failing_with_the_page_advice():
+    held = dx.HeldOut({"SimpleRNN": 0.18, "LSTM": 1.0, "GRU": 1.0}, chance=0.25, units=500, when_failing="use a gate")
+    r = dx.Run({cell: {"loss": SETTLED} for cell in ("SimpleRNN", "LSTM", "GRU")}, held_out=held)
+    finding = dx.failing(r)
+    assert finding.models == ("SimpleRNN",) and "no better than guessing (25%)" in finding.seen
+    assert finding.advice == "use a gate" and finding.severity == "warning"
+    assert "SimpleRNN" in dx.diagnose(r)[0].text()
+
+
+def test_a_model_far_below_its_siblings_is_failing_even_above_chance():
+    held = dx.HeldOut({"A": 0.55, "B": 0.97}, chance=0.25, units=500)
+    finding = dx.failing(dx.Run({"A": {"loss": SETTLED}, "B": {"loss": SETTLED}}, held_out=held))
+    assert finding.models == ("A",) and "far below" in finding.seen
+
+
+def test_scores_near_chance_within_the_noise_count_as_chance():
+    near = dx.HeldOut({"model": 0.27}, chance=0.25, units=100)  # 2 standard errors of 100 examples: 8.7 points
+    assert dx.failing(dx.Run({"model": {"loss": SETTLED}}, held_out=near)) is not None
+    clear = dx.HeldOut({"model": 0.45}, chance=0.25, units=100)
+    assert dx.failing(dx.Run({"model": {"loss": SETTLED}}, held_out=clear)) is None
+
+
+def test_a_perfect_model_is_not_told_that_more_epochs_may_help():
+    still = run(FALLING, [v + 0.1 for v in FALLING])
+    assert dx.still_learning(still) is not None
+    perfect = run(FALLING, [v + 0.1 for v in FALLING], held_out=dx.HeldOut({"model": 1.0}))
+    assert dx.still_learning(perfect) is None
+
+
+def test_memorising_is_a_hint_when_early_stopping_kept_the_best_epoch():
+    val = [1.0, 0.7, 0.55, 0.5, 0.52, 0.56, 0.6, 0.65]
+    assert dx.memorising(run(FALLING, val)).severity == "warning"
+    assert dx.memorising(run(FALLING, val, restores_best_epoch=True)).severity == "info"
+
+
+def test_all_clear_claims_a_win_only_when_the_verdict_is_one():
+    units = np.ones(100)
+    tie = vs.verdict(vs.compare(units, units, "MAE", False), "model", "naive", "100 days")
+    assert "beat" not in dx.all_clear(run(SETTLED, SETTLED, verdict=tie))
+    win = vs.verdict(vs.compare(units, units * 2, "MAE", False), "model", "naive", "100 days")
+    assert "beat naive past the noise" in dx.all_clear(run(SETTLED, SETTLED, verdict=win))
 
 
 def test_findings_name_the_models_when_a_page_trains_several():

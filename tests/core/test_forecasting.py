@@ -3,6 +3,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from core import datasets
 from core import forecasting as fc
 
 
@@ -146,11 +147,22 @@ def test_future_forecast_follows_the_data_with_a_band():
 
 
 def test_verdict_says_better_or_worse_honestly():
-    metrics = {fc.MODEL: {"MAE": 8.0}, "naive": {"MAE": 12.0}, "seasonal naive": {"MAE": 10.0}}
-    result = fc.ForecastResult("GRU model", metrics, 1.0, pd.DataFrame(), pd.DataFrame(), pd.Timestamp(0))
-    assert "20% better than seasonal naive" in fc.verdict(result, 90, "daily")
-    metrics[fc.MODEL]["MAE"] = 11.0
-    assert "10% worse than seasonal naive" in fc.verdict(result, 90, "daily")
+    rng = np.random.default_rng(3)
+    baseline = np.abs(rng.normal(10, 3, 84))
+    settings = fc.ForecastSettings(horizon=7, test_size=90)
+    better = fc.judge({fc.MODEL: baseline * 0.8, "seasonal naive": baseline, "naive": baseline * 1.2}, "GRU model",
+                      settings, "daily")
+    assert better.winner == "model" and better.baseline == "seasonal naive"
+    assert "beats seasonal naive" in better.sentence and "20%" in better.sentence
+    assert "the last 90 days" in better.sentence
+    worse = fc.judge({fc.MODEL: baseline * 1.1, "seasonal naive": baseline}, "GRU model", settings, "daily")
+    assert worse.winner == "baseline" and "10%" in worse.sentence
+
+
+def test_pure_noise_is_a_tie_with_the_default_model():
+    series = fc.prepare_series(datasets.make_noise_sales(), "date", "sales")
+    verdict = fc.fit_forecaster(series, fc.ForecastSettings()).details.verdict
+    assert verdict.winner == "tie" and "tie" in verdict.sentence
 
 
 def test_forecaster_builder_stacks_layers_and_outputs_the_horizon():
