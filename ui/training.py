@@ -25,6 +25,7 @@ from core.training import TIME_LIMIT_S, EpochFn, TrainResult
 from ui.session import model_cache, shared_results
 
 INTERRUPTED_KEY = "training_interrupted_on"
+STARTING_KEY = "training_starts_on"  # set by a click on Train, read (once) by the run that click causes
 
 
 def train_or_reuse(
@@ -58,17 +59,23 @@ def train_or_reuse(
     shared = public_data and settings == type(settings)()
     if shared and (result := shared_results().get(key)) is not None:
         _keep(key, page, summary, result, shared=True, group=compare_on)
-    button = st.empty()
-    if not button.button("Train", type="primary", key=f"{page}.train",
-                         help="Train a model with the settings above; the progress and the curves appear below."):
+    starting = st.session_state.pop(STARTING_KEY, None) == page
+    st.button("Train", type="primary", key=f"{page}.train", disabled=starting, on_click=_start, args=(page,),
+              help="Train a model with the settings above; the progress and the curves appear below. While it "
+                   "trains, this button waits and Stop training stops it.")
+    if not starting:
         st.info("Press **Train** to train a model with these settings.")
         return None
-    button.button("Training…", type="primary", key=f"{page}.training", disabled=True,
-                  help="A model is training; press Stop training below to stop it.")
     result = _run_with_progress(page, settings.epochs, models, run, key if shared else None)
     if result is not None:
         _keep(key, page, summary, result, shared=shared, group=compare_on)
     return None
+
+
+def _start(page: str) -> None:
+    """The Train button's callback: it runs before the rerun its click causes, so that run can draw the button
+    disabled before training starts (a button cannot be disabled once drawn, and replacing it breaks Stop)."""
+    st.session_state[STARTING_KEY] = page
 
 
 def _keep(key: str, page: str, summary: str, result: TrainResult, shared: bool, group: str) -> NoReturn:

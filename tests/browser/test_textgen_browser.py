@@ -10,7 +10,7 @@ def test_train_with_defaults_then_generate_from_a_typed_seed(page, server_url, t
     page.goto(f"{server_url}/textgen")
     wait_for_idle(page)
     page.get_by_role("button", name="Train", exact=True).click()
-    expect(page.get_by_text("for the bigram rule")).to_be_visible(timeout=90_000)
+    expect(page.get_by_role("heading").filter(has_text="the bigram rule")).to_be_visible(timeout=90_000)
     submit_text(page, "Seed text", "classic black")
     expect(page.get_by_test_id("stMarkdown").filter(has_text="classic black")).to_be_visible(timeout=30_000)
     candidates = page.get_by_test_id("stPlotlyChart").filter(has=page.locator("text=probability")).first
