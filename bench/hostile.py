@@ -52,6 +52,8 @@ def worker(name: str, path: str) -> dict:
         message = None
     except ValueError as err:
         message = str(err)
+    except Exception as err:  # what a page would not catch is what this table must show
+        message = f"raised {type(err).__name__}, not ValueError: the page shows a traceback ({err})"[:160]
     return {"wall_s": time.perf_counter() - started_wall, "cpu_s": time.process_time() - started_cpu,
             "idle_mb": idle_mb, "peak_mb": _status_mb("VmHWM") - idle_mb, "message": message}
 

@@ -40,7 +40,9 @@ class UploadLimits:
     image_side: int = 2_000  # pixels, width and height of a picture, and of every GIF frame
     gif_frames: int = 300
     gif_pixels: int = 100_000_000  # all frames together: each is decoded, since a frame draws on the one before
+    gif_extra_blocks: int = 10_000  # comments and other extras, in blocks of at most 255 bytes; Pillow keeps each
     jpeg_scans: int = 100  # a progressive JPEG decodes once per scan; a usual one has about ten
+    picture_parts: int = 5_000  # PNG chunks or JPEG segments, each parsed in Python; a usual file has dozens
     csv_rows: int = 250_000  # an hourly series of 28 years; reading is cheap, the page bounds training apart
     csv_columns: int = 50
     csv_cells: int = 500_000  # rows × columns: the text page measures every text cell
@@ -281,6 +283,7 @@ class GifLayout:
     width: int  # of the canvas every frame is drawn on: the screen, widened to fit any frame
     height: int
     cut_short: bool  # the data ends inside a frame
+    extra_blocks: int = 0  # sub-blocks of extensions (comments, application data, frame delays)
 
     @property
     def pixels(self) -> int:
@@ -295,37 +298,42 @@ def gif_layout(data: bytes) -> GifLayout:
     does not widen the canvas for a frame larger than the screen until it
     decodes it, which is what a bomb would hide behind. Image data is skipped
     sub-block by sub-block, never LZW-decoded; a byte that starts no block is
-    skipped, as Pillow skips it, so frames cannot hide behind one.
+    skipped, as Pillow skips it, so frames cannot hide behind one. Extension
+    sub-blocks are counted: Pillow reads them one by one in Python and keeps a
+    comment's as a list, 2.5 million one-byte blocks made 200 MB.
     """
     if len(data) < 13:  # not even a whole screen descriptor
         return GifLayout(0, 0, 0, cut_short=False)
     width, height, flags = struct.unpack_from("<HHB", data, 6)
     position = 13 + (3 << ((flags & 7) + 1) if flags & 0x80 else 0)  # after the screen and its colour table
-    frames = 0
+    frames = extra_blocks = 0
     while position < len(data) and data[position] != 0x3B:  # 0x3B ends the file
         if data[position] == 0x21:  # an extension: its label, then sub-blocks
-            position = _skip_sub_blocks(data, position + 2)
+            position, blocks = _skip_sub_blocks(data, position + 2)
+            extra_blocks += blocks
         elif data[position] == 0x2C:  # a frame: where and how large, its colour table, then LZW sub-blocks
             if position + 11 > len(data):
-                return GifLayout(frames + 1, width, height, cut_short=True)
+                return GifLayout(frames + 1, width, height, cut_short=True, extra_blocks=extra_blocks)
             left, top, frame_width, frame_height, flags = struct.unpack_from("<HHHHB", data, position + 1)
             width, height = max(width, left + frame_width), max(height, top + frame_height)
             frames += 1
             position += 11 + (3 << ((flags & 7) + 1) if flags & 0x80 else 0)
-            position = _skip_sub_blocks(data, position)
+            position, _ = _skip_sub_blocks(data, position)
             if position > len(data):
-                return GifLayout(frames, width, height, cut_short=True)
+                return GifLayout(frames, width, height, cut_short=True, extra_blocks=extra_blocks)
         else:
             position += 1
-    return GifLayout(frames, width, height, cut_short=False)
+    return GifLayout(frames, width, height, cut_short=False, extra_blocks=extra_blocks)
 
 
-def _skip_sub_blocks(data: bytes, position: int) -> int:
-    """Where the chain of sub-blocks at ``position`` ends (past its empty block); past the end if cut short."""
-    end = len(data)
+def _skip_sub_blocks(data: bytes, position: int) -> tuple[int, int]:
+    """Where the chain of sub-blocks at ``position`` ends (past its empty block; past the end if cut short),
+    and how many blocks it held."""
+    end, blocks = len(data), 0
     while position < end and data[position]:
         position += data[position] + 1
-    return position + 1
+        blocks += 1
+    return position + 1, blocks
 
 
 def check_gif(layout: GifLayout, name: str) -> None:
@@ -344,6 +352,10 @@ def check_gif(layout: GifLayout, name: str) -> None:
                          f"{layout.pixels / 1e6:,.0f} million pixels in all; the limit is "
                          f"{LIMITS.gif_pixels / 1e6:g} million (every frame is decoded, since each draws on the "
                          "one before). Make it smaller or shorter and upload it again.")
+    if layout.extra_blocks > LIMITS.gif_extra_blocks:
+        raise ValueError(f"{name} holds {layout.extra_blocks:,} blocks of comments or other extras beside its "
+                         f"pictures; the limit is {LIMITS.gif_extra_blocks:,}. Save it again without comments (an "
+                         "editor's 'optimise' does that) and upload it again.")
     if layout.frames < 2:
         raise ValueError(f"{name} has a single frame: there is no motion to classify. Upload an animated GIF.")
 
@@ -383,6 +395,60 @@ def _decode_gif_frames(data: bytes, name: str, wanted: list[int], size: int) -> 
     return pictures
 
 
+def check_picture_parts(data: bytes, name: str, found: str) -> None:
+    """ValueError when a PNG or JPEG is made of more parts, or a JPEG of more scans, than the limits allow.
+
+    Pillow reads a picture's header parts (PNG chunks; JPEG segments, and any
+    stray byte between them) one by one in Python before any pixel: 1.2 million
+    empty JPEG segments took 1.8 s of CPU and 170 MB. They are counted here the
+    way Pillow walks them, stopping past the limit.
+    """
+    if found == "JPEG" and data.count(b"\xff\xda") > LIMITS.jpeg_scans:  # each scan starts with this marker
+        raise ValueError(f"{name} is a JPEG of more than {LIMITS.jpeg_scans} scans; a usual one has about ten. "
+                         "Save it again as an ordinary JPEG and upload it again.")
+    if (_jpeg_header_parts if found == "JPEG" else _png_chunks)(data) > LIMITS.picture_parts:
+        raise ValueError(f"{name} is made of more than {LIMITS.picture_parts:,} parts (PNG chunks or JPEG "
+                         "segments); a usual picture has a few dozen. Save it again from an image editor and upload "
+                         "it again.")
+
+
+def _png_chunks(data: bytes) -> int:
+    """A PNG's chunks (each its length, type, data and checksum), counted up to one past the limit."""
+    parts, position = 0, 8  # after the signature
+    while position + 8 <= len(data) and parts <= LIMITS.picture_parts:
+        position += 12 + int.from_bytes(data[position:position + 4], "big")
+        parts += 1
+    return parts
+
+
+def _jpeg_header_parts(data: bytes) -> int:
+    """What Pillow's JPEG header reader loops over before the first scan, counted up to one past the limit.
+
+    Segments (a marker, then its length, except for the few markers that have
+    none), padding 0xFF bytes, escaped 0xFF 0x00 pairs, and stray bytes, which
+    Pillow skips one at a time (found here with ``bytes.find``).
+    """
+    parts, position, end = 0, 2, len(data) - 1  # after the start-of-image marker
+    while position < end and parts <= LIMITS.picture_parts:
+        if data[position] != 0xFF:  # stray bytes up to the next 0xFF: one loop of Pillow's each
+            following = data.find(b"\xff", position)
+            parts, position = parts + (following if following >= 0 else end) - position, following
+            if following < 0:
+                break
+            continue
+        marker = data[position + 1]
+        if marker == 0xDA:  # start of scan: the header ends, the C decoder reads on
+            break
+        if marker == 0xFF:  # padding
+            position += 1
+        elif marker == 0x00 or 0xD0 <= marker <= 0xD9 or marker == 0x01:  # no length follows
+            position += 2
+        else:
+            position += 2 + int.from_bytes(data[position + 2:position + 4], "big")
+        parts += 1
+    return parts
+
+
 def read_image(data: bytes, name: str, max_mb: float, size: int) -> np.ndarray:
     """An uploaded PNG or JPEG as RGB in [0, 1], resized to size × size; ValueError if unfit. Shape (size, size, 3).
 
@@ -396,9 +462,7 @@ def read_image(data: bytes, name: str, max_mb: float, size: int) -> np.ndarray:
 
     check_size(data, name, max_mb)
     found = check_image_format(data, name, ("PNG", "JPEG"), "a PNG or JPEG picture")
-    if found == "JPEG" and data.count(b"\xff\xda") > LIMITS.jpeg_scans:  # each scan starts with this marker
-        raise ValueError(f"{name} is a JPEG of more than {LIMITS.jpeg_scans} scans; a usual one has about ten. "
-                         "Save it again as an ordinary JPEG and upload it again.")
+    check_picture_parts(data, name, found)
     try:
         with _opener(found)(io.BytesIO(data)) as image:
             check_picture_size(*image.size, name)

@@ -97,6 +97,12 @@ def hollow_frames_gif(frames: int) -> bytes:
     return gif_of(16, 16, [hollow] * frames)
 
 
+def commented_gif(blocks: int) -> bytes:
+    """A two-frame 8 × 8 GIF with a comment of ``blocks`` one-byte blocks: Pillow keeps each as an object."""
+    frame = frame_block(8, 8, lzw_one_colour(0, 64))
+    return gif_of(8, 8, [b"!\xfe" + b"\x01x" * blocks + b"\x00", frame, frame])
+
+
 def cut_short_gif() -> bytes:
     """A 30-frame GIF cut off in the middle of its third frame, as a broken download leaves it."""
     whole = one_colour_gif(500, 500, 30)
@@ -108,16 +114,39 @@ def cut_short_gif() -> bytes:
 
 def png_of_zeros(width: int, height: int) -> bytes:
     """A black 1-bit PNG of width × height pixels; 9,000 × 9,000 is about 10 KB."""
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-
     row = b"\x00" * (1 + (width + 7) // 8)  # filter byte, then the row's bits
     compressor = zlib.compressobj(9)
     rows_at_once = 256
     data = b"".join(compressor.compress(row * min(rows_at_once, height - done))
                     for done in range(0, height, rows_at_once)) + compressor.flush()
     header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)  # 1 bit, greyscale
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+    return b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", header) + png_chunk(b"IDAT", data) + png_chunk(b"IEND", b"")
+
+
+def png_chunk(kind: bytes, body: bytes) -> bytes:
+    """One PNG chunk: its length, type, data and checksum."""
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+
+def png_of_many_chunks(chunks: int) -> bytes:
+    """A 64 × 64 PNG with ``chunks`` small text chunks before its image data (each a distinct key)."""
+    png = png_of_zeros(64, 64)
+    header_end = 8 + 25  # signature, then IHDR (12 + 13 bytes)
+    texts = b"".join(png_chunk(b"tEXt", b"k%d\x00v" % i) for i in range(chunks))
+    return png[:header_end] + texts + png[header_end:]
+
+
+def jpeg_of_many_segments(segments: int) -> bytes:
+    """A 64 × 64 JPEG with ``segments`` empty APP15 segments after its start marker."""
+    data = small_jpeg()
+    return data[:2] + b"\xff\xef\x00\x02" * segments + data[2:]
+
+
+def jpeg_with_stray_bytes(count: int) -> bytes:
+    """A 64 × 64 JPEG with ``count`` stray zero bytes after its first segment: Pillow skips them one at a time."""
+    data = small_jpeg()
+    first_segment_end = 4 + int.from_bytes(data[4:6], "big")  # start marker (2), then the APP0 segment
+    return data[:first_segment_end] + bytes(count) + data[first_segment_end:]
 
 
 def small_jpeg(progressive: bool = False) -> bytes:
@@ -198,6 +227,9 @@ HOSTILE_FILES = (
                 lambda: one_colour_gif(2000, 2000, 40), read_clip, "160 million pixels in all"),
     HostileFile("hollow.gif", "GIF announcing 100,000 frames that hold no image data",
                 lambda: hollow_frames_gif(100_000), read_clip, "100,000 frames; the limit is 300"),
+    HostileFile("comments.gif", "GIF of 2 small frames and a comment of 2.5 million one-byte blocks",
+                lambda: commented_gif(2_500_000), read_clip, "blocks of comments or other extras beside its pictures; "
+                "the limit is 10,000"),
     HostileFile("cut.gif", "GIF of 30 frames cut off in its third frame", cut_short_gif, read_clip, "cut short"),
     HostileFile("bomb.png", "PNG, 9,000 × 9,000 black pixels (under Pillow's own bomb limit)",
                 lambda: png_of_zeros(9000, 9000), read_picture, "9,000 × 9,000 pixels; the limit is 2,000"),
@@ -205,6 +237,12 @@ HOSTILE_FILES = (
                 lambda: jpeg_claiming(60_000, 60_000), read_picture, "60,000 × 60,000 pixels"),
     HostileFile("scans.jpg", "progressive JPEG of 5,000 scans", lambda: jpeg_of_many_scans(5000), read_picture,
                 "more than 100 scans"),
+    HostileFile("chunks.png", "PNG of 64 × 64 pixels and 200,000 text chunks", lambda: png_of_many_chunks(200_000),
+                read_picture, "more than 5,000 parts"),
+    HostileFile("segments.jpg", "JPEG of 64 × 64 pixels and 1,200,000 empty segments",
+                lambda: jpeg_of_many_segments(1_200_000), read_picture, "more than 5,000 parts"),
+    HostileFile("stray.jpg", "JPEG of 64 × 64 pixels and 4.5 million stray bytes in its header",
+                lambda: jpeg_with_stray_bytes(4_500_000), read_picture, "more than 5,000 parts"),
     HostileFile("rows.csv", "CSV of 1,300,000 lines '1,2' (2 million would be 7.6 MB, over the byte limit)",
                 lambda: csv_of_many_rows(1_300_000), forecasting.read_table, "1,300,000 rows; the limit is 250,000"),
     HostileFile("oneline.csv", "CSV of one line, 2.5 million cells '1,'", lambda: b"1," * 2_500_000,

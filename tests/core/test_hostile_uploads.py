@@ -80,14 +80,16 @@ def test_gif_layout_agrees_with_pillow_on_the_apps_own_gifs():
     for scale in (1, 3):
         data = video.clip_to_gif(clip, scale=scale)
         with Image.open(io.BytesIO(data)) as image:
-            assert uploads.gif_layout(data) == uploads.GifLayout(image.n_frames, *image.size, cut_short=False)
+            layout = uploads.gif_layout(data)
+            assert (layout.frames, layout.width, layout.height) == (image.n_frames, *image.size)
+            assert not layout.cut_short
 
 
 def test_a_frame_larger_than_the_screen_widens_the_canvas():
     """Pillow grows the canvas only when it decodes such a frame; the gate sees it from the frame's header."""
     tall = hf.frame_block(16, 3000, hf.lzw_one_colour(0, 16 * 3000))
     data = hf.gif_of(16, 16, [hf.frame_block(16, 16, hf.lzw_one_colour(1, 256)), tall])
-    assert uploads.gif_layout(data) == uploads.GifLayout(2, 16, 3000, cut_short=False)
+    assert uploads.gif_layout(data) == uploads.GifLayout(2, 16, 3000, cut_short=False, extra_blocks=4)  # loop, delays
     with pytest.raises(ValueError, match="16 × 3,000 pixels"):
         video.gif_to_clip(data, "'tall.gif'", 8, 16)
 
@@ -156,6 +158,15 @@ def test_a_photo_is_turned_upright_as_its_camera_tag_says():
     exif[0x0112] = 6  # orientation: turn 90° clockwise to view
     picture = uploads.read_image(picture_bytes(image, "JPEG", exif=exif), "'photo.jpg'", 5, 8)
     assert picture[1, 4, 0] > 0.6 and picture[6, 4, 2] > 0.6  # upright: red on top, blue below
+
+
+def test_a_photo_with_a_large_colour_profile_is_not_too_many_parts():
+    """A camera's JPEG: its tags and a 512 KB colour profile are a few segments, far under the parts limit."""
+    exif = Image.Exif()
+    exif[0x0110] = "camera"
+    data = picture_bytes(Image.new("RGB", (50, 50)), "JPEG", exif=exif, icc_profile=bytes(range(256)) * 2048,
+                         progressive=True)
+    assert uploads.read_image(data, "'photo.jpg'", 5, 8).shape == (8, 8, 3)
 
 
 def test_a_gif_is_not_taken_for_a_picture():
