@@ -19,6 +19,7 @@ import io
 import json
 import re
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -49,7 +50,7 @@ class UploadLimits:
     text_words: int = 200_000
     line_characters: int = 50_000  # one row or one document
     json_depth: int = 10  # a settings file is 2 deep
-    json_digits: int = 30  # characters of one number; Python would spend quadratic time on 4,300
+    json_digits: int = 30  # characters of one number; past 4,300 digits Python raises a message for programmers
 
 
 LIMITS = UploadLimits()
@@ -207,7 +208,8 @@ def parse_json(text: str, name: str) -> Any:
 
     The depth is measured before parsing: Python's parser recurses, and a nest
     deeper than about a thousand raises RecursionError. Numbers are checked as
-    the parser meets them, before ``int`` converts them (quadratic in digits).
+    the parser meets them, before ``int`` converts them (past 4,300 digits
+    Python refuses, in words meant for programmers).
     Invalid JSON raises :class:`json.JSONDecodeError` (a ValueError) as ``json.loads`` does.
     """
     depth = 0
@@ -219,7 +221,7 @@ def parse_json(text: str, name: str) -> Any:
     return json.loads(text, parse_int=_json_number(int, name), parse_float=_json_number(float, name))
 
 
-def _json_number(convert: type, name: str):
+def _json_number(convert: type, name: str) -> Callable[[str], int | float]:
     """A json.loads hook that refuses a number written with more characters than the limit, then converts it."""
     def checked(literal: str) -> int | float:
         if len(literal) > LIMITS.json_digits:
@@ -235,24 +237,22 @@ _SIGNATURES = {"GIF": (b"GIF87a", b"GIF89a"), "PNG": (b"\x89PNG\r\n\x1a\n",), "J
 
 
 def image_format(data: bytes) -> str | None:
-    """GIF, PNG or JPEG from the file's first bytes (never its name), or None."""
-    return next((kind for kind, starts in _SIGNATURES.items() if data.startswith(starts)), None)
+    """GIF, PNG or JPEG from the file's first bytes (never its name), or None; None too when even the format's
+    first header is missing (a GIF's screen, a PNG's IHDR chunk), as in a file cut short or a text renamed."""
+    found = next((kind for kind, starts in _SIGNATURES.items() if data.startswith(starts)), None)
+    whole_header = {"GIF": len(data) >= 13, "PNG": data[12:16] == b"IHDR" and len(data) >= 33, "JPEG": True}
+    return found if found is not None and whole_header[found] else None
 
 
 def check_image_format(data: bytes, name: str, accepted: tuple[str, ...], expected: str) -> str:
     """The file's format when it is one of ``accepted``; else ValueError naming what it is and ``expected``.
 
-    A file is named as another format only when that format's header reads
-    (header only: nothing is decoded); a damaged one is "not an image".
+    Nothing but the first bytes is read: a file of another format is named,
+    never opened, since its own header could be the expensive part.
     """
     found = image_format(data)
     if found in accepted:
         return found
-    if found is not None:
-        try:
-            _opener(found)(io.BytesIO(data)).close()
-        except (OSError, SyntaxError, IndexError, struct.error):
-            found = None
     if found is None:
         raise ValueError(f"{name} is not an image that can be read. Upload {expected}.")
     raise ValueError(f"{name} is a {found} image, not a {' or '.join(accepted)}. Upload {expected}.")
@@ -346,7 +346,7 @@ def check_gif(layout: GifLayout, name: str) -> None:
     check_picture_size(layout.width, layout.height, name, "has frames of")
     if layout.frames > LIMITS.gif_frames:
         raise ValueError(f"{name} has {layout.frames:,} frames; the limit is {LIMITS.gif_frames}. The model "
-                         "reads at most 20 of them: cut the GIF shorter or drop frames, and upload it again.")
+                         "reads only a few of them: cut the GIF shorter or drop frames, and upload it again.")
     if layout.pixels > LIMITS.gif_pixels:
         raise ValueError(f"{name} has {layout.frames} frames of {layout.width:,} × {layout.height:,} pixels, "
                          f"{layout.pixels / 1e6:,.0f} million pixels in all; the limit is "
