@@ -13,7 +13,7 @@ import math
 from typing import Any
 
 from core.settings import Knob, check_value
-from core.uploads import decode_upload
+from core.uploads import decode_upload, parse_json
 
 MAX_SETTINGS_FILE_KB = 64
 TRUE_WORDS, FALSE_WORDS = ("true", "1", "yes", "on"), ("false", "0", "no", "off")
@@ -81,7 +81,7 @@ def read_settings_file(data: bytes, name: str, page: str) -> dict[str, Any]:
     """
     text = decode_upload(data, name, MAX_SETTINGS_FILE_KB / 1024, "a settings file saved from this page")
     try:
-        content = json.loads(text)
+        content = parse_json(text, name)
     except json.JSONDecodeError as err:
         raise ValueError(f"{name} is not a settings file: it is not valid JSON "
                          f"({err.msg}, line {err.lineno}).") from None

@@ -22,7 +22,7 @@ from core.datasets import WORD_GROUPS
 from core.recurrent import cell_knob, dropout_knob, layers_knob, recurrent_stack, units_knob
 from core.settings import batch_size_knob, epochs_knob, knob, learning_rate_knob
 from core.training import EpochFn, TrainingSettings, TrainResult, predict, train
-from core.uploads import decode_upload, parse_csv
+from core.uploads import check_text, decode_upload, parse_csv
 from core.verdicts import Verdict, compare, standard_error, verdict
 
 LEVELS = ("word", "character")
@@ -94,12 +94,14 @@ def generation_knob_names(strategy: str) -> list[str]:
 def read_documents(data: bytes, name: str) -> list[str]:
     """The non-empty lines of an uploaded text file: one document each."""
     text = decode_upload(data, name, MAX_UPLOAD_MB, "a .txt file of plain text, one document per line")
+    check_text(text, name)
     return split_lines(text, name)
 
 
 def read_text_table(data: bytes, name: str) -> tuple[pd.DataFrame, list[str]]:
     """An uploaded CSV and its text columns, longest texts first; ValueError if it has none."""
     text = decode_upload(data, name, MAX_UPLOAD_MB, "a CSV with a column of text")
+    check_text(text, name)
     table = parse_csv(text, name)
     words = {c: table[c].dropna().astype(str).str.split().str.len().mean()
              for c in table.columns if table[c].dtype == object or pd.api.types.is_string_dtype(table[c])}

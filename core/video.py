@@ -18,7 +18,7 @@ import numpy as np
 from core.recurrent import CELLS, cell_knob, units_knob
 from core.settings import batch_size_knob, epochs_knob, knob, learning_rate_knob
 from core.training import EpochFn, TrainingSettings, TrainResult, predict, tell, train
-from core.uploads import check_size
+from core.uploads import read_gif
 from core.verdicts import Verdict, compare, standard_error, verdict
 
 CLASSES = ("left", "right", "up", "down", "growing", "shrinking")
@@ -323,21 +323,11 @@ def clip_to_gif(clip: np.ndarray, scale: int = 4, frame_ms: int = 120) -> bytes:
 
 
 def gif_to_clip(data: bytes, name: str, frames: int, size: int) -> np.ndarray:
-    """An uploaded GIF as a clip the models read: ``frames`` frames spread over it, resized to size × size."""
-    from PIL import Image, ImageSequence, UnidentifiedImageError
+    """An uploaded GIF as a clip the models read: ``frames`` frames spread over it, resized to size × size.
 
-    check_size(data, name, MAX_UPLOAD_MB)
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            if image.format != "GIF":
-                raise ValueError(f"{name} is a {image.format} image, not a GIF. Upload an animated GIF.")
-            pictures = [frame.convert("RGB").resize((size, size)) for frame in ImageSequence.Iterator(image)]
-    except (UnidentifiedImageError, OSError) as err:
-        raise ValueError(f"{name} is not an image that can be read. Upload an animated GIF.") from err
-    if len(pictures) < 2:
-        raise ValueError(f"{name} has a single frame: there is no motion to classify. Upload an animated GIF.")
-    chosen = np.linspace(0, len(pictures) - 1, frames).round().astype(int)
-    return np.stack([np.asarray(pictures[i], dtype=np.float32) / 255.0 for i in chosen])
+    Checked by what it decodes to (frames, pixels) before any pixel is decoded: see :func:`core.uploads.read_gif`.
+    """
+    return read_gif(data, name, MAX_UPLOAD_MB, frames, size)
 
 
 def order_story(details: VideoResult) -> str:

@@ -18,7 +18,7 @@ from core.diagnosis import Run, all_clear, diagnose
 from core.plots import plot_runs_overlay
 from core.scripts import Script
 from core.settings_io import MAX_SETTINGS_FILE_KB, parse_value, read_settings_file, settings_file
-from core.uploads import RECEIVE_MB
+from core.uploads import RECEIVE_MB, limits_help
 from ui.session import model_cache
 from ui.widgets import VALUES_STATE, link_notes, note_on_link, registered
 
@@ -49,7 +49,8 @@ def share_panel(page: str) -> None:
                          max_upload_size=RECEIVE_MB, key=f"{page}.settings_load",
                          on_change=_load_settings_file, args=(page,),
                          help="A file saved with the button above. Its settings replace the current ones; a "
-                              "value out of range is skipped with a note.")
+                              "value out of range is skipped with a note. "
+                              + limits_help(MAX_SETTINGS_FILE_KB / 1024, "settings"))
 
 
 def _link() -> str:

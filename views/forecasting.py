@@ -11,7 +11,7 @@ from core import forecasting as fc
 from core.cache import fingerprint
 from core.diagnosis import run_of
 from core.plots import plot_backtest, plot_forecasts, plot_history, plot_residuals, plot_window
-from core.uploads import RECEIVE_MB
+from core.uploads import RECEIVE_MB, limits_help
 from ui.messages import or_stop
 from ui.toolkit import review_run, share_panel
 from ui.training import train_or_reuse
@@ -56,7 +56,8 @@ def input_upload() -> ChosenData:
                        help="The expected format: one row per date, a date column and a number column.")
     upload = st.file_uploader(f"CSV file (at most {fc.MAX_UPLOAD_MB} MB)", type=["csv", "txt"],
                               max_upload_size=RECEIVE_MB, key=f"{PAGE}.upload",
-                              help="A date column (like 2024-03-01) and a column of numbers.")
+                              help="A date column (like 2024-03-01) and a column of numbers. "
+                                   + limits_help(fc.MAX_UPLOAD_MB, "csv"))
     if upload is None:
         st.info("Choose a file to upload, or use the built-in sales.")
         st.stop()

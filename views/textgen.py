@@ -12,7 +12,7 @@ from core import text as tx
 from core.cache import fingerprint
 from core.diagnosis import run_of
 from core.plots import plot_bars, plot_embedding, plot_history
-from core.uploads import RECEIVE_MB, TYPED_MAX_CHARS
+from core.uploads import RECEIVE_MB, TYPED_MAX_CHARS, limits_help
 from ui.messages import or_stop
 from ui.toolkit import review_run, share_panel
 from ui.training import train_or_reuse
@@ -57,7 +57,8 @@ def input_text(source: str) -> ChosenText:
     upload = st.file_uploader(f"Text file (.txt or .csv, at most {tx.MAX_UPLOAD_MB} MB)", type=["txt", "csv"],
                               max_upload_size=RECEIVE_MB, key=f"{PAGE}.upload",
                               help="Plain text with one document (a description, a sentence, a paragraph) per "
-                                   "line, or a CSV with a column of text to pick.")
+                                   "line, or a CSV with a column of text to pick. "
+                                   + limits_help(tx.MAX_UPLOAD_MB, "text", "csv"))
     if upload is None:
         st.info("Choose a file to upload, or use the built-in descriptions.")
         st.stop()

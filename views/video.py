@@ -10,7 +10,7 @@ from core import video as vd
 from core.diagnosis import HeldOut, run_of
 from core.plots import plot_bars, plot_heatmap, plot_history, plot_probabilities_over_time
 from core.training import predict
-from core.uploads import RECEIVE_MB
+from core.uploads import RECEIVE_MB, limits_help
 from ui.messages import or_stop
 from ui.toolkit import review_run, share_panel
 from ui.training import train_or_reuse
@@ -141,7 +141,8 @@ with right:
 
 upload = st.file_uploader(f"Or upload a short animated GIF (at most {vd.MAX_UPLOAD_MB} MB)", type=["gif"],
                           max_upload_size=RECEIVE_MB, key=f"{PAGE}.upload",
-                          help="Its frames are spread over the clip length and resized to the model's frame size.")
+                          help="Its frames are spread over the clip length and resized to the model's frame size. "
+                               + limits_help(vd.MAX_UPLOAD_MB, "gif"))
 if upload is not None:
     try:
         uploaded = vd.gif_to_clip(upload.getvalue(), f"'{upload.name}'", settings.frames, settings.frame_size)

@@ -79,7 +79,7 @@ def test_too_little_text_is_refused_with_a_message(documents):
 
 def test_scores_count_first_guesses_top5_and_perplexity():
     probabilities = np.array([[0.0, 0.0, 0.5, 0.3, 0.2], [0.0, 0.0, 0.5, 0.3, 0.2]])
-    scores = tx.next_token_scores(probabilities, np.array([2, 3]))
+    scores = tx.next_token_scores(tx.top_guesses(probabilities), np.array([2, 3]), probabilities)
     assert scores["accuracy"] == 0.5 and scores["top5_accuracy"] == 1.0
     assert scores["perplexity"] == pytest.approx(np.exp(-(np.log(0.5) + np.log(0.3)) / 2))
 
@@ -87,7 +87,7 @@ def test_scores_count_first_guesses_top5_and_perplexity():
 def test_bigram_baseline_guesses_the_most_frequent_follower():
     documents = ["red dress red dress red shirt blue coat"] * 30 + ["red dress blue coat"] * 4
     prepared = tx.prepare_text(documents, small_settings())
-    scores = tx.bigram_scores(prepared)
+    scores = tx.next_token_scores(tx.bigram_guesses(prepared), prepared.y_validation)
     index = prepared.vocabulary.index()
     val_prev, val_next = prepared.x_validation[:, -1], prepared.y_validation
     after_red = val_next[val_prev == index["red"]]
