@@ -115,12 +115,18 @@ def statistical_forecasts(values: np.ndarray, origins: np.ndarray, horizon: int,
     unknown = [name for name in methods if name not in LIMITS]
     if unknown:
         raise ValueError(f"Unknown method {unknown[0]!r}; choose from {', '.join(METHODS)}.")
-    fitted = tuple(_timed(name, values, origins, horizon, season, fit_end) for name in methods)
+    fitted = tuple(method_forecasts(name, values, origins, horizon, season, fit_end) for name in methods)
     return StatisticalForecasts(fitted, origins, horizon, season, fit_end)
 
 
-def _timed(name: str, values: np.ndarray, origins: np.ndarray, horizon: int, season: int,
-           fit_end: int) -> MethodForecast:
+def method_forecasts(name: str, values: np.ndarray, origins: np.ndarray, horizon: int, season: int,
+                     fit_end: int) -> MethodForecast:
+    """One method fitted on ``values[:fit_end]`` and forecast from each origin, inside the fitted data or not.
+
+    Origins inside the fitted data give in-sample forecasts: right for a model
+    that learns to correct them (the hybrid), wrong for scoring, which is why
+    :func:`statistical_forecasts` refuses them.
+    """
     started, cpu = time.perf_counter(), time.process_time()
     forecasts, fitted_points, substitute = _fit_and_forward(name, values, origins, horizon, season, fit_end)
     return MethodForecast(name, forecasts, time.perf_counter() - started, time.process_time() - cpu,
