@@ -1,0 +1,477 @@
+"""Research prototypes for forecasting real series (issue 19): derived sizes, auto preprocessing, a hybrid, seeds.
+
+Run by hand: ``python -m bench.forecast_research [series names…] --seeds 3 --out results.json``.
+Starts from each series' CSV bytes and goes through the page's own pieces
+(``core.forecasting`` reading, split, windows, builder, trainer, baselines and
+metrics; ``core.dates`` for dates; ``core.statistical`` for the yardsticks;
+``core.intervals`` for the band). Variants that the page does not have yet are
+written here, as small functions, so the lead can move the winner into core.
+
+Variants of the network (all the page's GRU, 32 units, Adam 0.003, early
+stopping on the validation part):
+- ``page``: what the page does today (learn the values, scaled on the training part);
+- ``auto``: none / difference / seasonal difference, chosen by validation MAE (three trainings);
+- ``residual <base>``: the network learns the correction on top of a base forecast (naive, seasonal
+  naive or ETS fitted on the training part), reading its window relative to the last value; its output
+  layer starts at zero, so before training it *is* the base forecast;
+- ``hybrid``: the residual variant whose base is chosen on the validation part (no training needed to
+  choose), and kept only if the trained correction beats its base there (else the base itself).
+Each with several seeds: single-seed scores (spread) and the seed-ensemble mean.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import resource
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import keras
+import numpy as np
+import pandas as pd
+
+from bench.series import SERIES, by_name
+from core import dates, statistical
+from core import forecasting as fc
+from core.intervals import calibrate_band, score_band
+from core.training import predict, train
+
+# ---------------------------------------------------------------- reading: the prototype of prepare_series
+
+
+def prepare_from_bytes(data: bytes, date_column: str, value_column: str, name: str) -> fc.PreparedSeries:
+    """The page's path from bytes, with core.dates: styles, calendar frequency, trimming, gaps filled."""
+    table = fc.read_table(data, name)
+    dates.column_roles(table)
+    parsed = dates.parse_dates(table[date_column], date_column)
+    values = pd.to_numeric(table[value_column], errors="coerce")
+    frame = pd.DataFrame({"date": parsed.dates, "value": values}).dropna(subset=["date"]).sort_values("date")
+    frequency = dates.detect_frequency(frame["date"])
+    regular = frame.set_index("date")["value"].resample(frequency.rule, **frequency.resample_options())
+    regular = dates.trim_missing(regular.sum(min_count=1)).values
+    missing = int(regular.isna().sum())
+    regular = regular.interpolate(limit_direction="both").astype(float)
+    suggestion = dates.suggest_season(regular.to_numpy(), frequency.season)
+    report = {"points": len(regular), "frequency": frequency.name, "filled": missing,
+              "suggested season": suggestion.period, "date style": parsed.style}
+    return fc.PreparedSeries(regular, frequency.rule, frequency.name, frequency.season, report)
+
+
+# ---------------------------------------------------------------- sizes derived from the data
+
+HORIZONS = {"hourly": 24, "daily": 7, "business-daily": 5, "weekly": 13, "monthly": 12, "quarterly": 8,
+            "yearly": 6}
+WINDOWS = {"hourly": 168, "daily": 56, "business-daily": 40, "weekly": 52, "monthly": 24, "quarterly": 12,
+           "yearly": 12}
+TEST_CAPS = {"hourly": 168, "daily": 90, "business-daily": 65, "weekly": 52, "monthly": 24, "quarterly": 16,
+             "yearly": 20}
+TEST_SHARE = 0.15
+MIN_TRAIN = fc.MIN_TRAINING_WINDOWS
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """Window, horizon and test part chosen from the frequency, season and length, and why."""
+
+    window: int
+    horizon: int
+    test_size: int
+    reason: str
+
+
+def derive_sizes(length: int, frequency: str, season: int) -> Sizes:
+    """Sizes that follow the data: the frequency's customary horizon and window, shrunk to fit the length.
+
+    Test (and validation) parts: 15 % of the series each, at most the frequency's
+    cap (90 days, 24 months…), at least one horizon. The window then shrinks
+    (not below a season or a horizon) until at least MIN_TRAIN training windows
+    remain; then the horizon and test part shrink too.
+    """
+    horizon = HORIZONS.get(frequency, 7)
+    window = WINDOWS.get(frequency, 56)
+    test = max(horizon, min(TEST_CAPS.get(frequency, 90), round(TEST_SHARE * length)))
+    floor = max(season if season > 1 else 4, horizon, 4)
+    while length - 2 * test - window - horizon + 1 < MIN_TRAIN and window > floor:
+        window -= 1
+    while length - 2 * test - window - horizon + 1 < MIN_TRAIN and horizon > 1:
+        horizon = max(1, horizon - 1)
+        test = max(horizon, min(test, round(TEST_SHARE * length)))
+    reason = (f"{frequency}: horizon {horizon}, window {window}, validation and test parts of {test} each "
+              f"({length} points)")
+    return Sizes(window, horizon, test, reason)
+
+
+# ---------------------------------------------------------------- the network variants
+
+
+@dataclass(frozen=True)
+class Run:
+    """One trained network's forecasts from the validation and test origins, and what it cost."""
+
+    validation: np.ndarray  # (origins, horizon)
+    test: np.ndarray
+    seconds: float
+    cpu_seconds: float
+    epochs: int
+    label: str
+
+
+def _clock() -> tuple[float, float]:
+    return time.perf_counter(), time.process_time()
+
+
+def page_run(series: fc.PreparedSeries, settings: fc.ForecastSettings) -> Run:
+    """What ``fc.fit_forecaster`` does (same pieces, same order), returning raw forecasts from every origin."""
+    wall, cpu = _clock()
+    values = series.values.to_numpy()
+    lag = fc.lag_of(settings.preprocessing, series.season)
+    split = fc.chronological_split(len(values), settings, lag)
+    changes = fc.to_changes(values, settings.preprocessing, series.season)
+    train_part = changes[lag : split.validation_start]
+    mean, std = float(train_part.mean()), float(train_part.std()) or 1.0
+    scaled = (changes - mean) / std
+
+    def build() -> keras.Model:
+        return fc.build_forecaster(settings.window, settings.horizon, settings.cell, settings.units,
+                                   settings.layers, settings.dropout)
+
+    result = train(build, *fc.make_windows(scaled, split.train, settings.window, settings.horizon), settings,
+                   loss="mse", validation=fc.make_windows(scaled, split.validation, settings.window, settings.horizon),
+                   early_stopping_patience=5)
+
+    def levels(origins: np.ndarray) -> np.ndarray:
+        predicted = predict(result.model, fc.window_inputs(scaled, origins, settings.window)) * std + mean
+        return fc.to_levels(values, origins, predicted, settings.preprocessing, series.season)
+
+    return Run(levels(split.validation), levels(split.test), time.perf_counter() - wall, time.process_time() - cpu,
+               result.epochs_run, settings.preprocessing)
+
+
+def build_correction(window: int, horizon: int, num_units: int = 32, features: int = 2) -> keras.Model:
+    """The page's forecaster with its output layer at zero: before training it forecasts the base exactly."""
+    inputs = keras.Input((window, features), name="window")  # (batch, window, features)
+    hidden = fc.recurrent_stack(inputs, "GRU", num_units)  # (batch, units)
+    outputs = keras.layers.Dense(horizon, kernel_initializer="zeros", name="correction")(hidden)  # (batch, horizon)
+    return keras.Model(inputs, outputs, name="correction_forecaster")
+
+
+MAX_BASE_ORIGINS = int(os.environ.get("MAX_BASE_ORIGINS", 300))  # the hybrid learns from the latest windows only
+INPUT_FEATURES = int(os.environ.get("INPUT_FEATURES", 2))  # 1: relative window only; 2: and the level
+
+
+STAT_BASES = {"ets": "AutoETS", "theta": "AutoTheta", "arima": "AutoARIMA"}
+ARIMA_BASE_MAX_POINTS = 400  # AutoARIMA from every training origin costs seconds per hundred points
+
+
+def base_forecasts(kind: str, values: np.ndarray, origins: np.ndarray, horizon: int, season: int,
+                   fit_end: int) -> np.ndarray:
+    """A base forecast from each origin: naive, seasonal naive, or a statistical method fitted before ``fit_end``."""
+    if kind in STAT_BASES:
+        name = STAT_BASES[kind]
+        return statistical.method_forecasts(name, values, origins, horizon, season, fit_end).forecasts
+    if kind == "ets+theta":
+        return (base_forecasts("ets", values, origins, horizon, season, fit_end)
+                + base_forecasts("theta", values, origins, horizon, season, fit_end)) / 2
+    simple = fc.baseline_forecasts(values, origins, horizon, max(season, 1), 1)
+    return simple["naive" if kind == "naive" else "seasonal naive"]
+
+
+@dataclass(frozen=True)
+class Base:
+    """A base forecast from every origin the hybrid uses, in the space it was made in (values or their logs)."""
+
+    kind: str
+    log: bool
+    origins: np.ndarray  # training (latest MAX_BASE_ORIGINS), validation, test origins, in order
+    forecasts: np.ndarray  # (origins, horizon), in log space when ``log``
+    n_train: int
+    n_validation: int
+
+    @property
+    def name(self) -> str:
+        return f"{self.kind}{' (log)' if self.log else ''}"
+
+    def levels(self, forecasts: np.ndarray) -> np.ndarray:
+        return np.exp(forecasts) if self.log else forecasts
+
+    def part(self, array: np.ndarray, part: str) -> np.ndarray:
+        bounds = {"train": (0, self.n_train), "validation": (self.n_train, self.n_train + self.n_validation),
+                  "test": (self.n_train + self.n_validation, len(self.origins))}[part]
+        return array[bounds[0] : bounds[1]]
+
+
+def candidate_bases(series: fc.PreparedSeries, settings: fc.ForecastSettings, kinds: tuple[str, ...]) -> list[Base]:
+    """Every base of ``kinds``, on the values and (when all are positive) on their logs; fitted on training only."""
+    values = series.values.to_numpy()
+    split = fc.chronological_split(len(values), settings, 0)
+    train_origins = split.train[-MAX_BASE_ORIGINS:]
+    every = np.concatenate([train_origins, split.validation, split.test])
+    spaces = [False, True] if values.min() > 0 else [False]
+    bases = []
+    for log in spaces:
+        data = np.log(values) if log else values
+        for kind in kinds:
+            if (kind == "seasonal naive" and series.season < 2) or (
+                    kind == "arima" and (len(values) > ARIMA_BASE_MAX_POINTS or series.season > 12)):
+                continue
+            forecasts = base_forecasts(kind, data, every, settings.horizon, series.season, split.validation_start)
+            bases.append(Base(kind, log, every, forecasts, len(train_origins), len(split.validation)))
+    return bases
+
+
+def residual_run(series: fc.PreparedSeries, settings: fc.ForecastSettings, base: Base) -> Run:
+    """The network learns ``truth - base`` (in the base's space) from its window relative to the last value."""
+    wall, cpu = _clock()
+    values = series.values.to_numpy()
+    data = np.log(values) if base.log else values
+    every = base.origins
+    truth = data[np.minimum(every[:, None] + np.arange(1, settings.horizon + 1), len(data) - 1)]
+    windows = fc.window_inputs(data, every, settings.window)  # (n, window, 1)
+    relative = windows - data[every][:, None, None]  # the shape of the recent past, whatever its level
+    train_values = data[: base.origins[base.n_train - 1] + 1]
+    level = (windows - train_values.mean()) / (train_values.std() or 1.0)  # where it is: for mean reversion
+    x_scale = float(base.part(relative, "train").std()) or 1.0
+    y_scale = float(base.part(truth - base.forecasts, "train").std()) or 1.0
+    x = np.concatenate([relative / x_scale, level], axis=-1)[..., : INPUT_FEATURES]  # (n, window, features)
+    y = (truth - base.forecasts) / y_scale
+
+    result = train(lambda: build_correction(settings.window, settings.horizon, settings.units, x.shape[-1]),
+                   base.part(x, "train"), base.part(y, "train"), settings, loss="mse",
+                   validation=(base.part(x, "validation"), base.part(y, "validation")), early_stopping_patience=5)
+
+    def forecast(part: str) -> np.ndarray:
+        return base.levels(base.part(base.forecasts, part) + predict(result.model, base.part(x, part)) * y_scale)
+
+    return Run(forecast("validation"), forecast("test"), time.perf_counter() - wall, time.process_time() - cpu,
+               result.epochs_run, f"residual on {base.name}")
+
+
+BASE_KINDS = ("naive", "seasonal naive", "ets", "theta", "ets+theta", "arima")
+
+
+def choose_base(series: fc.PreparedSeries, settings: fc.ForecastSettings,
+                kinds: tuple[str, ...] = BASE_KINDS) -> Base:
+    """The base forecast with the lowest MAE on the validation part (statistical ones fitted on training only)."""
+    values = series.values.to_numpy()
+    split = fc.chronological_split(len(values), settings, 0)
+    truth = values[split.validation[:, None] + np.arange(1, settings.horizon + 1)]
+    bases = candidate_bases(series, settings, kinds)
+    return min(bases, key=lambda b: mae(truth, b.levels(b.part(b.forecasts, "validation"))))
+
+
+# ---------------------------------------------------------------- one series, every forecaster
+
+
+def mae(truth: np.ndarray, forecast: np.ndarray) -> float:
+    return float(np.mean(np.abs(truth - forecast)))
+
+
+def run_series(series: fc.PreparedSeries, seeds: int, variants: tuple[str, ...],
+               sizes: Sizes | None = None) -> dict:
+    """Every forecaster on one series: baselines, the three statistical methods, the network variants."""
+    values = series.values.to_numpy()
+    sizes = sizes or derive_sizes(len(values), series.frequency_name, series.season)
+    settings = fc.ForecastSettings(window=sizes.window, horizon=sizes.horizon, test_size=sizes.test_size)
+    split = fc.chronological_split(len(values), settings, 0)
+    steps = np.arange(1, sizes.horizon + 1)
+    truth, val_truth = values[split.test[:, None] + steps], values[split.validation[:, None] + steps]
+    scale = fc.seasonal_naive_scale(values, series.season, split.validation_start)
+    rows: dict[str, dict] = {}
+    for name, f in fc.baseline_forecasts(values, split.test, sizes.horizon, series.season, sizes.window).items():
+        rows[name] = {"MAE": mae(truth, f)}
+    wall, cpu = _clock()
+    stats = statistical.statistical_forecasts(values, split.test, sizes.horizon, series.season, split.test_start)
+    for method in stats.methods:
+        rows[method.name] = {"MAE": mae(truth, method.forecasts), "seconds": method.seconds,
+                             "cpu_seconds": method.cpu_seconds, "substitute": method.substitute}
+    stats_seconds = (time.perf_counter() - wall, time.process_time() - cpu)
+    for variant in variants:
+        rows |= _variant_rows(variant, series, settings, seeds, truth, val_truth)
+    for row in rows.values():
+        row["MASE"] = row["MAE"] / scale
+    return {"sizes": sizes.__dict__, "report": series.report, "rows": rows, "stats_seconds": stats_seconds,
+            "scale": scale, "load": os.getloadavg()[0]}
+
+
+def _variant_rows(variant: str, series: fc.PreparedSeries, settings: fc.ForecastSettings, seeds: int,
+                  truth: np.ndarray, val_truth: np.ndarray) -> dict[str, dict]:
+    """Single-seed runs and their ensemble mean for one variant."""
+    runs = [_one_run(variant, series, replace(settings, seed=seed)) for seed in range(seeds)]
+    single = [mae(truth, r.test) for r in runs]
+    ensemble_test = np.mean([r.test for r in runs], axis=0)
+    ensemble_val = np.mean([r.validation for r in runs], axis=0)
+    band = score_band(truth, ensemble_test, calibrate_band(val_truth - ensemble_val, 0.8))
+    return {
+        f"{variant} (seed 0)": {"MAE": single[0], "seconds": runs[0].seconds, "cpu_seconds": runs[0].cpu_seconds,
+                                "label": runs[0].label, "epochs": runs[0].epochs},
+        f"{variant} ×{seeds}": {"MAE": mae(truth, ensemble_test), "seconds": sum(r.seconds for r in runs),
+                                "cpu_seconds": sum(r.cpu_seconds for r in runs), "seed_maes": single,
+                                "labels": [r.label for r in runs], "band_held": band.held,
+                                "interval_score": band.interval_score,
+                                "val_MAE": mae(val_truth, ensemble_val)},
+    }
+
+
+def _one_run(variant: str, series: fc.PreparedSeries, settings: fc.ForecastSettings) -> Run:
+    if variant == "page":
+        return page_run(series, settings)
+    if variant == "auto":
+        return auto_run(series, settings)
+    if variant.startswith("residual "):
+        kind = variant.removeprefix("residual ")
+        return residual_run(series, settings, choose_base(series, settings, (kind,)))
+    if variant == "choose":
+        return choose_run(series, settings)
+    if variant in ("hybrid", "hybrid-refit"):
+        return hybrid_run(series, settings, refit=variant == "hybrid-refit")
+    raise ValueError(f"unknown variant {variant!r}")
+
+
+def auto_run(series: fc.PreparedSeries, settings: fc.ForecastSettings) -> Run:
+    """The page's model with each preprocessing; the one with the lowest validation MAE is kept."""
+    wall, cpu = _clock()
+    values = series.values.to_numpy()
+    split = fc.chronological_split(len(values), settings, 0)
+    val_truth = values[split.validation[:, None] + np.arange(1, settings.horizon + 1)]
+    options = [p for p in fc.PREPROCESSING if p != "seasonal difference" or series.season > 1]
+    runs = []
+    for preprocessing in options:
+        try:
+            runs.append(page_run(series, replace(settings, preprocessing=preprocessing)))
+        except ValueError:  # a seasonal difference can leave too few windows
+            continue
+    best = min(runs, key=lambda r: mae(val_truth, r.validation))
+    return replace(best, seconds=time.perf_counter() - wall, cpu_seconds=time.process_time() - cpu)
+
+
+_BASE_CACHE: dict[tuple, Base] = {}
+
+
+def refit_base(series: fc.PreparedSeries, settings: fc.ForecastSettings, base: Base) -> Base:
+    """The chosen base fitted again on every point before the test part, as the yardsticks are, for the test."""
+    values = series.values.to_numpy()
+    split = fc.chronological_split(len(values), settings, 0)
+    data = np.log(values) if base.log else values
+    test = base_forecasts(base.kind, data, split.test, settings.horizon, series.season, split.test_start)
+    n = base.n_train + base.n_validation
+    return replace(base, forecasts=np.concatenate([base.forecasts[:n], test]))
+
+
+def hybrid_run(series: fc.PreparedSeries, settings: fc.ForecastSettings, refit: bool = False) -> Run:
+    """Base chosen on validation; the correction trained on it, kept only if it beats the base on validation."""
+    wall, cpu = _clock()
+    key = (id(series), settings.window, settings.horizon, settings.test_size)
+    if key not in _BASE_CACHE:  # the base does not depend on the seed
+        _BASE_CACHE[key] = choose_base(series, settings)
+    base = _BASE_CACHE[key]
+    if refit:
+        if (key, "refit") not in _BASE_CACHE:
+            _BASE_CACHE[(key, "refit")] = refit_base(series, settings, base)
+        base = _BASE_CACHE[(key, "refit")]
+    run = residual_run(series, settings, base)
+    values = series.values.to_numpy()
+    split = fc.chronological_split(len(values), settings, 0)
+    val_truth = values[split.validation[:, None] + np.arange(1, settings.horizon + 1)]
+    base_val = base.levels(base.part(base.forecasts, "validation"))
+    label = f"{base.name} + correction"
+    if mae(val_truth, run.validation) >= mae(val_truth, base_val):
+        run = replace(run, validation=base_val, test=base.levels(base.part(base.forecasts, "test")))
+        label = f"{base.name} (correction not kept)"
+    return replace(run, seconds=time.perf_counter() - wall, cpu_seconds=time.process_time() - cpu, label=label)
+
+
+def choose_run(series: fc.PreparedSeries, settings: fc.ForecastSettings) -> Run:
+    """The page's values model and the hybrid, both trained; the lower validation MAE is kept."""
+    wall, cpu = _clock()
+    values = series.values.to_numpy()
+    split = fc.chronological_split(len(values), settings, 0)
+    val_truth = values[split.validation[:, None] + np.arange(1, settings.horizon + 1)]
+    runs = [page_run(series, settings), hybrid_run(series, settings)]
+    best = min(runs, key=lambda r: mae(val_truth, r.validation))
+    return replace(best, seconds=time.perf_counter() - wall, cpu_seconds=time.process_time() - cpu)
+
+
+# ---------------------------------------------------------------- command line
+
+
+def builtin_sales(product: str = "ice cream") -> fc.PreparedSeries:
+    from core import datasets
+
+    return fc.prepare_series(datasets.load_builtin_sales(product), "date", "sales")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*", help="series (start of name); 'ice cream' for the built-in sales")
+    parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--variants", default="page,auto,hybrid")
+    parser.add_argument("--out", default="")
+    args = parser.parse_args()
+    warm_seconds = statistical.warm_up()
+    chosen: list[tuple[str, Callable[[], fc.PreparedSeries]]] = []
+    for name in args.names or [s.name for s in SERIES]:
+        if name in ("ice cream", "umbrellas", "gift cards"):
+            chosen.append((name, lambda n=name: builtin_sales(n)))
+        else:
+            s = by_name(name)
+            chosen.append((s.name, lambda s=s: prepare_from_bytes(s.csv_bytes(), s.date_column, s.value_column,
+                                                                  s.name)))
+    results = {"warm_up_seconds": warm_seconds}
+    for name, load in chosen:
+        started = time.perf_counter()
+        results[name] = run_series(load(), args.seeds, tuple(args.variants.split(",")))
+        results[name]["total_seconds"] = time.perf_counter() - started
+        print(json.dumps({name: _summary(results[name])}), flush=True)
+    results["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if args.out:
+        with open(args.out, "w") as file:
+            json.dump(results, file, indent=1, default=_plain)
+
+
+def _summary(result: dict) -> dict:
+    return {name: round(row["MAE"], 3) for name, row in result["rows"].items()}
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, np.ndarray | np.generic):
+        return value.tolist()
+    return str(value) if not isinstance(value, float) or math.isfinite(value) else None
+
+
+if __name__ == "__main__":
+    main()
+
+
+# ---------------------------------------------------------------- the table for bench/RESULTS.md
+
+STAT_NAMES = ("AutoETS", "AutoTheta", "AutoARIMA")
+SIMPLE_NAMES = ("naive", "seasonal naive", "moving average")
+
+
+def markdown_table(results: dict, variant: str) -> str:
+    """One row per series: MAE (MASE) of each forecaster, the variant's seeds, band, seconds; then the ratios."""
+    columns = [*SIMPLE_NAMES, *STAT_NAMES]
+    lines = ["| series | sizes (window/horizon/test) | " + " | ".join(columns)
+             + f" | {variant} ensemble | its seeds (MAE) | chosen | 80% band held | ÷ best stat | "
+             "seconds wall (CPU), all seeds | load |",
+             "|---" * (len(columns) + 9) + "|"]
+    for name, result in results.items():
+        if not isinstance(result, dict) or "rows" not in result:
+            continue
+        rows, sizes = result["rows"], result["sizes"]
+        ensemble = next((row for key, row in rows.items() if key.startswith(f"{variant} ×")), None)
+        if ensemble is None:
+            continue
+        best_stat = min(rows[n]["MAE"] for n in STAT_NAMES)
+        cells = [f"{rows[n]['MAE']:.3g} ({rows[n]['MASE']:.2f})" for n in columns]
+        seeds = ", ".join(f"{m:.3g}" for m in ensemble["seed_maes"])
+        chosen = "; ".join(sorted(set(ensemble["labels"])))
+        lines.append(f"| {name} | {sizes['window']}/{sizes['horizon']}/{sizes['test_size']} | " + " | ".join(cells)
+                     + f" | **{ensemble['MAE']:.3g} ({ensemble['MASE']:.2f})** | {seeds} | {chosen} | "
+                     f"{ensemble['band_held']:.0%} | {ensemble['MAE'] / best_stat:.2f} | "
+                     f"{ensemble['seconds']:.1f} ({ensemble['cpu_seconds']:.1f}) | {result['load']:.1f} |")
+    return "\n".join(lines)
