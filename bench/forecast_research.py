@@ -118,6 +118,7 @@ class Run:
     cpu_seconds: float
     epochs: int
     label: str
+    test_refit: np.ndarray | None = None  # hybrid only: test forecasts on the base refitted before the test part
 
 
 def _clock() -> tuple[float, float]:
@@ -164,7 +165,7 @@ INPUT_FEATURES = int(os.environ.get("INPUT_FEATURES", 2))  # 1: relative window 
 
 
 STAT_BASES = {"ets": "AutoETS", "theta": "AutoTheta", "arima": "AutoARIMA"}
-ARIMA_BASE_MAX_POINTS = 400  # AutoARIMA from every training origin costs seconds per hundred points
+ARIMA_BASE_MAX_POINTS = 1000  # AutoARIMA from every training origin costs seconds per hundred points
 
 
 def base_forecasts(kind: str, values: np.ndarray, origins: np.ndarray, horizon: int, season: int,
@@ -173,9 +174,8 @@ def base_forecasts(kind: str, values: np.ndarray, origins: np.ndarray, horizon: 
     if kind in STAT_BASES:
         name = STAT_BASES[kind]
         return statistical.method_forecasts(name, values, origins, horizon, season, fit_end).forecasts
-    if kind == "ets+theta":
-        return (base_forecasts("ets", values, origins, horizon, season, fit_end)
-                + base_forecasts("theta", values, origins, horizon, season, fit_end)) / 2
+    if "+" in kind:
+        return np.mean([base_forecasts(k, values, origins, horizon, season, fit_end) for k in kind.split("+")], axis=0)
     simple = fc.baseline_forecasts(values, origins, horizon, max(season, 1), 1)
     return simple["naive" if kind == "naive" else "seasonal naive"]
 
@@ -205,20 +205,27 @@ class Base:
 
 
 def candidate_bases(series: fc.PreparedSeries, settings: fc.ForecastSettings, kinds: tuple[str, ...]) -> list[Base]:
-    """Every base of ``kinds``, on the values and (when all are positive) on their logs; fitted on training only."""
+    """Every base of ``kinds``, on the values and (when all are positive) on their logs; fitted on training only.
+
+    A kind joining others with "+" is the mean of their forecasts (a combination, as in M4's Comb benchmark).
+    """
     values = series.values.to_numpy()
     split = fc.chronological_split(len(values), settings, 0)
     train_origins = split.train[-MAX_BASE_ORIGINS:]
     every = np.concatenate([train_origins, split.validation, split.test])
-    spaces = [False, True] if values.min() > 0 else [False]
+    arima_ok = len(values) <= ARIMA_BASE_MAX_POINTS and series.season <= 12
+    allowed = [k for k in kinds if (series.season > 1 or k != "seasonal naive") and (arima_ok or "arima" not in k)]
     bases = []
-    for log in spaces:
+    for log in ([False, True] if values.min() > 0 else [False]):
         data = np.log(values) if log else values
-        for kind in kinds:
-            if (kind == "seasonal naive" and series.season < 2) or (
-                    kind == "arima" and (len(values) > ARIMA_BASE_MAX_POINTS or series.season > 12)):
-                continue
-            forecasts = base_forecasts(kind, data, every, settings.horizon, series.season, split.validation_start)
+        singles: dict[str, np.ndarray] = {}
+        for kind in allowed:
+            parts = kind.split("+")
+            for part in parts:
+                if part not in singles:
+                    singles[part] = base_forecasts(part, data, every, settings.horizon, series.season,
+                                                   split.validation_start)
+            forecasts = np.mean([singles[part] for part in parts], axis=0)
             bases.append(Base(kind, log, every, forecasts, len(train_origins), len(split.validation)))
     return bases
 
@@ -250,7 +257,7 @@ def residual_run(series: fc.PreparedSeries, settings: fc.ForecastSettings, base:
                result.epochs_run, f"residual on {base.name}")
 
 
-BASE_KINDS = ("naive", "seasonal naive", "ets", "theta", "ets+theta", "arima")
+BASE_KINDS = ("naive", "seasonal naive", "ets", "theta", "arima", "ets+theta", "ets+theta+arima")
 
 
 def choose_base(series: fc.PreparedSeries, settings: fc.ForecastSettings,
@@ -270,9 +277,21 @@ def mae(truth: np.ndarray, forecast: np.ndarray) -> float:
     return float(np.mean(np.abs(truth - forecast)))
 
 
-def run_series(series: fc.PreparedSeries, seeds: int, variants: tuple[str, ...],
+CANDIDATES = ("none", "difference", "seasonal difference", "hybrid")
+# selection rules over the candidates' runs: name -> candidates it chooses among on validation MAE
+RULES = {
+    "page": ("none",), "difference": ("difference",), "seasonal difference": ("seasonal difference",),
+    "hybrid": ("hybrid",), "hybrid refit": ("hybrid refit",),
+    "auto": ("none", "difference", "seasonal difference"),
+    "page or hybrid": ("none", "hybrid refit"),
+    "auto or hybrid": ("none", "difference", "seasonal difference", "hybrid refit"),
+    "difference or hybrid": ("difference", "hybrid refit"),
+}
+
+
+def run_series(series: fc.PreparedSeries, seeds: int, candidates: tuple[str, ...] = CANDIDATES,
                sizes: Sizes | None = None) -> dict:
-    """Every forecaster on one series: baselines, the three statistical methods, the network variants."""
+    """Every forecaster on one series: baselines, the three statistical methods, each rule over the candidates."""
     values = series.values.to_numpy()
     sizes = sizes or derive_sizes(len(values), series.frequency_name, series.season)
     settings = fc.ForecastSettings(window=sizes.window, horizon=sizes.horizon, test_size=sizes.test_size)
@@ -289,63 +308,58 @@ def run_series(series: fc.PreparedSeries, seeds: int, variants: tuple[str, ...],
         rows[method.name] = {"MAE": mae(truth, method.forecasts), "seconds": method.seconds,
                              "cpu_seconds": method.cpu_seconds, "substitute": method.substitute}
     stats_seconds = (time.perf_counter() - wall, time.process_time() - cpu)
-    for variant in variants:
-        rows |= _variant_rows(variant, series, settings, seeds, truth, val_truth)
+    runs = _candidate_runs(series, settings, seeds, candidates)
+    for rule, among in RULES.items():
+        if all(c in runs for c in among):
+            rows[rule] = _rule_row(runs, among, truth, val_truth)
     for row in rows.values():
         row["MASE"] = row["MAE"] / scale
     return {"sizes": sizes.__dict__, "report": series.report, "rows": rows, "stats_seconds": stats_seconds,
             "scale": scale, "load": os.getloadavg()[0]}
 
 
-def _variant_rows(variant: str, series: fc.PreparedSeries, settings: fc.ForecastSettings, seeds: int,
-                  truth: np.ndarray, val_truth: np.ndarray) -> dict[str, dict]:
-    """Single-seed runs and their ensemble mean for one variant."""
-    runs = [_one_run(variant, series, replace(settings, seed=seed)) for seed in range(seeds)]
-    single = [mae(truth, r.test) for r in runs]
-    ensemble_test = np.mean([r.test for r in runs], axis=0)
-    ensemble_val = np.mean([r.validation for r in runs], axis=0)
-    band = score_band(truth, ensemble_test, calibrate_band(val_truth - ensemble_val, 0.8))
-    return {
-        f"{variant} (seed 0)": {"MAE": single[0], "seconds": runs[0].seconds, "cpu_seconds": runs[0].cpu_seconds,
-                                "label": runs[0].label, "epochs": runs[0].epochs},
-        f"{variant} ×{seeds}": {"MAE": mae(truth, ensemble_test), "seconds": sum(r.seconds for r in runs),
-                                "cpu_seconds": sum(r.cpu_seconds for r in runs), "seed_maes": single,
-                                "labels": [r.label for r in runs], "band_held": band.held,
-                                "interval_score": band.interval_score,
-                                "val_MAE": mae(val_truth, ensemble_val)},
-    }
+def _candidate_runs(series: fc.PreparedSeries, settings: fc.ForecastSettings, seeds: int,
+                    candidates: tuple[str, ...]) -> dict[str, list[Run]]:
+    """Each candidate trained with each seed (a candidate that does not fit the series is left out)."""
+    runs: dict[str, list[Run]] = {}
+    for candidate in candidates:
+        try:
+            runs[candidate] = [_one_run(candidate, series, replace(settings, seed=seed)) for seed in range(seeds)]
+        except ValueError as err:  # e.g. a seasonal difference leaving too few windows
+            print(f"{candidate}: {err}", flush=True)
+    if "hybrid" in runs:
+        runs["hybrid refit"] = [replace(r, test=r.test_refit) for r in runs["hybrid"]]
+    return runs
+
+
+def _rule_row(runs: dict[str, list[Run]], among: tuple[str, ...], truth: np.ndarray, val_truth: np.ndarray) -> dict:
+    """A rule's scores: each seed choosing on its own validation MAE, and the seed ensemble choosing on its own."""
+    seeds = len(runs[among[0]])
+    chosen = [min(among, key=lambda c, s=s: mae(val_truth, runs[c][s].validation)) for s in range(seeds)]
+    single = [mae(truth, runs[c][s].test) for s, c in enumerate(chosen)]
+    means = {c: (np.mean([r.validation for r in runs[c]], axis=0), np.mean([r.test for r in runs[c]], axis=0))
+             for c in among}
+    pick = min(among, key=lambda c: mae(val_truth, means[c][0]))
+    band = score_band(truth, means[pick][1], calibrate_band(val_truth - means[pick][0], 0.8))
+    distinct = {c.replace(" refit", "") for c in among}  # refit shares its training with the hybrid
+    return {"MAE": mae(truth, means[pick][1]), "seed_maes": single, "seed_choices": chosen, "chosen": pick,
+            "labels": sorted({r.label for r in runs[pick]}), "val_MAE": mae(val_truth, means[pick][0]),
+            "band_held": band.held, "interval_score": band.interval_score,
+            "seconds_per_seed": sum(runs[c][0].seconds for c in distinct),
+            "cpu_seconds_per_seed": sum(runs[c][0].cpu_seconds for c in distinct),
+            "seconds_all_seeds": sum(r.seconds for c in distinct for r in runs[c]),
+            "cpu_seconds_all_seeds": sum(r.cpu_seconds for c in distinct for r in runs[c])}
 
 
 def _one_run(variant: str, series: fc.PreparedSeries, settings: fc.ForecastSettings) -> Run:
-    if variant == "page":
-        return page_run(series, settings)
-    if variant == "auto":
-        return auto_run(series, settings)
     if variant.startswith("residual "):
         kind = variant.removeprefix("residual ")
         return residual_run(series, settings, choose_base(series, settings, (kind,)))
-    if variant == "choose":
-        return choose_run(series, settings)
-    if variant in ("hybrid", "hybrid-refit"):
-        return hybrid_run(series, settings, refit=variant == "hybrid-refit")
+    if variant == "hybrid":
+        return hybrid_run(series, settings)
+    if variant in fc.PREPROCESSING:
+        return page_run(series, replace(settings, preprocessing=variant))
     raise ValueError(f"unknown variant {variant!r}")
-
-
-def auto_run(series: fc.PreparedSeries, settings: fc.ForecastSettings) -> Run:
-    """The page's model with each preprocessing; the one with the lowest validation MAE is kept."""
-    wall, cpu = _clock()
-    values = series.values.to_numpy()
-    split = fc.chronological_split(len(values), settings, 0)
-    val_truth = values[split.validation[:, None] + np.arange(1, settings.horizon + 1)]
-    options = [p for p in fc.PREPROCESSING if p != "seasonal difference" or series.season > 1]
-    runs = []
-    for preprocessing in options:
-        try:
-            runs.append(page_run(series, replace(settings, preprocessing=preprocessing)))
-        except ValueError:  # a seasonal difference can leave too few windows
-            continue
-    best = min(runs, key=lambda r: mae(val_truth, r.validation))
-    return replace(best, seconds=time.perf_counter() - wall, cpu_seconds=time.process_time() - cpu)
 
 
 _BASE_CACHE: dict[tuple, Base] = {}
@@ -361,38 +375,30 @@ def refit_base(series: fc.PreparedSeries, settings: fc.ForecastSettings, base: B
     return replace(base, forecasts=np.concatenate([base.forecasts[:n], test]))
 
 
-def hybrid_run(series: fc.PreparedSeries, settings: fc.ForecastSettings, refit: bool = False) -> Run:
-    """Base chosen on validation; the correction trained on it, kept only if it beats the base on validation."""
+def hybrid_run(series: fc.PreparedSeries, settings: fc.ForecastSettings) -> Run:
+    """Base chosen on validation; the correction trained on it, kept only if it beats the base on validation.
+
+    ``test_refit`` holds the test forecasts with the base refitted on all data before the test part.
+    """
     wall, cpu = _clock()
     key = (id(series), settings.window, settings.horizon, settings.test_size)
     if key not in _BASE_CACHE:  # the base does not depend on the seed
         _BASE_CACHE[key] = choose_base(series, settings)
-    base = _BASE_CACHE[key]
-    if refit:
-        if (key, "refit") not in _BASE_CACHE:
-            _BASE_CACHE[(key, "refit")] = refit_base(series, settings, base)
-        base = _BASE_CACHE[(key, "refit")]
+        _BASE_CACHE[(key, "refit")] = refit_base(series, settings, _BASE_CACHE[key])
+    base, refitted = _BASE_CACHE[key], _BASE_CACHE[(key, "refit")]
     run = residual_run(series, settings, base)
+    correction = run.test - base.levels(base.part(base.forecasts, "test"))  # in levels: approximate for log bases
+    run = replace(run, test_refit=refitted.levels(refitted.part(refitted.forecasts, "test")) + correction)
     values = series.values.to_numpy()
     split = fc.chronological_split(len(values), settings, 0)
     val_truth = values[split.validation[:, None] + np.arange(1, settings.horizon + 1)]
     base_val = base.levels(base.part(base.forecasts, "validation"))
     label = f"{base.name} + correction"
     if mae(val_truth, run.validation) >= mae(val_truth, base_val):
-        run = replace(run, validation=base_val, test=base.levels(base.part(base.forecasts, "test")))
+        run = replace(run, validation=base_val, test=base.levels(base.part(base.forecasts, "test")),
+                      test_refit=refitted.levels(refitted.part(refitted.forecasts, "test")))
         label = f"{base.name} (correction not kept)"
     return replace(run, seconds=time.perf_counter() - wall, cpu_seconds=time.process_time() - cpu, label=label)
-
-
-def choose_run(series: fc.PreparedSeries, settings: fc.ForecastSettings) -> Run:
-    """The page's values model and the hybrid, both trained; the lower validation MAE is kept."""
-    wall, cpu = _clock()
-    values = series.values.to_numpy()
-    split = fc.chronological_split(len(values), settings, 0)
-    val_truth = values[split.validation[:, None] + np.arange(1, settings.horizon + 1)]
-    runs = [page_run(series, settings), hybrid_run(series, settings)]
-    best = min(runs, key=lambda r: mae(val_truth, r.validation))
-    return replace(best, seconds=time.perf_counter() - wall, cpu_seconds=time.process_time() - cpu)
 
 
 # ---------------------------------------------------------------- command line
@@ -408,7 +414,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", help="series (start of name); 'ice cream' for the built-in sales")
     parser.add_argument("--seeds", type=int, default=3)
-    parser.add_argument("--variants", default="page,auto,hybrid")
+    parser.add_argument("--candidates", default=",".join(CANDIDATES))
     parser.add_argument("--out", default="")
     args = parser.parse_args()
     warm_seconds = statistical.warm_up()
@@ -423,7 +429,7 @@ def main() -> None:
     results = {"warm_up_seconds": warm_seconds}
     for name, load in chosen:
         started = time.perf_counter()
-        results[name] = run_series(load(), args.seeds, tuple(args.variants.split(",")))
+        results[name] = run_series(load(), args.seeds, tuple(args.candidates.split(",")))
         results[name]["total_seconds"] = time.perf_counter() - started
         print(json.dumps({name: _summary(results[name])}), flush=True)
     results["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
