@@ -22,6 +22,7 @@ Each with several seeds: single-seed scores (spread) and the seed-ensemble mean.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 import os
@@ -285,8 +286,11 @@ RULES = {
     "auto": ("none", "difference", "seasonal difference"),
     "page or hybrid": ("none", "hybrid refit"),
     "auto or hybrid": ("none", "difference", "seasonal difference", "hybrid refit"),
-    "difference or hybrid": ("difference", "hybrid refit"),
+    "difference or hybrid": ("difference", "hybrid"),
 }
+# combinations: name -> candidates whose seed-ensemble forecasts are averaged
+COMBINATIONS = {"mean of difference and hybrid": ("difference", "hybrid"),
+                "mean of none, difference and hybrid": ("none", "difference", "hybrid")}
 
 
 def run_series(series: fc.PreparedSeries, seeds: int, candidates: tuple[str, ...] = CANDIDATES,
@@ -312,10 +316,30 @@ def run_series(series: fc.PreparedSeries, seeds: int, candidates: tuple[str, ...
     for rule, among in RULES.items():
         if all(c in runs for c in among):
             rows[rule] = _rule_row(runs, among, truth, val_truth)
+    for candidate in runs:
+        if candidate not in rows:
+            rows[candidate] = _rule_row(runs, (candidate,), truth, val_truth)
+    for rule, among in COMBINATIONS.items():
+        if all(c in runs for c in among):
+            mean_runs = [_mean_run([runs[c][s] for c in among]) for s in range(seeds)]
+            rows[rule] = _rule_row({rule: mean_runs}, (rule,), truth, val_truth)
+            rows[rule] |= {"seconds_per_seed": sum(runs[c][0].seconds for c in among),
+                           "cpu_seconds_per_seed": sum(runs[c][0].cpu_seconds for c in among)}
+    ensembles = {c: {"validation": np.mean([r.validation for r in rs], axis=0).tolist(),
+                     "test": np.mean([r.test for r in rs], axis=0).tolist()} for c, rs in runs.items()}
     for row in rows.values():
         row["MASE"] = row["MAE"] / scale
     return {"sizes": sizes.__dict__, "report": series.report, "rows": rows, "stats_seconds": stats_seconds,
-            "scale": scale, "load": os.getloadavg()[0]}
+            "scale": scale, "load": os.getloadavg()[0], "ensembles": ensembles,
+            "statistical": {m.name: m.forecasts.tolist() for m in stats.methods},
+            "truth": truth.tolist(), "validation_truth": val_truth.tolist()}
+
+
+def _mean_run(runs: list[Run]) -> Run:
+    """The mean of several runs' forecasts (a combination), costing what they cost together."""
+    return Run(np.mean([r.validation for r in runs], axis=0), np.mean([r.test for r in runs], axis=0),
+               sum(r.seconds for r in runs), sum(r.cpu_seconds for r in runs), 0,
+               " & ".join(r.label for r in runs))
 
 
 def _candidate_runs(series: fc.PreparedSeries, settings: fc.ForecastSettings, seeds: int,
@@ -352,6 +376,12 @@ def _rule_row(runs: dict[str, list[Run]], among: tuple[str, ...], truth: np.ndar
 
 
 def _one_run(variant: str, series: fc.PreparedSeries, settings: fc.ForecastSettings) -> Run:
+    if "@" in variant:  # "difference@units=16,learning_rate=0.001": a candidate with other settings
+        variant, overrides = variant.split("@")
+        fields = {f.name: f.type for f in dataclasses.fields(settings)}
+        changes = dict(item.split("=") for item in overrides.split(","))
+        settings = replace(settings, **{k: (float(v) if "." in v else int(v)) for k, v in changes.items()
+                                        if k in fields})
     if variant.startswith("residual "):
         kind = variant.removeprefix("residual ")
         return residual_run(series, settings, choose_base(series, settings, (kind,)))
@@ -456,28 +486,127 @@ if __name__ == "__main__":
 
 STAT_NAMES = ("AutoETS", "AutoTheta", "AutoARIMA")
 SIMPLE_NAMES = ("naive", "seasonal naive", "moving average")
+SHOWN_RULES = ("page", "auto", "hybrid refit", "auto or hybrid")
 
 
-def markdown_table(results: dict, variant: str) -> str:
-    """One row per series: MAE (MASE) of each forecaster, the variant's seeds, band, seconds; then the ratios."""
-    columns = [*SIMPLE_NAMES, *STAT_NAMES]
-    lines = ["| series | sizes (window/horizon/test) | " + " | ".join(columns)
-             + f" | {variant} ensemble | its seeds (MAE) | chosen | 80% band held | ÷ best stat | "
-             "seconds wall (CPU), all seeds | load |",
-             "|---" * (len(columns) + 9) + "|"]
-    for name, result in results.items():
-        if not isinstance(result, dict) or "rows" not in result:
-            continue
+def _series(results: dict) -> dict[str, dict]:
+    return {name: r for name, r in results.items() if isinstance(r, dict) and "rows" in r}
+
+
+def scores_table(results: dict, rules: tuple[str, ...] = SHOWN_RULES) -> str:
+    """MAE (MASE) of every forecaster on every series; the rules' figures are seed-ensemble means."""
+    columns = [*SIMPLE_NAMES, *STAT_NAMES, *rules]
+    lines = ["| series | points | window/horizon/test | " + " | ".join(columns) + " |",
+             "|---" * (len(columns) + 3) + "|"]
+    for name, result in _series(results).items():
         rows, sizes = result["rows"], result["sizes"]
-        ensemble = next((row for key, row in rows.items() if key.startswith(f"{variant} ×")), None)
-        if ensemble is None:
-            continue
-        best_stat = min(rows[n]["MAE"] for n in STAT_NAMES)
-        cells = [f"{rows[n]['MAE']:.3g} ({rows[n]['MASE']:.2f})" for n in columns]
-        seeds = ", ".join(f"{m:.3g}" for m in ensemble["seed_maes"])
-        chosen = "; ".join(sorted(set(ensemble["labels"])))
-        lines.append(f"| {name} | {sizes['window']}/{sizes['horizon']}/{sizes['test_size']} | " + " | ".join(cells)
-                     + f" | **{ensemble['MAE']:.3g} ({ensemble['MASE']:.2f})** | {seeds} | {chosen} | "
-                     f"{ensemble['band_held']:.0%} | {ensemble['MAE'] / best_stat:.2f} | "
-                     f"{ensemble['seconds']:.1f} ({ensemble['cpu_seconds']:.1f}) | {result['load']:.1f} |")
+        cells = [f"{rows[c]['MAE']:.3g} ({rows[c]['MASE']:.2f})" if c in rows else "—" for c in columns]
+        lines.append(f"| {name} | {result['report']['points']} | {sizes['window']}/{sizes['horizon']}/"
+                     f"{sizes['test_size']} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def rule_table(results: dict, rule: str) -> str:
+    """One rule in detail: its seeds, what it chose, its band, its cost, and how it compares."""
+    lines = [f"| series | {rule} MAE | seeds (MAE) | chosen | 80% band held | interval score | ÷ best statistical | "
+             "beats naive and seasonal naive | seconds per seed wall (CPU) | all seeds wall (CPU) | load |",
+             "|---" * 11 + "|"]
+    for name, result in _series(results).items():
+        rows = result["rows"]
+        if rule not in rows:
+            continue
+        row = rows[rule]
+        best = min(rows[n]["MAE"] for n in STAT_NAMES)
+        simple = min(rows["naive"]["MAE"], rows.get("seasonal naive", rows["naive"])["MAE"])
+        labels = "; ".join(row["labels"])
+        lines.append(f"| {name} | {row['MAE']:.3g} | {', '.join(f'{m:.3g}' for m in row['seed_maes'])} | "
+                     f"{row['chosen']} ({labels}) | {row['band_held']:.0%} | {row['interval_score']:.3g} | "
+                     f"{row['MAE'] / best:.2f} | {'yes' if row['MAE'] < simple else '**no**'} | "
+                     f"{row['seconds_per_seed']:.1f} ({row['cpu_seconds_per_seed']:.1f}) | "
+                     f"{row['seconds_all_seeds']:.1f} ({row['cpu_seconds_all_seeds']:.1f}) | {result['load']:.1f} |")
+    return "\n".join(lines)
+
+
+def summary_table(results: dict) -> str:
+    """Per rule, over the real series (not the built-in): wins over the simple rules and the median ratio."""
+    real = {n: r for n, r in _series(results).items() if n not in ("ice cream", "umbrellas", "gift cards")}
+    lines = ["| rule | beats naive and seasonal naive | median ÷ best statistical | worst ÷ best statistical | "
+             "median CPU s per seed |", "|---|---|---|---|---|"]
+    for rule in [*RULES, *COMBINATIONS]:
+        ratios, wins, cpu = [], 0, []
+        for result in real.values():
+            rows = result["rows"]
+            if rule not in rows:
+                continue
+            best = min(rows[n]["MAE"] for n in STAT_NAMES)
+            simple = min(rows["naive"]["MAE"], rows.get("seasonal naive", rows["naive"])["MAE"])
+            ratios.append(rows[rule]["MAE"] / best)
+            wins += rows[rule]["MAE"] < simple
+            cpu.append(rows[rule]["cpu_seconds_per_seed"])
+        if ratios:
+            lines.append(f"| {rule} | {wins} of {len(ratios)} | {np.median(ratios):.2f} | {max(ratios):.2f} | "
+                         f"{np.median(cpu):.1f} |")
+    return "\n".join(lines)
+
+
+def time_recipe(series: fc.PreparedSeries, seeds: int) -> dict:
+    """Wall and CPU seconds of the recommended recipe on one series, cold (first) and warm (second, new bases).
+
+    Recipe: the difference network and the hybrid, each with ``seeds`` seeds, the statistical yardsticks, and
+    the choice on validation. The base cache is cleared before each pass, so the warm pass pays for its bases.
+    """
+    values = series.values.to_numpy()
+    sizes = derive_sizes(len(values), series.frequency_name, series.season)
+    settings = fc.ForecastSettings(window=sizes.window, horizon=sizes.horizon, test_size=sizes.test_size)
+    split = fc.chronological_split(len(values), settings, 0)
+    passes = []
+    for _ in range(2):
+        _BASE_CACHE.clear()
+        wall, cpu = _clock()
+        statistical.statistical_forecasts(values, split.test, sizes.horizon, series.season, split.test_start)
+        stats = (time.perf_counter() - wall, time.process_time() - cpu)
+        _candidate_runs(series, settings, seeds, ("difference", "hybrid"))
+        passes.append({"wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu,
+                       "statistical_wall": stats[0], "statistical_cpu": stats[1], "load": os.getloadavg()[0]})
+    return {"cold": passes[0], "warm": passes[1]}
+
+
+def timing_table(timings: dict) -> str:
+    """The recipe's seconds per series, cold and warm, wall and CPU, with the load they ran under."""
+    lines = ["| series | cold wall (CPU) s | warm wall (CPU) s | of which yardsticks warm wall (CPU) s | load |",
+             "|---|---|---|---|---|"]
+    for name, passes in timings.items():
+        cold, warm = passes["cold"], passes["warm"]
+        lines.append(f"| {name} | {cold['wall']:.1f} ({cold['cpu']:.1f}) | {warm['wall']:.1f} ({warm['cpu']:.1f}) | "
+                     f"{warm['statistical_wall']:.1f} ({warm['statistical_cpu']:.1f}) | {warm['load']:.1f} |")
+    return "\n".join(lines)
+
+
+def write_results(research: dict, timings: dict, extra: dict | None = None) -> None:
+    """The section of bench/RESULTS.md this bench owns."""
+    from bench import results
+    from bench.series import SERIES
+
+    sources = "; ".join(f"{s.name} ({s.frequency}, {s.source}, dates written as {s.date_style})" for s in SERIES)
+    lines = ["## Forecasting real series (issue 19)", "",
+             f"{results.measured_on()} Command: `python -m bench.forecast_research --seeds 3 --out FILE`. "
+             "The machine was shared with other sessions' trainings (load average in the tables, 7 to 12 on 2 "
+             "cores): wall seconds are inflated several times; CPU seconds are this process's own.", "",
+             f"Series, each written as a CSV and read back through the page's path from bytes: {sources}; and the "
+             "built-in ice cream sales. Sizes derived from frequency and length (`derive_sizes`). Every forecaster "
+             "is scored on the same test origins (every origin of the test part, `horizon` steps each); "
+             "statistical methods fitted on training + validation parts, networks trained on the training part "
+             "with early stopping on the validation part. Cells: MAE (MASE); networks: mean of 3 seeds.", "",
+             scores_table(research), "",
+             "Rules over the real series (not the built-in): how many beat both naive and seasonal naive, and "
+             "model MAE ÷ the best of AutoETS / AutoTheta / AutoARIMA on that series.", "",
+             summary_table(research), ""]
+    for rule in ("difference", "difference or hybrid"):
+        lines += [f"Rule '{rule}' in detail (seeds: each seed's own choice and MAE; band: split-conformal 80 % "
+                  "band calibrated on the validation part's errors, share of test points inside).", "",
+                  rule_table(research, rule), ""]
+    lines += ["Recipe cost (difference and hybrid networks, 3 seeds each, the three yardsticks), one process, "
+              "second pass warm:", "", timing_table(timings), ""]
+    for title, table in (extra or {}).items():
+        lines += [title, "", table, ""]
+    results.write(lines, owns="## Forecasting real series")
