@@ -89,13 +89,13 @@ def derive_sizes(length: int, frequency: str, season: int) -> Sizes:
 
     Test (and validation) parts: 15 % of the series each, at most the frequency's
     cap (90 days, 24 months…), at least one horizon. The window then shrinks
-    (not below a season or a horizon) until at least MIN_TRAIN training windows
+    (not below a season up to 12 points, nor a horizon) until at least MIN_TRAIN training windows
     remain; then the horizon and test part shrink too.
     """
     horizon = HORIZONS.get(frequency, 7)
     window = WINDOWS.get(frequency, 56)
     test = max(horizon, min(TEST_CAPS.get(frequency, 90), round(TEST_SHARE * length)))
-    floor = max(season if season > 1 else 4, horizon, 4)
+    floor = max(min(season, 12), horizon, 4)  # a window of at least a season (up to 12) and a horizon
     while length - 2 * test - window - horizon + 1 < MIN_TRAIN and window > floor:
         window -= 1
     while length - 2 * test - window - horizon + 1 < MIN_TRAIN and horizon > 1:
@@ -104,6 +104,16 @@ def derive_sizes(length: int, frequency: str, season: int) -> Sizes:
     reason = (f"{frequency}: horizon {horizon}, window {window}, validation and test parts of {test} each "
               f"({length} points)")
     return Sizes(window, horizon, test, reason)
+
+
+def smallest_series(frequency: str, season: int) -> int:
+    """The fewest points with which the derived sizes still leave MIN_TRAIN training windows (for the message)."""
+    length = 8
+    while True:
+        sizes = derive_sizes(length, frequency, season)
+        if length - 2 * sizes.test_size - sizes.window - sizes.horizon + 1 >= MIN_TRAIN:
+            return length
+        length += 1
 
 
 # ---------------------------------------------------------------- the network variants
