@@ -163,6 +163,43 @@ def page_run(series: fc.PreparedSeries, settings: fc.ForecastSettings) -> Run:
                result.epochs_run, settings.preprocessing)
 
 
+def level_run(series: fc.PreparedSeries, settings: fc.ForecastSettings, with_level: bool) -> Run:
+    """The difference model started at naive (output layer at zero), reading the changes and, if asked, the level.
+
+    The level (the values scaled on the training part) tells a mean-reverting series where it stands, which
+    the changes alone cannot; the targets stay changes, so a trend is still learned as a steady change.
+    """
+    wall, cpu = _clock()
+    values = series.values.to_numpy()
+    split = fc.chronological_split(len(values), settings, 1)
+    changes = fc.to_changes(values, "difference", series.season)
+    c_mean, c_std = float(changes[1 : split.validation_start].mean()), float(changes[1 : split.validation_start].std())
+    v_mean, v_std = float(values[: split.validation_start].mean()), float(values[: split.validation_start].std())
+    scaled_changes = (changes - c_mean) / (c_std or 1.0)
+    scaled_values = (values - v_mean) / (v_std or 1.0)
+
+    def inputs(origins: np.ndarray) -> np.ndarray:
+        parts = [fc.window_inputs(scaled_changes, origins, settings.window)]
+        if with_level:
+            parts.append(fc.window_inputs(scaled_values, origins, settings.window))
+        return np.concatenate(parts, axis=-1)  # (n, window, features)
+
+    def targets(origins: np.ndarray) -> np.ndarray:
+        return changes[origins[:, None] + np.arange(1, settings.horizon + 1)] / (c_std or 1.0)  # naive = 0
+
+    features = 2 if with_level else 1
+    result = train(lambda: build_correction(settings.window, settings.horizon, settings.units, features),
+                   inputs(split.train), targets(split.train), settings, loss="mse",
+                   validation=(inputs(split.validation), targets(split.validation)), early_stopping_patience=5)
+
+    def levels(origins: np.ndarray) -> np.ndarray:
+        predicted = predict(result.model, inputs(origins)) * (c_std or 1.0)
+        return fc.to_levels(values, origins, predicted, "difference", series.season)
+
+    return Run(levels(split.validation), levels(split.test), time.perf_counter() - wall, time.process_time() - cpu,
+               result.epochs_run, "difference from naive" + (" with level" if with_level else ""))
+
+
 def build_correction(window: int, horizon: int, num_units: int = 32, features: int = 2) -> keras.Model:
     """The page's forecaster with its output layer at zero: before training it forecasts the base exactly."""
     inputs = keras.Input((window, features), name="window")  # (batch, window, features)
@@ -357,6 +394,9 @@ def _candidate_runs(series: fc.PreparedSeries, settings: fc.ForecastSettings, se
     """Each candidate trained with each seed (a candidate that does not fit the series is left out)."""
     runs: dict[str, list[Run]] = {}
     for candidate in candidates:
+        if candidate == "recipe":
+            runs[candidate] = recipe_runs(series, settings, seeds)
+            continue
         try:
             runs[candidate] = [_one_run(candidate, series, replace(settings, seed=seed)) for seed in range(seeds)]
         except ValueError as err:  # e.g. a seasonal difference leaving too few windows
@@ -397,12 +437,44 @@ def _one_run(variant: str, series: fc.PreparedSeries, settings: fc.ForecastSetti
         return residual_run(series, settings, choose_base(series, settings, (kind,)))
     if variant == "hybrid":
         return hybrid_run(series, settings)
+    if variant in ("naive start", "naive start with level"):
+        return level_run(series, settings, with_level=variant.endswith("level"))
     if variant in fc.PREPROCESSING:
         return page_run(series, replace(settings, preprocessing=variant))
     raise ValueError(f"unknown variant {variant!r}")
 
 
 _BASE_CACHE: dict[tuple, Base] = {}
+
+
+def recipe_runs(series: fc.PreparedSeries, settings: fc.ForecastSettings, seeds: int) -> list[Run]:
+    """The recommended "auto": the difference network (seed 0) against the statistical base alone, on validation.
+
+    The base needs no training (its forecasts are computed once per series and sizes), so the choice costs one
+    training; the winner then gets its seeds: the difference network's other seeds, or the hybrid's
+    corrections on the base. Trainings: ``seeds`` when the network wins, ``seeds + 1`` when the base does.
+    """
+    wall, cpu = _clock()
+    values = series.values.to_numpy()
+    split = fc.chronological_split(len(values), settings, 0)
+    val_truth = values[split.validation[:, None] + np.arange(1, settings.horizon + 1)]
+    first = page_run(series, replace(settings, preprocessing="difference", seed=0))
+    key = (id(series), settings.window, settings.horizon, settings.test_size)
+    if key not in _BASE_CACHE:
+        _BASE_CACHE[key] = choose_base(series, settings)
+        _BASE_CACHE[(key, "refit")] = refit_base(series, settings, _BASE_CACHE[key])
+    base = _BASE_CACHE[key]
+    network_wins = mae(val_truth, first.validation) <= mae(val_truth, base.levels(base.part(base.forecasts,
+                                                                                              "validation")))
+    if network_wins:
+        runs = [first] + [page_run(series, replace(settings, preprocessing="difference", seed=seed))
+                          for seed in range(1, seeds)]
+    else:
+        runs = [hybrid_run(series, replace(settings, seed=seed)) for seed in range(seeds)]
+    overhead = (time.perf_counter() - wall - sum(r.seconds for r in runs),
+                time.process_time() - cpu - sum(r.cpu_seconds for r in runs))
+    return [replace(runs[0], seconds=runs[0].seconds + overhead[0], cpu_seconds=runs[0].cpu_seconds + overhead[1]),
+            *runs[1:]]
 
 
 def refit_base(series: fc.PreparedSeries, settings: fc.ForecastSettings, base: Base) -> Base:
@@ -562,8 +634,8 @@ def summary_table(results: dict) -> str:
 def time_recipe(series: fc.PreparedSeries, seeds: int) -> dict:
     """Wall and CPU seconds of the recommended recipe on one series, cold (first) and warm (second, new bases).
 
-    Recipe: the difference network and the hybrid, each with ``seeds`` seeds, the statistical yardsticks, and
-    the choice on validation. The base cache is cleared before each pass, so the warm pass pays for its bases.
+    Recipe (``recipe_runs``): the statistical yardsticks, the difference network against the statistical base,
+    and the winner's seeds. The base cache is cleared before each pass, so the warm pass pays for its bases.
     """
     values = series.values.to_numpy()
     sizes = derive_sizes(len(values), series.frequency_name, series.season)
@@ -575,7 +647,7 @@ def time_recipe(series: fc.PreparedSeries, seeds: int) -> dict:
         wall, cpu = _clock()
         statistical.statistical_forecasts(values, split.test, sizes.horizon, series.season, split.test_start)
         stats = (time.perf_counter() - wall, time.process_time() - cpu)
-        _candidate_runs(series, settings, seeds, ("difference", "hybrid"))
+        _candidate_runs(series, settings, seeds, ("recipe",))
         passes.append({"wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu,
                        "statistical_wall": stats[0], "statistical_cpu": stats[1], "load": os.getloadavg()[0]})
     return {"cold": passes[0], "warm": passes[1]}
