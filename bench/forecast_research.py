@@ -252,19 +252,21 @@ class Base:
         return array[bounds[0] : bounds[1]]
 
 
-def candidate_bases(series: fc.PreparedSeries, settings: fc.ForecastSettings, kinds: tuple[str, ...]) -> list[Base]:
+def candidate_bases(series: fc.PreparedSeries, settings: fc.ForecastSettings, kinds: tuple[str, ...],
+                    train_windows: int = MAX_BASE_ORIGINS, logs: tuple[bool, ...] = (False, True)) -> list[Base]:
     """Every base of ``kinds``, on the values and (when all are positive) on their logs; fitted on training only.
 
     A kind joining others with "+" is the mean of their forecasts (a combination, as in M4's Comb benchmark).
+    ``train_windows`` 0 forecasts from the validation and test origins only: enough to choose a base.
     """
     values = series.values.to_numpy()
     split = fc.chronological_split(len(values), settings, 0)
-    train_origins = split.train[-MAX_BASE_ORIGINS:]
+    train_origins = split.train[len(split.train) - train_windows :] if train_windows else split.train[:0]
     every = np.concatenate([train_origins, split.validation, split.test])
     arima_ok = len(values) <= ARIMA_BASE_MAX_POINTS and series.season <= 12
     allowed = [k for k in kinds if (series.season > 1 or k != "seasonal naive") and (arima_ok or "arima" not in k)]
     bases = []
-    for log in ([False, True] if values.min() > 0 else [False]):
+    for log in [log for log in logs if values.min() > 0 or not log]:
         data = np.log(values) if log else values
         singles: dict[str, np.ndarray] = {}
         for kind in allowed:
@@ -309,13 +311,19 @@ BASE_KINDS = ("naive", "seasonal naive", "ets", "theta", "arima", "ets+theta", "
 
 
 def choose_base(series: fc.PreparedSeries, settings: fc.ForecastSettings,
-                kinds: tuple[str, ...] = BASE_KINDS) -> Base:
-    """The base forecast with the lowest MAE on the validation part (statistical ones fitted on training only)."""
+                kinds: tuple[str, ...] = BASE_KINDS, train_windows: int = MAX_BASE_ORIGINS) -> Base:
+    """The base forecast with the lowest MAE on the validation part (statistical ones fitted on training only).
+
+    Chosen on the validation origins alone; only the winner is then forecast from the training origins too.
+    """
     values = series.values.to_numpy()
     split = fc.chronological_split(len(values), settings, 0)
     truth = values[split.validation[:, None] + np.arange(1, settings.horizon + 1)]
-    bases = candidate_bases(series, settings, kinds)
-    return min(bases, key=lambda b: mae(truth, b.levels(b.part(b.forecasts, "validation"))))
+    bases = candidate_bases(series, settings, kinds, train_windows=0)
+    best = min(bases, key=lambda b: mae(truth, b.levels(b.part(b.forecasts, "validation"))))
+    if not train_windows:
+        return best
+    return candidate_bases(series, settings, (best.kind,), train_windows, logs=(best.log,))[0]
 
 
 # ---------------------------------------------------------------- one series, every forecaster
@@ -460,12 +468,12 @@ def recipe_runs(series: fc.PreparedSeries, settings: fc.ForecastSettings, seeds:
     val_truth = values[split.validation[:, None] + np.arange(1, settings.horizon + 1)]
     first = page_run(series, replace(settings, preprocessing="difference", seed=0))
     key = (id(series), settings.window, settings.horizon, settings.test_size)
-    if key not in _BASE_CACHE:
-        _BASE_CACHE[key] = choose_base(series, settings)
+    quick = choose_base(series, settings, train_windows=0)  # validation and test origins only
+    network_wins = mae(val_truth, first.validation) <= mae(val_truth, quick.levels(quick.part(quick.forecasts,
+                                                                                                "validation")))
+    if not network_wins and key not in _BASE_CACHE:  # the hybrid needs the base from its training origins too
+        _BASE_CACHE[key] = candidate_bases(series, settings, (quick.kind,), logs=(quick.log,))[0]
         _BASE_CACHE[(key, "refit")] = refit_base(series, settings, _BASE_CACHE[key])
-    base = _BASE_CACHE[key]
-    network_wins = mae(val_truth, first.validation) <= mae(val_truth, base.levels(base.part(base.forecasts,
-                                                                                              "validation")))
     if network_wins:
         runs = [first] + [page_run(series, replace(settings, preprocessing="difference", seed=seed))
                           for seed in range(1, seeds)]

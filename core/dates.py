@@ -351,7 +351,8 @@ def suggest_season(values: np.ndarray, customary: int, max_period: int | None = 
     A straight-line trend is removed first (a trend correlates with itself at
     every lag and would hide the season). Only peaks (a lag whose
     autocorrelation beats both neighbours) count, from lag 2 up to half the
-    series; a peak below 0.2 is noise. Of two peaks nearly as strong, the shorter
+    series; a peak below 0.2, or less than 0.1 above the lowest point before it
+    (a bump on a slow decay, not a return), is noise. Of two peaks nearly as strong, the shorter
     one wins when the longer is its multiple (12 rather than 24).
     """
     y = np.asarray(values, dtype=float)
@@ -360,7 +361,8 @@ def suggest_season(values: np.ndarray, customary: int, max_period: int | None = 
     if top < 3:
         return SeasonSuggestion(None, 0.0, customary)
     acf = autocorrelation(detrend(y), top + 1)
-    peaks = [lag for lag in range(2, top) if acf[lag] > acf[lag - 1] and acf[lag] >= acf[lag + 1] and acf[lag] > 0.2]
+    peaks = [lag for lag in range(2, top) if acf[lag] > acf[lag - 1] and acf[lag] >= acf[lag + 1]
+             and acf[lag] > 0.2 and acf[lag] - acf[1:lag].min() >= 0.1]
     if not peaks:
         return SeasonSuggestion(None, 0.0, customary)
     best = max(peaks, key=lambda lag: acf[lag])

@@ -137,3 +137,11 @@ def test_trimming_cuts_only_the_empty_head_and_tail():
     assert (trimmed.leading, trimmed.trailing, len(trimmed.values)) == (2, 1, 3)
     assert "2 empty values at the start and 1 at the end" in trimmed.note()
     assert dates.trim_missing(pd.Series([1.0, 2.0])).note() is None
+
+
+def test_season_suggestion_ignores_the_slow_decay_of_a_persistent_series():
+    noise = np.random.default_rng(2).normal(size=1000)
+    values = np.zeros(1000)
+    for step in range(1, 1000):  # each day like the last: the autocorrelation decays without returning
+        values[step] = 0.9 * values[step - 1] + noise[step]
+    assert dates.suggest_season(values, customary=7).period is None
