@@ -1,22 +1,18 @@
-"""Research prototypes for forecasting real series (issue 19): derived sizes, auto preprocessing, a hybrid, seeds.
+"""Research prototypes for forecasting real series (issue 19): derived sizes, auto choices, a hybrid, seeds.
 
-Run by hand: ``python -m bench.forecast_research [series names…] --seeds 3 --out results.json``.
-Starts from each series' CSV bytes and goes through the page's own pieces
-(``core.forecasting`` reading, split, windows, builder, trainer, baselines and
-metrics; ``core.dates`` for dates; ``core.statistical`` for the yardsticks;
-``core.intervals`` for the band). Variants that the page does not have yet are
-written here, as small functions, so the lead can move the winner into core.
+Run by hand: ``python -m bench.forecast_research [series names…] --seeds 3 --out results.json`` (names: starts
+of ``bench.series`` names, or "ice cream" for the built-in sales). Starts from each series' CSV bytes and goes
+through the page's own pieces (``core.forecasting`` reading, split, windows, builder, trainer, baselines and
+metrics; ``core.dates`` for dates; ``core.statistical`` for the yardsticks; ``core.intervals`` for the band).
+What the page does not have yet is written here, in small functions, for the lead to move into core.
 
-Variants of the network (all the page's GRU, 32 units, Adam 0.003, early
-stopping on the validation part):
-- ``page``: what the page does today (learn the values, scaled on the training part);
-- ``auto``: none / difference / seasonal difference, chosen by validation MAE (three trainings);
-- ``residual <base>``: the network learns the correction on top of a base forecast (naive, seasonal
-  naive or ETS fitted on the training part), reading its window relative to the last value; its output
-  layer starts at zero, so before training it *is* the base forecast;
-- ``hybrid``: the residual variant whose base is chosen on the validation part (no training needed to
-  choose), and kept only if the trained correction beats its base there (else the base itself).
-Each with several seeds: single-seed scores (spread) and the seed-ensemble mean.
+Candidates (each the page's GRU, 32 units, Adam 0.003, early stopping on the validation part), trained once
+per seed: ``none`` (today's default: learn the values), ``difference``, ``seasonal difference``, ``hybrid``
+(a correction learned on top of a statistical base chosen on validation, kept only where it beats the base
+there), ``recipe`` (the recommendation: the difference network against the base alone on validation, then
+the winner's seeds), and any of them with other settings (``difference@units=16``). Rules (``RULES``,
+``COMBINATIONS``) then choose among or average the candidates' seed ensembles after the fact, so every rule is
+scored on the same trainings.
 """
 
 from __future__ import annotations
