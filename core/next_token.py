@@ -12,10 +12,12 @@ are scored here, on the same pairs, so their numbers can be compared:
   never writes either), so "first guess" means the most likely real token.
   Ties are broken by index (the more frequent token first), as a stable sort.
 - **Perplexity** is exp(mean −ln p(target)) over the same known targets, with
-  the probability each scorer gives, not renormalised: mass a scorer puts on
-  [UNK] is mass it did not put on the word, so it counts against it, as a
-  wrong guess of [UNK] does in accuracy. Probabilities are floored at 1e-12,
-  so one underflowed softmax entry cannot make it infinite.
+  each distribution restricted to the real tokens (renormalised without
+  padding and [UNK]), as the guesses are. Without that, scorers would differ
+  by how much they bet on [UNK], which is never scored: a count model puts on
+  it what the counts say, a network as much as it was trained to (nothing, if
+  [UNK] targets were left out of its loss). Probabilities are floored at
+  1e-12, so one underflowed softmax entry cannot make it infinite.
 """
 
 from __future__ import annotations
@@ -76,11 +78,17 @@ def target_ranks(probabilities: np.ndarray, targets: np.ndarray, unknown_index: 
     return ahead.sum(axis=1)
 
 
-def known_log_loss(chosen: np.ndarray, targets: np.ndarray, unknown_index: int = UNKNOWN_INDEX) -> tuple[float, int]:
-    """Σ −ln p(target) over pairs whose target is known, and how many there are (the perplexity rule)."""
+def known_log_loss(chosen: np.ndarray, real_mass: np.ndarray, targets: np.ndarray,
+                   unknown_index: int = UNKNOWN_INDEX) -> tuple[float, int]:
+    """Σ −ln p(target | a real token) over pairs whose target is known, and how many there are (the perplexity rule).
+
+    ``chosen`` is each pair's probability of its target, ``real_mass`` the
+    probability the scorer gave to real tokens (all but padding and [UNK]).
+    """
     known = targets != unknown_index
-    floored = np.clip(np.asarray(chosen, np.float64)[known], PROBABILITY_FLOOR, None)
-    return float(-np.log(floored).sum()), int(known.sum())
+    chosen, real_mass = np.asarray(chosen, np.float64)[known], np.asarray(real_mass, np.float64)[known]
+    renormalised = np.divide(chosen, real_mass, out=np.zeros_like(chosen), where=real_mass > 0)  # all on [UNK]: 0
+    return float(-np.log(np.clip(renormalised, PROBABILITY_FLOOR, None)).sum()), int(known.sum())
 
 
 def tally(probabilities: np.ndarray, targets: np.ndarray, unknown_index: int = UNKNOWN_INDEX) -> ScoreTally:
@@ -92,7 +100,9 @@ def tally(probabilities: np.ndarray, targets: np.ndarray, unknown_index: int = U
     probabilities, targets = np.asarray(probabilities), np.asarray(targets)
     known = targets != unknown_index
     ranks = target_ranks(probabilities[known], targets[known], unknown_index)
-    log_loss, known_pairs = known_log_loss(probabilities[np.arange(len(targets)), targets], targets, unknown_index)
+    real_mass = 1.0 - probabilities[:, PADDING_INDEX] - probabilities[:, unknown_index]
+    log_loss, known_pairs = known_log_loss(probabilities[np.arange(len(targets)), targets], real_mass, targets,
+                                           unknown_index)
     return ScoreTally(len(targets), known_pairs, int((ranks == 0).sum()), int((ranks < TOP_K).sum()), log_loss)
 
 

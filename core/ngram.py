@@ -240,7 +240,9 @@ class BigramRule:
 def known_perplexity(model: KneserNey, contexts: np.ndarray, targets: np.ndarray,
                      unknown_index: int = UNKNOWN_INDEX) -> float:
     """Perplexity over known targets, by the same rule as :mod:`core.next_token` (for choosing the order)."""
-    log_loss, known = known_log_loss(model.target_probabilities(contexts, targets), np.asarray(targets), unknown_index)
+    targets = np.asarray(targets)
+    real_mass = 1.0 - model.target_probabilities(contexts, np.full_like(targets, unknown_index))  # padding gets 0
+    log_loss, known = known_log_loss(model.target_probabilities(contexts, targets), real_mass, targets, unknown_index)
     return float(np.exp(log_loss / known)) if known else float("inf")
 
 
