@@ -61,9 +61,11 @@ class Recipe:
     output_dropout: float = 0.0  # on the recurrent layer's outputs, before the softmax
     tied: bool = False  # output layer reuses the embedding matrix (a projection to embedding_dim first)
     learn_unknown: bool = False  # [UNK] targets in the loss (never scored); False: ignored like padding
+    start_token: bool = True  # documents begin with a [START] input (index V) and padding is masked out
     batch_size: int = 32  # chunks (sequence) or windows (window) per step
     learning_rate: float = 0.003
     schedule: str = "constant"  # or "cosine": decays to 10 % over the epochs set
+    ema: float = 0.0  # > 0: the weights kept are an exponential moving average with this momentum (Adam's use_ema)
     epochs: int = 30
     patience: int = 2  # early stopping on validation loss, best weights restored; 0: off
     time_budget_s: float = 60.0  # stop after the epoch that passes it
@@ -119,7 +121,7 @@ def yardsticks(name: str, level: str, min_count: int, max_vocabulary: int) -> di
             "seconds": time.perf_counter() - started, "cpu_seconds": time.process_time() - cpu}
 
 
-def sequence_chunks(documents: list[list[int]], length: int) -> tuple[np.ndarray, np.ndarray]:
+def sequence_chunks(documents: list[list[int]], length: int, start: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Chunks of ``length`` (input, target) positions: input = previous token (0 before the first), target = token.
 
     A document shorter than a chunk is padded in front (targets 0: ignored by
@@ -129,7 +131,7 @@ def sequence_chunks(documents: list[list[int]], length: int) -> tuple[np.ndarray
     """
     xs, ys = [], []
     for doc in documents:
-        inputs, targets = np.asarray([0, *doc[:-1]], np.int32), np.asarray(doc, np.int32)
+        inputs, targets = np.asarray([start, *doc[:-1]], np.int32), np.asarray(doc, np.int32)
         if len(doc) <= length:
             pad = np.zeros(length - len(doc), np.int32)
             xs.append(np.r_[pad, inputs])
@@ -150,22 +152,24 @@ def sequence_chunks(documents: list[list[int]], length: int) -> tuple[np.ndarray
 class TiedSoftmax(keras.layers.Layer):
     """Output probabilities from the embedding matrix itself: softmax(h · Eᵀ + b)."""
 
-    def __init__(self, embedding: keras.layers.Embedding, **kwargs):
+    def __init__(self, embedding: keras.layers.Embedding, classes: int, **kwargs):
         super().__init__(**kwargs)
-        self.embedding = embedding
+        self.embedding, self.classes = embedding, classes  # rows past ``classes`` ([START]) are inputs only
 
     def build(self, input_shape):
-        self.bias = self.add_weight(shape=(self.embedding.input_dim,), initializer="zeros", name="bias")
+        self.bias = self.add_weight(shape=(self.classes,), initializer="zeros", name="bias")
 
     def call(self, hidden):
-        logits = keras.ops.matmul(hidden, keras.ops.transpose(self.embedding.embeddings)) + self.bias
+        weights = self.embedding.embeddings[: self.classes]  # (classes, embedding_dim)
+        logits = keras.ops.matmul(hidden, keras.ops.transpose(weights)) + self.bias
         return keras.ops.softmax(logits, axis=-1)
 
 
 def build_models(vocabulary_size: int, recipe: Recipe) -> tuple[keras.Model, keras.Model]:
     """(model trained, model that predicts the next token from a window): the same layers, two heads."""
     inputs = keras.Input((None,), dtype="int32", name="context")  # (batch, steps)
-    embedding = keras.layers.Embedding(vocabulary_size, recipe.embedding_dim, name="embedding")
+    embedding = keras.layers.Embedding(vocabulary_size + recipe.start_token, recipe.embedding_dim,
+                                       mask_zero=recipe.start_token, name="embedding")  # [START] is index V
     hidden = embedding(inputs)  # (batch, steps, embedding_dim)
     for layer in range(recipe.layers):
         hidden = CELLS[recipe.cell](recipe.units, return_sequences=True, dropout=recipe.dropout,
@@ -173,7 +177,7 @@ def build_models(vocabulary_size: int, recipe: Recipe) -> tuple[keras.Model, ker
     dropout = keras.layers.Dropout(recipe.output_dropout)
     if recipe.tied:
         projection = keras.layers.Dense(recipe.embedding_dim, name="projection")
-        output = TiedSoftmax(embedding, name="next_token")
+        output = TiedSoftmax(embedding, vocabulary_size, name="next_token")
 
         def head(h):
             return output(projection(dropout(h)))
@@ -204,12 +208,35 @@ class TimeBudget(keras.callbacks.Callback):
             self.reached = self.model.stop_training = True
 
 
+def start_windows(documents: list[list[int]], length: int, start: int) -> tuple[np.ndarray, np.ndarray]:
+    """Like :func:`core.ngram.windows`, with ``start`` right before each document's first token (after the padding).
+
+    Padding (0) then only ever means "nothing here": with the embedding's
+    mask it is skipped, so a window's state does not depend on how much
+    padding it has, and a window is read the same way a training chunk is.
+    """
+    padded = [np.r_[np.zeros(length - 1, np.int64), start, np.asarray(doc, np.int64)] for doc in documents if doc]
+    rows = [np.lib.stride_tricks.sliding_window_view(sequence, length + 1) for sequence in padded]
+    pairs = np.concatenate(rows)
+    return pairs[:, :-1], pairs[:, -1]
+
+
+def model_windows(documents: list[list[int]], recipe: Recipe, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The validation windows the model reads: with the [START] token when the recipe uses it."""
+    if recipe.start_token:
+        return start_windows(documents, recipe.context_length, size)
+    return windows(documents, recipe.context_length)
+
+
 def training_data(prepared: Prepared, recipe: Recipe) -> tuple[tuple, tuple]:
     """(x, y) for training and validation; targets 0 are ignored by the loss ([UNK] too unless learn_unknown)."""
-    make = sequence_chunks if recipe.mode == "sequence" else windows
+    size = len(prepared.tokens)
     found = []
     for documents in (prepared.train, prepared.validation):
-        x, y = make(documents, recipe.context_length)
+        if recipe.mode == "sequence":
+            x, y = sequence_chunks(documents, recipe.context_length, size if recipe.start_token else 0)
+        else:
+            x, y = model_windows(documents, recipe, size)
         found.append((x.astype(np.int32), y if recipe.learn_unknown else np.where(y == 1, 0, y).astype(np.int32)))
     return found[0], found[1]
 
@@ -237,7 +264,9 @@ def run(name: str, recipe: Recipe) -> dict:
     steps = recipe.epochs * -(-len(x) // recipe.batch_size)
     rate = (keras.optimizers.schedules.CosineDecay(recipe.learning_rate, steps, alpha=0.1)
             if recipe.schedule == "cosine" else recipe.learning_rate)
-    trained.compile(optimizer=keras.optimizers.Adam(learning_rate=rate),
+    optimizer = (keras.optimizers.Adam(learning_rate=rate, use_ema=True, ema_momentum=recipe.ema) if recipe.ema
+                 else keras.optimizers.Adam(learning_rate=rate))
+    trained.compile(optimizer=optimizer,
                     loss=keras.losses.SparseCategoricalCrossentropy(ignore_class=0))
     budget = TimeBudget(recipe.time_budget_s, recipe.cpu_budget_s)
     callbacks = [budget]
@@ -247,7 +276,7 @@ def run(name: str, recipe: Recipe) -> dict:
     history = trained.fit(x, y, batch_size=recipe.batch_size, epochs=recipe.epochs, validation_data=validation,
                           validation_batch_size=1024, callbacks=callbacks, verbose=0).history
     fit_seconds, fit_cpu = time.perf_counter() - started, time.process_time() - cpu
-    contexts, targets = windows(prepared.validation, recipe.context_length)
+    contexts, targets = model_windows(prepared.validation, recipe, size)
     probabilities = predict(next_model, contexts.astype(np.int32), 1024)  # (pairs, V): small texts only
     scores: NextTokenScores = next_token_scores(probabilities, targets)
     mixes = mixed_with_kneser_ney(prepared, probabilities, contexts, targets)
