@@ -25,7 +25,7 @@ from core.ngram import NgramCounts, choose_kneser_ney, windows, yardstick_scores
 
 PIECE_TOKENS = 40  # today's core.text.PIECE_TOKENS
 LINES = 5  # the text joined into this many lines
-BLOCK_COUNTS = (20, 50, 100)
+BLOCK_COUNTS = (20, 50, 100, None)  # None: core.corpus.block_count
 
 
 def pieces_split(lines: list[str], seed: int) -> tuple[list[list[str]], list[list[str]]]:
@@ -41,7 +41,7 @@ def document_split(lines: list[str], seed: int) -> tuple[list[list[str]], list[l
     return [tx.tokenize(d, "word") for d in split.train], [tx.tokenize(d, "word") for d in split.validation]
 
 
-def block_split(lines: list[str], count: int, seed: int) -> tuple[list[list[str]], list[list[str]]]:
+def block_split(lines: list[str], count: int | None, seed: int) -> tuple[list[list[str]], list[list[str]]]:
     split = corpus.split_documents(lines, seed=seed, blocks=count)
     return [tx.tokenize(d, "word") for d in split.train], [tx.tokenize(d, "word") for d in split.validation]
 
@@ -69,8 +69,8 @@ def measure(name: str, seeds: int) -> dict[str, list[tuple[float, float, float]]
     joined = [" ".join(part) for part in np.array_split(np.array(lines, dtype=object), LINES)]
     ways = {"paragraphs held out whole (reference)": lambda seed: document_split(list(lines), seed),
             f"{LINES} lines, 40-token pieces at random (today)": lambda seed: pieces_split(joined, seed),
-            **{f"{LINES} lines, {count} contiguous blocks": partial(block_split, joined, count)
-               for count in BLOCK_COUNTS}}
+            **{f"{LINES} lines, {count or 'core.corpus.block_count'} contiguous blocks":
+               partial(block_split, joined, count) for count in BLOCK_COUNTS}}
     found = {}
     for way, split in ways.items():
         found[way] = []

@@ -16,8 +16,9 @@ Either way, a validation pair is scored from the window of the
 ``context_length`` tokens before its target (padded with 0 at the start of a
 document), exactly as the page generates.
 
-Usage: ``.venv/bin/python -m bench.textmodels TEXT VARIANT [VARIANT ...]`` — prints one JSON line per variant;
-``TEXT`` is ``builtin`` or a name from ``bench.texts``; each VARIANT a JSON object of :class:`Recipe` fields.
+Usage: ``.venv/bin/python -m bench.textmodels TEXT VARIANT [VARIANT ...]`` — one JSON line per variant;
+``TEXT`` is ``builtin`` or a name from ``bench.texts``; each VARIANT a JSON object of :class:`Recipe` fields, or
+``recommended:CPU_SECONDS`` for :func:`corpus_recipe` with that budget.
 """
 
 from __future__ import annotations
@@ -290,11 +291,6 @@ def run(name: str, recipe: Recipe) -> dict:
             "parameters": trained.count_params()}
 
 
-if __name__ == "__main__":
-    text_name = sys.argv[1]
-    for variant in sys.argv[2:]:
-        found = run(text_name, Recipe(**json.loads(variant)))
-        print(json.dumps(found), flush=True)
 
 
 def table(rows: list[dict], fields: tuple[str, ...] = ()) -> str:
@@ -314,3 +310,43 @@ def table(rows: list[dict], fields: tuple[str, ...] = ()) -> str:
                  f"{r['fit_cpu_seconds']:.1f}", f"{r['load']:.1f}"]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def corpus_recipe(training_tokens: int, vocabulary_size: int, long_document_tokens: int) -> Recipe:
+    """The recommended defaults, derived from the corpus (vocabulary: training tokens seen at least twice).
+
+    - Tokens per vocabulary entry says how much evidence each word has. The
+      built-in descriptions have about 360 (templated text, 131 words): little
+      regularisation, few epochs. Real prose has about 20: without dropout 0.5
+      on the embeddings and on the recurrent outputs the model memorises
+      within a few epochs (bench/RESULTS.md).
+    - Width follows the vocabulary: 64 for a few hundred words, 128 above.
+      256 was no better on prose and twice as slow.
+    - Chunks cover the long documents (90th percentile of document length),
+      24 or 32 tokens: longer chunks are mostly padding on short documents.
+    """
+    rich = training_tokens / vocabulary_size >= 100
+    width = 64 if vocabulary_size < 500 else 128
+    regularised = 0.1 if rich else 0.5
+    return Recipe(context_length=24 if long_document_tokens <= 24 else 32, units=width, embedding_dim=width,
+                  tied=True, dropout=regularised, output_dropout=regularised, batch_size=32 if rich else 16,
+                  learning_rate=0.01 if rich else 0.005, schedule="cosine", epochs=8 if rich else 20,
+                  patience=0 if rich else 3)
+
+
+def recommended(name: str, cpu_budget_s: float) -> Recipe:
+    """:func:`corpus_recipe` for text ``name``, with a CPU-seconds budget (see :class:`TimeBudget`)."""
+    prepared = prepare(name, "word", 2, 5000)
+    long_documents = int(np.percentile([len(doc) for doc in prepared.train], 90))
+    recipe = corpus_recipe(sum(map(len, prepared.train)), len(prepared.tokens), long_documents)
+    return dataclasses.replace(recipe, cpu_budget_s=cpu_budget_s)
+
+
+if __name__ == "__main__":
+    text_name = sys.argv[1]
+    for variant in sys.argv[2:]:
+        if variant.startswith("recommended:"):  # recommended:CPU_SECONDS
+            recipe = recommended(text_name, float(variant.split(":")[1]))
+        else:
+            recipe = Recipe(**json.loads(variant))
+        print(json.dumps(run(text_name, recipe)), flush=True)

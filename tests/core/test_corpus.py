@@ -49,7 +49,7 @@ def test_same_seed_same_split_and_another_seed_another():
 def test_few_lines_are_cut_into_contiguous_blocks_in_reading_order():
     text = " ".join(f"w{i}" for i in range(100))
     split = corpus.split_documents([text, "one more line here"], seed=0)
-    assert split.report.blocks == corpus.BLOCKS
+    assert split.report.blocks == corpus.MIN_BLOCKS
     blocks = corpus.contiguous_blocks([text, "one more line here"])
     assert " ".join(blocks).split() == (text + " one more line here").split()
     assert {len(b.split()) for b in blocks} <= {5, 6}
@@ -102,3 +102,10 @@ def test_mixed_scripts_and_emoji_are_kept_and_compared():
 def test_validation_share_outside_zero_and_one_is_refused():
     with pytest.raises(ValueError, match="between 0 and 1"):
         corpus.split_documents(REPEATED, seed=0, validation_share=1.0)
+
+
+def test_block_count_grows_with_the_text_between_its_bounds():
+    assert corpus.block_count(5) == 5
+    assert corpus.block_count(1_000) == corpus.MIN_BLOCKS
+    assert corpus.block_count(12_000) == 40
+    assert corpus.block_count(10**6) == corpus.MAX_BLOCKS
