@@ -138,14 +138,14 @@ def sequence_chunks(documents: list[list[int]], length: int, start: int = 0) -> 
             xs.append(np.r_[pad, inputs])
             ys.append(np.r_[pad, targets])
             continue
-        starts = list(range(0, len(doc) - length + 1, length))
-        for start in starts:
-            xs.append(inputs[start : start + length])
-            ys.append(targets[start : start + length])
-        if starts[-1] + length < len(doc):
+        offsets = list(range(0, len(doc) - length + 1, length))
+        for offset in offsets:
+            xs.append(inputs[offset : offset + length])
+            ys.append(targets[offset : offset + length])
+        if offsets[-1] + length < len(doc):
             xs.append(inputs[-length:])
             last = targets[-length:].copy()
-            last[: starts[-1] + 2 * length - len(doc)] = 0  # already a target in the chunk before
+            last[: offsets[-1] + 2 * length - len(doc)] = 0  # already a target in the chunk before
             ys.append(last)
     return np.stack(xs), np.stack(ys)  # (chunks, length), (chunks, length)
 

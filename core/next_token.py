@@ -98,6 +98,9 @@ def tally(probabilities: np.ndarray, targets: np.ndarray, unknown_index: int = U
     ``targets`` the true next token of each pair.
     """
     probabilities, targets = np.asarray(probabilities), np.asarray(targets)
+    if not np.isfinite(probabilities).all():  # NaN compares false with everything: it would rank first
+        raise ValueError("The model's predicted probabilities contain NaN or infinity, so it cannot be scored: "
+                         "its training diverged. Lower the learning rate (or the dropout) and train again.")
     known = targets != unknown_index
     ranks = target_ranks(probabilities[known], targets[known], unknown_index)
     real_mass = 1.0 - probabilities[:, PADDING_INDEX] - probabilities[:, unknown_index]

@@ -48,3 +48,10 @@ def test_chunked_scores_equal_the_scores_of_all_rows_at_once():
     assert chunked.accuracy == whole.accuracy and chunked.top5_accuracy == whole.top5_accuracy
     assert chunked.perplexity == pytest.approx(whole.perplexity)
     assert chunked.unknown_target_share == whole.unknown_target_share > 0
+
+
+def test_probabilities_with_nan_are_refused_rather_than_ranked_first():
+    broken = PROBABILITIES.copy()
+    broken[2] = np.nan
+    with pytest.raises(ValueError, match="diverged"):
+        nt.next_token_scores(broken, TARGETS)
