@@ -108,9 +108,9 @@ def prepare(name: str, level: str, min_count: int, max_vocabulary: int, seed: in
 
 
 @cache
-def yardsticks(name: str, level: str, min_count: int, max_vocabulary: int) -> dict:
-    """Bigram and the chosen Kneser–Ney on this vocabulary's validation pairs, with their seconds."""
-    prepared = prepare(name, level, min_count, max_vocabulary)
+def yardsticks(name: str, level: str, min_count: int, max_vocabulary: int, seed: int) -> dict:
+    """Bigram and the chosen Kneser–Ney on this split's and vocabulary's validation pairs, with their seconds."""
+    prepared = prepare(name, level, min_count, max_vocabulary, seed)
     started, cpu = time.perf_counter(), time.process_time()
     counts = NgramCounts.count(prepared.train, len(prepared.tokens))
     contexts, targets = windows(prepared.validation, 4)
@@ -256,7 +256,7 @@ def mixed_with_kneser_ney(prepared: Prepared, probabilities: np.ndarray, context
 def run(name: str, recipe: Recipe) -> dict:
     """Train ``recipe`` on text ``name``; score it and its yardsticks on the same validation pairs."""
     prepared = prepare(name, recipe.level, recipe.min_count, recipe.max_vocabulary, recipe.seed)
-    baselines = yardsticks(name, recipe.level, recipe.min_count, recipe.max_vocabulary)
+    baselines = yardsticks(name, recipe.level, recipe.min_count, recipe.max_vocabulary, recipe.seed)
     size = len(prepared.tokens)
     started, cpu = time.perf_counter(), time.process_time()
     (x, y), validation = training_data(prepared, recipe)
