@@ -1,0 +1,103 @@
+"""Real English texts for the text benchmark, from the Python standard library (offline, no download).
+
+Each becomes a ``.txt`` file a visitor could upload: one paragraph per line.
+Two genres, both written by people for people:
+
+- *Python reference*: ``pydoc_data.topics``, the language reference and library
+  chapters that ``help()`` prints (about 80 topics). Grammar and code blocks
+  are left out: they are not prose. Repeated sections are kept, as a visitor would upload them.
+- *Standard-library docstrings*: the module, class and function docstrings of
+  the standard library's own source, in file order, until the size cap.
+
+Usage: ``.venv/bin/python -m bench.texts [FOLDER]`` (default ``bench/out/texts``).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+import sysconfig
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+FOLDER = ROOT / "bench" / "out" / "texts"
+DOCSTRING_CHARS = 450_000  # about the size of the reference text, so the two are comparable
+SKIPPED_PACKAGES = ("test", "idlelib", "lib2to3", "site-packages", "tkinter", "turtledemo", "ensurepip", "pydoc_data")
+_CODE_LINE = re.compile(r"^\s*(>>>|\.\.\.|\$ )")
+
+
+def paragraphs(text: str) -> Iterator[str]:
+    """Blank-line separated paragraphs of ``text``, one line each, whitespace collapsed.
+
+    Left out: code blocks (pydoc indents them three spaces past the prose, whose
+    indents are even), doctest and shell lines, title underlines, and pieces with
+    fewer than 20 letters (one-word headings, stray symbols).
+    """
+    for block in re.split(r"\n\s*\n", text):
+        first = block.splitlines()[0] if block.strip() else ""
+        if (len(first) - len(first.lstrip())) % 2 == 1:
+            continue
+        lines = [line for line in block.splitlines()
+                 if line.strip() and not _CODE_LINE.match(line) and not set(line.strip()) <= set("*=-~^#")]
+        joined = " ".join(" ".join(lines).split())
+        if sum(c.isalpha() for c in joined) >= 20:
+            yield joined
+
+
+def python_reference() -> list[str]:
+    """Paragraphs of ``pydoc_data.topics`` (the Python reference that ``help()`` shows), topic by topic."""
+    from pydoc_data.topics import topics
+
+    return [paragraph for name in sorted(topics) for paragraph in paragraphs(topics[name])]
+
+
+def _docstrings(path: Path) -> Iterator[str]:
+    """Every docstring in one source file: module, classes, functions, in the order they appear."""
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (SyntaxError, UnicodeDecodeError):
+        return
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            docstring = ast.get_docstring(node)
+            if docstring:
+                yield docstring
+
+
+def stdlib_docstrings(max_chars: int = DOCSTRING_CHARS) -> list[str]:
+    """Paragraphs of the standard library's docstrings, files in sorted order, until ``max_chars``."""
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    found: list[str] = []
+    size = 0
+    for path in sorted(stdlib.rglob("*.py")):
+        if any(part in SKIPPED_PACKAGES for part in path.relative_to(stdlib).parts):
+            continue
+        for paragraph in (p for docstring in _docstrings(path) for p in paragraphs(docstring)):
+            found.append(paragraph)
+            size += len(paragraph) + 1
+            if size >= max_chars:
+                return found
+    return found
+
+
+TEXTS: dict[str, Callable[[], list[str]]] = {"python_reference": python_reference,
+                                              "stdlib_docstrings": stdlib_docstrings}
+
+
+def write_texts(folder: Path = FOLDER) -> dict[str, Path]:
+    """Each text as ``folder/NAME.txt``, one paragraph per line; returns the paths by name."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = {}
+    for name, make in TEXTS.items():
+        paths[name] = folder / f"{name}.txt"
+        paths[name].write_text("\n".join(make()) + "\n", encoding="utf-8")
+    return paths
+
+
+if __name__ == "__main__":
+    for name, path in write_texts(Path(sys.argv[1]) if len(sys.argv) > 1 else FOLDER).items():
+        text = path.read_text(encoding="utf-8")
+        print(f"{name}: {path} ({len(text):,} characters, {text.count(chr(10)):,} lines, "
+              f"{len(text.split()):,} words)")
