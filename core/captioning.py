@@ -59,8 +59,10 @@ MAX_UPLOAD_MB = 5
 MAX_SCENES_MB = 160  # all scenes of one training, as float32
 MAX_UPLOAD_SIDE = 2000  # pixels; a larger image is refused before it is decoded
 EXAMPLES = 6  # generated captions kept for the command line
+ATTENTION_SCENES = 200  # unseen scenes on which the page measures where attention falls
 COMPOSES, FALLS_BACK = 0.8, 0.5  # shares of held-out pairs named right that the page calls composing, falling back
 WORD_VECTOR = 16  # numbers standing for each word the decoder reads
+SPOTLIGHT = [[0.0, "rgba(0, 0, 0, 0.8)"], [1.0, "rgba(0, 0, 0, 0)"]]  # cells weighed little are darkened
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,7 @@ class CaptionSettings(TrainingSettings):
                      choices=("LSTM", "GRU"))
     units: int = knob(64, "Hidden units", "Size of the decoder's memory of the picture and the words so far.",
                       low=8, high=256)
-    epochs: int = knob(20, "Epochs", "Passes over the training scenes.", low=1, high=80)
+    epochs: int = knob(12, "Epochs", "Passes over the training scenes.", low=1, high=80)
     batch_size: int = knob(32, "Batch size", "Scenes per weight update.", choices=(16, 32, 64, 128))
     learning_rate: float = knob(0.003, "Learning rate", "How big each weight update is. Too high and the loss "
                                 "jumps around; too low and learning crawls.",
@@ -181,14 +183,9 @@ def build_caption_decoder(grid: tuple[int, int, int], max_words: int, cell: str 
     A Dense layer sums the whole grid up into one vector (layer-normalised:
     raw sums of many cells saturated the tanh of the starting state, and the
     decoder then never saw the image), which reaches the decoder as its
-    starting state or as its first input (``feed``). With ``attention``, at
-    every word the decoder's state also scores each grid cell; the softmax of
-    the scores (layer ``attention``: they sum to one over the cells) weighs
-    the cells into a context vector read beside the state (Luong-style: the
-    weights come from the state after the word and are not fed back into the
-    cell, so the whole caption is scored in one parallel step).
+    starting state or as its first input (``feed``). With ``attention`` the
+    decoder also looks over the grid at every word (:func:`attend`).
     """
-    rows, columns, channels = grid
     cells_in = keras.Input(grid, name="grid")  # (batch, rows, columns, channels)
     previous = keras.Input((max_words + 1,), dtype="int32", name="previous_words")  # (batch, T)
     summary = keras.layers.Dense(num_units, activation="relu", name="image_summary")(keras.layers.Flatten()(cells_in))
@@ -204,12 +201,30 @@ def build_caption_decoder(grid: tuple[int, int, int], max_words: int, cell: str 
             keras.layers.Dense(WORD_VECTOR, name="image_as_word")(summary))  # (batch, 1, E)
         decoded = decoder(keras.layers.Concatenate(axis=1)([first, words]))[:, 1:]  # (batch, T, units)
     if attention:
-        cells = keras.layers.Reshape((rows * columns, channels))(cells_in)  # (batch, cells, channels)
-        keys = GridPositions(name="grid_positions")(keras.layers.Dense(num_units, name="cell_keys")(cells))
-        context, _ = keras.layers.Attention(name="attention")([decoded, keys], return_attention_scores=True)
-        decoded = keras.layers.Concatenate()([decoded, context])  # (batch, T, 2 * units)
+        decoded = attend(decoded, cells_in, num_units)  # (batch, T, 2 * units)
     outputs = keras.layers.Dense(len(VOCABULARY), activation="softmax", name="next_word")(decoded)
     return keras.Model([cells_in, previous], outputs, name="decoder")
+
+
+def attend(decoded: keras.KerasTensor, grid: keras.KerasTensor, num_units: int) -> keras.KerasTensor:
+    """At every word, weigh the grid's cells by how well each matches the decoder's state; read their mix beside it.
+
+    Scores are additive, ``v · tanh(state + key)``, as in Show, Attend and
+    Tell (dot-product scores trained to the same accuracy less often, and
+    looked at the named shape far less). Keys say what a cell shows and where
+    it is; values only what it shows, so to read a colour the decoder must
+    look at the shape. The softmax of the scores (layer ``attention``) sums to
+    one over the cells. Unlike Show, Attend and Tell, the weights come from
+    the state after the word and are not fed back into the cell (Luong's
+    order), so a whole caption is scored in one parallel step.
+    """
+    _, rows, columns, channels = grid.shape
+    cells = keras.layers.Reshape((rows * columns, channels))(grid)  # (batch, cells, channels)
+    values = keras.layers.Dense(num_units, name="cell_values")(cells)  # what each cell shows: (batch, cells, units)
+    keys = GridPositions(name="grid_positions")(keras.layers.Dense(num_units, name="cell_keys")(cells))  # and where
+    context, _ = keras.layers.AdditiveAttention(name="attention")([decoded, values, keys],
+                                                                  return_attention_scores=True)
+    return keras.layers.Concatenate()([decoded, context])  # (batch, T, 2 * units)
 
 
 def build_captioner(image_size: int, max_words: int, num_filters: int = 8, num_conv_layers: int = 2,
@@ -294,8 +309,8 @@ def attention_maps(model: keras.Model, reader: keras.Model, image: np.ndarray, t
     """Where the decoder looked while choosing each of ``tokens``: (words, rows, columns), each map sums to one.
 
     The decoder reads <start> and the tokens before; its weights at position t
-    are the ones it used to choose token t. ``tokens`` are as decoded (the
-    <end> token, when there, gets its map too).
+    are the ones it used to choose token t (pass the <end> token too, and it
+    gets its map as well).
     """
     grid = encode_images(model, image[None])  # (1, rows, columns, channels)
     length = decoder_length(model)
@@ -362,7 +377,57 @@ class CaptionResult:
     held_out: SetScores | None  # None when no pair is held out
     most_frequent_caption: str
     attention_reader: keras.Model | None  # None without attention
+    attention_on_shapes: AttentionOnShapes | None  # None without attention
     scoring_seconds: float  # decoding and scoring the test scenes, after training
+
+
+@dataclass(frozen=True)
+class AttentionOnShapes:
+    """Where the decoder looked while writing each shape's colour and kind on unseen scenes (true previous words).
+
+    ``on_named_shape`` is the mean share of the attention weight on the cells
+    the named shape covers; ``area_share`` the mean share of cells it covers,
+    which is what a look spread evenly over the grid would put there.
+    """
+
+    on_named_shape: float
+    area_share: float
+    words: int  # colour and kind words measured
+
+
+def attention_on_shapes(model: keras.Model, reader: keras.Model, unseen: SceneSet,
+                        settings: CaptionSettings) -> AttentionOnShapes:
+    """How much of its attention the decoder puts on a shape while it names that shape's colour and kind.
+
+    Read on the first ``ATTENTION_SCENES`` unseen scenes whose two shapes
+    differ in colour (so each shape's pixels are known by colour), from the
+    same scenes drawn without noise (the noise is drawn after the shapes, so
+    they lie in the very same places).
+    """
+    style = settings.style
+    clean = make_scenes(dataclasses.replace(style, noise=0.0), TEST_SCENES, [settings.seed, 1])
+    chosen = [i for i, scene in enumerate(unseen.scenes) if len({s.colour for s in scene.shapes}) == len(scene.shapes)]
+    chosen = chosen[:ATTENTION_SCENES]
+    _, previous = teacher_forcing(SceneSet(unseen.images[chosen], tuple(unseen.scenes[i] for i in chosen)), style)[0]
+    weights = predict(reader, [encode_images(model, unseen.images[chosen]), previous])  # (scenes, T, cells)
+    side = grid_of(settings)[0]  # square grid: rows = columns
+    block = style.image_size // side
+    on_shape, area = [], []
+    for row, index in enumerate(chosen):
+        for position, shape in _shape_word_positions(unseen.scenes[index], style):
+            pixels = np.all(np.isclose(clean.images[index], COLOURS[shape.colour], atol=1e-6), axis=-1)
+            cells = pixels.reshape(side, block, side, block).any(axis=(1, 3)).ravel()  # (cells,)
+            on_shape.append(weights[row, position][cells].sum())
+            area.append(cells.mean())
+    return AttentionOnShapes(float(np.mean(on_shape)), float(np.mean(area)), len(on_shape))
+
+
+def _shape_word_positions(scene: Scene, style: SceneStyle) -> list[tuple[int, Shape]]:
+    """(position of the word, its shape) for each shape's colour and kind words in the scene's caption."""
+    per_shape = 4 if style.with_size else 3
+    starts = [0] if scene.relation is None else [0, per_shape + len(scene.relation.split())]
+    return [(start + per_shape - offset, shape) for start, shape in zip(starts, scene.shapes, strict=True)
+            for offset in (2, 1)]
 
 
 def score_captions(written: list[list[str]], truth: tuple[Scene, ...], style: SceneStyle) -> CaptionScores:
@@ -461,8 +526,10 @@ def fit_captioner(settings: CaptionSettings, on_epoch_end: EpochFn | None = None
     written = [words_of(g.sequence.tokens) for g in decoded]
     unseen_scores = score_set("unseen scenes", written[:TEST_SCENES], unseen, scenes, style)
     held_scores = None if held is None else score_set("held-out pairs", written[TEST_SCENES:], held, scenes, style)
-    details = CaptionResult(unseen_scores, held_scores, " ".join(most_frequent_words(scenes, style)),
-                            attention_reader(result.model), time.perf_counter() - scoring)
+    reader = attention_reader(result.model)
+    looked = None if reader is None else attention_on_shapes(result.model, reader, unseen, settings)
+    details = CaptionResult(unseen_scores, held_scores, " ".join(most_frequent_words(scenes, style)), reader, looked,
+                            time.perf_counter() - scoring)
     return dataclasses.replace(result, details=details, scores=headline_scores(details),
                                seconds=time.perf_counter() - started)
 
@@ -502,15 +569,33 @@ def paired_counts(first: np.ndarray, second: np.ndarray) -> PairedCounts:
 
 
 def score_sentence(scores: SetScores) -> str:
-    """What the table of one set of scenes shows, in words: the model and the stronger baseline, scene by scene."""
+    """The headline of one set of scenes: the model's exact matches beside the stronger baseline's."""
+    name, best = stronger_baseline(scores)
+    return (f"On {len(scores.truth)} {scores.name}, the model wrote {scores.model.exact_match:.0%} of the captions "
+            f"exactly right; {name}, the stronger baseline, {best.exact_match:.0%}.")
+
+
+def paired_sentence(scores: SetScores) -> str:
+    """Scene by scene: where only the model was right, and where only the stronger baseline was."""
+    name, best = stronger_baseline(scores)
+    counts = paired_counts(scores.model.exact, best.exact)
+    return (f"Scene by scene, the model's caption was exactly right where {name} was wrong {counts.first_only} "
+            f"times, and the other way round {counts.second_only} times ({counts.both} both right, "
+            f"{counts.neither} neither).")
+
+
+def stronger_baseline(scores: SetScores) -> tuple[str, CaptionScores]:
+    """The baseline with more exact matches on these scenes, and its name in a sentence."""
     baselines = {"the nearest training scene's caption": scores.nearest,
                  "the most frequent caption": scores.most_frequent}
-    name, best = max(baselines.items(), key=lambda item: item[1].exact_match)
-    counts = paired_counts(scores.model.exact, best.exact)
-    return (f"On {len(scores.truth)} {scores.name}, the model wrote {scores.model.exact_match:.0%} of the captions "
-            f"exactly right; {name}, the stronger baseline, {best.exact_match:.0%}. Scene by scene, the model was "
-            f"right where the baseline was wrong {counts.first_only} times, and the other way round "
-            f"{counts.second_only} times.")
+    return max(baselines.items(), key=lambda item: item[1].exact_match)
+
+
+def attention_sentence(looked: AttentionOnShapes) -> str:
+    """Where attention fell while the model named a shape, against an even look over the grid."""
+    return (f"Measured over {looked.words} colour and kind words of unseen scenes: while naming a shape, the decoder "
+            f"put {looked.on_named_shape:.0%} of its attention on that shape's cells on average; they cover "
+            f"{looked.area_share:.0%} of the grid, which is what an even look would give them.")
 
 
 def held_out_sentence(details: CaptionResult, style: SceneStyle) -> str:
@@ -634,8 +719,9 @@ def beam_table(result: BeamResult) -> pd.DataFrame:
 
 def beam_captions(result: BeamResult) -> pd.DataFrame:
     """The captions beam search found, most likely first."""
-    return pd.DataFrame([{"caption": _shown(d.tokens), "probability": d.probability,
-                          "ended": "<end>" if d.finished else "length limit"} for d in result.sequences])
+    return pd.DataFrame([{"caption": " ".join(words_of(d.tokens)) if d.finished else _shown(d.tokens),
+                          "probability": d.probability, "ended": "<end>" if d.finished else "length limit"}
+                         for d in result.sequences])
 
 
 def _shown(tokens: tuple[int, ...]) -> str:
@@ -646,26 +732,30 @@ def _shown(tokens: tuple[int, ...]) -> str:
 
 
 def plot_attention(image: np.ndarray, weights: np.ndarray, words: list[str], columns: int = 6) -> go.Figure:
-    """For each word, the image with the decoder's attention weights over it: brighter cells weighed more.
+    """For each word, the image lit where the decoder looked: cells it weighed little are darkened.
 
     ``weights`` is (words, rows, columns) as :func:`attention_maps` gives
-    them; each heatmap is drawn over the pixels its grid cell covers, with
-    one colour scale for all words, so panels compare.
+    them; each heatmap lies over the pixels its grid cell covers, with one
+    scale for all words so panels compare, and the most weighed cell is
+    outlined (it may be empty background: the model chooses where to look).
     """
     count, _, grid_columns = weights.shape  # (words, rows, columns)
-    size = image.shape[0]
-    cell = size / grid_columns
+    cell = image.shape[0] / grid_columns
     panel_rows = -(-count // columns)
-    fig = make_subplots(rows=panel_rows, cols=min(columns, count), subplot_titles=[f"{i + 1}. {w}" for i, w in
-                                                                               enumerate(words)],
-                        horizontal_spacing=0.02, vertical_spacing=0.08)
+    fig = make_subplots(rows=panel_rows, cols=min(columns, count), horizontal_spacing=0.02, vertical_spacing=0.08,
+                        subplot_titles=[f"{i + 1}. {w}" for i, w in enumerate(words)])
+    pixels = (np.clip(image, 0, 1) * 255).astype(np.uint8)
     for index in range(count):
         row, col = index // columns + 1, index % columns + 1
-        fig.add_trace(go.Image(z=(np.clip(image, 0, 1) * 255).astype(np.uint8), hoverinfo="skip"), row=row, col=col)
+        fig.add_trace(go.Image(z=pixels, hoverinfo="skip"), row=row, col=col)
         fig.add_trace(go.Heatmap(z=weights[index], x0=cell / 2 - 0.5, dx=cell, y0=cell / 2 - 0.5, dy=cell,
-                                 zmin=0.0, zmax=float(weights.max()), colorscale="Hot", opacity=0.55,
-                                 showscale=index == 0, colorbar={"title": "weight"},
-                                 hovertemplate="weight %{z:.2f}<extra></extra>"), row=row, col=col)
+                                 zmin=0.0, zmax=float(weights.max()), colorscale=SPOTLIGHT, showscale=index == 0,
+                                 colorbar={"title": "weight"}, hovertemplate="weight %{z:.2f}<extra></extra>"),
+                      row=row, col=col)
+        top_row, top_column = np.unravel_index(weights[index].argmax(), weights[index].shape)
+        fig.add_shape(type="rect", x0=top_column * cell - 0.5, x1=(top_column + 1) * cell - 0.5,
+                      y0=top_row * cell - 0.5, y1=(top_row + 1) * cell - 0.5, line={"color": "white", "width": 1},
+                      row=row, col=col)
         fig.update_xaxes(visible=False, row=row, col=col)
         fig.update_yaxes(visible=False, row=row, col=col)
     fig.update_layout(height=190 * panel_rows + 40, margin={"l": 10, "r": 10, "t": 40, "b": 10})

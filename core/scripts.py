@@ -343,7 +343,7 @@ def caption_script(settings: captioning.CaptionSettings) -> Script:
                  scenes.trained_pairs, scenes.random_scene, scenes.make_scenes, scenes.encode,
                  scenes.teacher_forcing, scenes.words_of),
         _sources(vision.conv_grid, captioning.GridPositions, captioning.build_scene_encoder,
-                 captioning.build_caption_decoder, captioning.build_captioner),
+                 captioning.build_caption_decoder, captioning.attend, captioning.build_captioner),
         """
         style = scene_style(NUM_COLOURS, NUM_KINDS, VARY_SIZE, NUM_SHAPES, HELD_OUT_PAIRS, IMAGE_SIZE, NOISE)
         x, y = teacher_forcing(make_scenes(style, NUM_SCENES, SEED), style)  # [images, previous words], next words

@@ -14,7 +14,6 @@ from ui.widgets import input_settings, register_knobs
 
 PAGE = "Image captioning"
 FRESH_SCENE_KEY = f"{PAGE}.fresh_scene_count"
-PERCENT = "{:.0%}"
 
 st.title(PAGE)
 st.markdown("One picture in, a sentence out. A small CNN turns the scene into a grid of numbers "
@@ -90,10 +89,11 @@ details: cp.CaptionResult = result.details
 # ------------------------------------------------------------------ results
 st.header("3 · How well it writes")
 st.subheader(cp.score_sentence(details.unseen))
+st.markdown(cp.paired_sentence(details.unseen))
 sets = [s for s in (details.unseen, details.held_out) if s is not None]
 for tab, scores in zip(st.tabs([s.name.capitalize() for s in sets]), sets, strict=True):
     table = cp.score_table(scores)
-    tab.dataframe(table.style.format(PERCENT).format("{:.3f}", subset=["BLEU-4"]), column_config={
+    tab.dataframe(table.style.format("{:.1%}").format("{:.3f}", subset=["BLEU-4"]), column_config={
         "BLEU-4": st.column_config.Column(help="Overlap of 1- to 4-word runs with the true captions (nltk's "
                                                "corpus BLEU, smoothed); 1 is identical."),
         "exact match": st.column_config.Column(help="Share of scenes whose whole caption is right."),
@@ -160,14 +160,15 @@ def show_attention(picture: np.ndarray, tokens: tuple[int, ...], key: str) -> No
         st.info("This model has no attention: it saw the whole grid once, summed up, before the first word. "
                 "Switch **Attention** on and train to see where each word looks.")
         return
-    weights = cp.attention_maps(result.model, details.attention_reader, picture, tokens)
-    words = [sc.VOCABULARY[t] for t in tokens]
+    words = sc.words_of(tokens)  # the words written, without <end>
+    weights = cp.attention_maps(result.model, details.attention_reader, picture, tokens[: len(words)])
     st.plotly_chart(cp.plot_attention(picture, weights, words), key=key)
     word, peak = cp.sharpest_look(weights, words)
     cells = weights[0].size
-    st.caption(f"One panel per word the model wrote, the grid's {cells} cells tinted by the weight the decoder gave "
-               f"each while choosing that word (each panel's weights sum to one). A flat look would give every "
-               f"cell {1 / cells:.1%}; the narrowest look was at “{word}”, {peak:.0%} on one cell.")
+    st.caption(f"One panel per word the model wrote: the grid's {cells} cells are darkened the less weight the "
+               f"decoder gave them while choosing that word (each panel's weights sum to one), the most weighed "
+               f"outlined. An even look would give every cell {1 / cells:.1%}; the narrowest look here was at "
+               f"“{word}”, {peak:.0%} on one cell. " + cp.attention_sentence(details.attention_on_shapes))
 
 
 show_attention(image, greedy.sequence.tokens, f"{PAGE}.attention_test")

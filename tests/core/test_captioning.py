@@ -114,6 +114,8 @@ def test_training_scores_the_model_and_both_baselines_on_the_same_scenes(trained
             assert 0.0 <= captioner.bleu4 <= 1.0
     assert set(details.unseen.most_frequent.captions) == {details.most_frequent_caption}
     assert next(iter(trained.scores)) == "exact match, unseen"
+    looked = details.attention_on_shapes
+    assert 0.0 <= looked.on_named_shape <= 1.0 and 0.0 < looked.area_share < 1.0 and looked.words > 0
     assert trained.seconds >= trained.details.scoring_seconds
 
 
@@ -164,6 +166,7 @@ def test_a_captioner_without_attention_has_no_map_to_draw():
     result = cp.fit_captioner(cp.CaptionSettings(num_scenes=200, epochs=1, units=8, filters=2, attention=False,
                                                  held_out_pairs=0))
     assert result.details.attention_reader is None and result.details.held_out is None
+    assert result.details.attention_on_shapes is None
 
 
 def test_same_settings_train_the_same_captioner():
@@ -265,3 +268,27 @@ def test_the_shown_script_trains_the_page_model_and_captions_unseen_scenes(tmp_p
     variables = run_script(scripts.caption_script(settings), tmp_path, monkeypatch)
     assert architecture(variables["model"]) == architecture(cp.build_for(settings))
     assert len(variables["written"]) == cp.TEST_SCENES
+
+
+def test_scenes_drawn_without_noise_lie_where_the_noisy_ones_do():
+    """What the attention measure relies on: the noise is drawn after the shapes are placed."""
+    import dataclasses
+
+    noisy = sc.make_scenes(STYLE, 20, 4)
+    clean = sc.make_scenes(dataclasses.replace(STYLE, noise=0.0), 20, 4)
+    assert noisy.scenes == clean.scenes
+    painted = clean.images.max(axis=-1) > 0
+    assert np.abs(noisy.images - clean.images)[painted].mean() < 2 * STYLE.noise
+
+
+def test_sentences_say_what_the_numbers_are(trained):
+    details = trained.details
+    headline, paired = cp.score_sentence(details.unseen), cp.paired_sentence(details.unseen)
+    assert f"{details.unseen.model.exact_match:.0%} of the captions exactly right" in headline
+    name, best = cp.stronger_baseline(details.unseen)
+    assert name in headline
+    assert best.exact_match == max(details.unseen.nearest.exact_match, details.unseen.most_frequent.exact_match)
+    counts = cp.paired_counts(details.unseen.model.exact, best.exact)
+    assert f"wrong {counts.first_only} times, and the other way round {counts.second_only} times" in paired
+    looked = details.attention_on_shapes
+    assert f"{looked.on_named_shape:.0%} of its attention" in cp.attention_sentence(looked)
