@@ -26,7 +26,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from core.decoding import BeamResult, GreedyResult, StepFn, beam_search, greedy_decode, prefix_step
+from core.decoding import BeamResult, GreedyResult, StepFn, beam_search, context_rows, greedy_decode, prefix_step
 from core.recurrent import CELLS
 from core.scenes import (
     COLOURS,
@@ -287,8 +287,7 @@ def caption_step(model: keras.Model, grids: np.ndarray) -> StepFn:
 
     def predict_all(padded: np.ndarray) -> np.ndarray:
         rows = len(padded)
-        shown = grids if len(grids) == rows else np.repeat(grids[:1], rows, axis=0)
-        return predict(decoder, [shown, padded], batch_size=rows)  # (rows, T, vocabulary), in one batch
+        return predict(decoder, [context_rows(grids, rows), padded], batch_size=rows)  # (rows, T, vocabulary)
 
     return prefix_step(predict_all, decoder_length(model), PAD)
 
@@ -582,6 +581,17 @@ def paired_sentence(scores: SetScores) -> str:
     return (f"Scene by scene, the model's caption was exactly right where {name} was wrong {counts.first_only} "
             f"times, and the other way round {counts.second_only} times ({counts.both} both right, "
             f"{counts.neither} neither).")
+
+
+def beam_versus_greedy(beam: BeamResult, greedy: GreedyResult) -> str:
+    """Whether keeping several beginnings found a likelier caption than taking the best word each time."""
+    best, taken = beam.sequences[0], greedy.sequence
+    numbers = f"Beam search's best has probability {best.probability:.3g}, greedy's {taken.probability:.3g}"
+    if best.tokens == taken.tokens:
+        return f"{numbers}: the same caption."
+    if best.probability > taken.probability:
+        return f"{numbers}: keeping {beam.width} beginnings found a likelier whole caption."
+    return f"{numbers}: here greedy's is the likelier; a beam of {beam.width} dropped its beginning on the way."
 
 
 def stronger_baseline(scores: SetScores) -> tuple[str, CaptionScores]:

@@ -113,6 +113,12 @@ def prefix_step(predict_all: PredictAll, length: int, pad: int = 0) -> StepFn:
     return step
 
 
+def context_rows(context: np.ndarray, rows: int) -> np.ndarray:
+    """What each of ``rows`` prefixes continues: the context as given when it has a row per prefix (greedy
+    decoding of many inputs), else its first row repeated (the beams of one input)."""
+    return context if len(context) == rows else np.repeat(context[:1], rows, axis=0)
+
+
 def _top(probabilities: np.ndarray, k: int) -> tuple[Candidate, ...]:
     """The ``k`` most likely tokens, most likely first; ties go to the lower token number, as argmax does."""
     order = np.argsort(-probabilities, kind="stable")[:k]

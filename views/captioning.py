@@ -136,17 +136,15 @@ left.image(as_picture(image), caption=f"truth: {truth}", width="stretch")
 with right:
     st.markdown(f"**Greedy:** {' '.join(sc.words_of(greedy.sequence.tokens))}  ·  **beam (width "
                 f"{decoding.beam_width}):** {' '.join(sc.words_of(beam.sequences[0].tokens))}")
-    st.dataframe(cp.greedy_table(greedy).style.format({"probability": "{:.3f}"}), hide_index=True)
+    st.dataframe(cp.greedy_table(greedy).style.format({"probability": "{:.3g}"}), hide_index=True)
     st.caption(f"Greedy decoding: at each step the most likely word is taken and fed back as the next input. "
                f"The whole caption's probability is the product of the chosen words': "
                f"{greedy.sequence.probability:.3f}.")
 left, right = st.columns(2)
-left.dataframe(cp.beam_captions(beam).style.format({"probability": "{:.3f}"}), hide_index=True)
-left.caption(f"The {len(beam.sequences)} captions beam search kept, most likely first. Its best has probability "
-             f"{beam.sequences[0].probability:.3f} against greedy's {greedy.sequence.probability:.3f}"
-             + (": the same caption." if beam.sequences[0].tokens == greedy.sequence.tokens else
-                ": keeping several beginnings found a likelier whole."))
-right.dataframe(cp.beam_table(beam).style.format({"probability": "{:.3f}"}), hide_index=True, height=300)
+left.dataframe(cp.beam_captions(beam).style.format({"probability": "{:.3g}"}), hide_index=True)
+left.caption(f"The {len(beam.sequences)} captions beam search kept, most likely first. "
+             + cp.beam_versus_greedy(beam, greedy))
+right.dataframe(cp.beam_table(beam).style.format({"probability": "{:.3g}"}), hide_index=True, height=300)
 right.caption(f"Each step's best extensions of the {decoding.beam_width} kept beginnings; “kept” ones go on, "
               "the rest are dropped.")
 
@@ -210,7 +208,7 @@ def show_caption(picture: np.ndarray, label: str, key: str) -> None:
     left.image(as_picture(picture), caption=label, width="stretch")
     right.markdown(f"**Greedy:** {' '.join(sc.words_of(written.sequence.tokens))} "
                    f"(probability {written.sequence.probability:.3f})")
-    right.dataframe(cp.beam_captions(found).style.format({"probability": "{:.3f}"}), hide_index=True)
+    right.dataframe(cp.beam_captions(found).style.format({"probability": "{:.3g}"}), hide_index=True)
     with right:
         show_attention(picture, written.sequence.tokens, key)
 

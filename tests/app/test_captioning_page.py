@@ -38,7 +38,7 @@ def test_the_defaults_train_and_show_scores_decoding_and_attention(open_page):
     assert any("holds a pair no training scene had (red circle, green square)" in m.value for m in at.markdown)
     attention_maps = [t for t in figure_types(at) if {"image", "heatmap"} <= t]
     assert len(attention_maps) == 2  # the unseen scene's words, and the fresh scene's
-    assert any("narrowest look was at" in c.value for c in at.caption)
+    assert any("narrowest look here was at" in c.value for c in at.caption)
     assert any("Greedy decoding: at each step" in c.value for c in at.caption)
 
 

@@ -292,3 +292,15 @@ def test_sentences_say_what_the_numbers_are(trained):
     assert f"wrong {counts.first_only} times, and the other way round {counts.second_only} times" in paired
     looked = details.attention_on_shapes
     assert f"{looked.on_named_shape:.0%} of its attention" in cp.attention_sentence(looked)
+
+
+def test_beam_against_greedy_is_said_as_the_numbers_are():
+    from core.decoding import BeamResult, Decoded, GreedyResult
+
+    greedy = GreedyResult(Decoded((5, 2), 0.4, True), ())
+    same = BeamResult((Decoded((5, 2), 0.4, True),), (), 3)
+    better = BeamResult((Decoded((6, 2), 0.5, True),), (), 3)
+    worse = BeamResult((Decoded((6, 2), 0.3, True),), (), 2)
+    assert cp.beam_versus_greedy(same, greedy).endswith("the same caption.")
+    assert "keeping 3 beginnings found a likelier whole caption" in cp.beam_versus_greedy(better, greedy)
+    assert "here greedy's is the likelier" in cp.beam_versus_greedy(worse, greedy)

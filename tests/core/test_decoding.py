@@ -141,3 +141,9 @@ def test_decoding_needs_room_for_a_token_and_a_beam():
         dc.greedy_decode(step, 1, START, END, max_length=0)
     with pytest.raises(ValueError, match="at least one entry"):
         dc.beam_search(step, START, END, max_length=3, width=0)
+
+
+def test_context_rows_gives_each_prefix_its_input_or_repeats_the_one_input_of_a_beam():
+    many = np.arange(6).reshape(3, 2)
+    np.testing.assert_array_equal(dc.context_rows(many, 3), many)
+    np.testing.assert_array_equal(dc.context_rows(many[:1], 4), np.repeat(many[:1], 4, axis=0))
