@@ -131,7 +131,7 @@ def training_scenes(settings: CaptionSettings) -> SceneSet:
     return make_scenes(settings.style, settings.num_scenes, settings.seed)
 
 
-def test_scenes(settings: CaptionSettings) -> SceneSet:
+def unseen_scenes(settings: CaptionSettings) -> SceneSet:
     """Unseen scenes of the pairs trained on (another seed), the same every time for the same settings."""
     return make_scenes(settings.style, TEST_SCENES, [settings.seed, 1])
 
@@ -323,9 +323,6 @@ def attention_maps(model: keras.Model, reader: keras.Model, image: np.ndarray, t
 # ---------------------------------------------------------------- scores
 
 
-ATTRIBUTES = ("colour", "shape", "size", "relation")
-
-
 @dataclass(frozen=True)
 class CaptionScores:
     """How one captioner did on one set of scenes: what it wrote, each scene's facts, and their averages.
@@ -369,18 +366,6 @@ class SetScores:
 
 
 @dataclass(frozen=True)
-class CaptionResult:
-    """What the captioning page shows about a trained captioner, computed once after training."""
-
-    unseen: SetScores
-    held_out: SetScores | None  # None when no pair is held out
-    most_frequent_caption: str
-    attention_reader: keras.Model | None  # None without attention
-    attention_on_shapes: AttentionOnShapes | None  # None without attention
-    scoring_seconds: float  # decoding and scoring the test scenes, after training
-
-
-@dataclass(frozen=True)
 class AttentionOnShapes:
     """Where the decoder looked while writing each shape's colour and kind on unseen scenes (true previous words).
 
@@ -392,6 +377,18 @@ class AttentionOnShapes:
     on_named_shape: float
     area_share: float
     words: int  # colour and kind words measured
+
+
+@dataclass(frozen=True)
+class CaptionResult:
+    """What the captioning page shows about a trained captioner, computed once after training."""
+
+    unseen: SetScores
+    held_out: SetScores | None  # None when no pair is held out
+    most_frequent_caption: str
+    attention_reader: keras.Model | None  # None without attention
+    attention_on_shapes: AttentionOnShapes | None  # None without attention
+    scoring_seconds: float  # decoding and scoring the test scenes, after training
 
 
 def attention_on_shapes(model: keras.Model, reader: keras.Model, unseen: SceneSet,
@@ -519,7 +516,7 @@ def fit_captioner(settings: CaptionSettings, on_epoch_end: EpochFn | None = None
     result = train(lambda: build_for(settings), x, y, settings, loss="sparse_categorical_crossentropy",
                    metrics=["accuracy"], on_epoch_end=on_epoch_end)
     scoring = time.perf_counter()
-    unseen, held = test_scenes(settings), held_out_scenes(settings)
+    unseen, held = unseen_scenes(settings), held_out_scenes(settings)
     images = unseen.images if held is None else np.concatenate([unseen.images, held.images])
     decoded = caption_greedy(result.model, images, top_k=1)  # all scenes in one batch: one compiled program
     written = [words_of(g.sequence.tokens) for g in decoded]
@@ -783,7 +780,7 @@ def cli_document(settings: CaptionSettings, beam_width: int = 3) -> dict[str, An
     result = fit_captioner(settings)
     details: CaptionResult = result.details
     sets = [s for s in (details.unseen, details.held_out) if s is not None]
-    unseen = test_scenes(settings)
+    unseen = unseen_scenes(settings)
     examples = []
     for index in range(EXAMPLES):
         beam = caption_beam(result.model, unseen.images[index], beam_width)

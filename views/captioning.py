@@ -112,13 +112,13 @@ st.caption(f"Loss and word accuracy per epoch (every position of every caption, 
 
 # ------------------------------------------------------------------ decoding
 @st.cache_data(show_spinner=False, max_entries=4)
-def unseen_scenes(settings: cp.CaptionSettings) -> sc.SceneSet:
+def cached_unseen_scenes(settings: cp.CaptionSettings) -> sc.SceneSet:
     """The unseen test scenes, made once per settings rather than on every rerun."""
-    return cp.test_scenes(settings)
+    return cp.unseen_scenes(settings)
 
 
 st.header("4 · Decoding you can watch")
-test = unseen_scenes(settings)
+test = cached_unseen_scenes(settings)
 left, middle, right = st.columns([1, 1, 1])
 scene_number = int(left.number_input("Unseen scene", 1, cp.TEST_SCENES, 1, key=f"{PAGE}.scene",
                                      help="Which of the unseen test scenes to caption, step by step."))

@@ -30,7 +30,7 @@ def test_knob_defaults_are_within_their_bounds_and_every_pair_the_settings_allow
 
 def test_the_scene_sets_of_a_training_are_seeded_apart_and_held_out_ones_only_hold_held_out_pairs():
     settings = cp.CaptionSettings(num_scenes=300)
-    train, test, held = cp.training_scenes(settings), cp.test_scenes(settings), cp.held_out_scenes(settings)
+    train, test, held = cp.training_scenes(settings), cp.unseen_scenes(settings), cp.held_out_scenes(settings)
     assert len(train.scenes) == 300 and len(test.scenes) == cp.TEST_SCENES and len(held.scenes) == cp.HELD_OUT_SCENES
     assert not np.array_equal(train.images[:10], test.images[:10])
     for scenes, expected in ((train, False), (test, False), (held, True)):
@@ -120,7 +120,7 @@ def test_training_scores_the_model_and_both_baselines_on_the_same_scenes(trained
 
 
 def test_beam_width_one_equals_greedy_on_the_captioner(trained):
-    images = cp.test_scenes(TINY).images[:4]
+    images = cp.unseen_scenes(TINY).images[:4]
     for image, greedy in zip(images, cp.caption_greedy(trained.model, images), strict=True):
         beam = cp.caption_beam(trained.model, image, width=1)
         assert beam.sequences[0].tokens == greedy.sequence.tokens
@@ -128,13 +128,13 @@ def test_beam_width_one_equals_greedy_on_the_captioner(trained):
 
 
 def test_beam_search_returns_captions_most_likely_first(trained):
-    beam = cp.caption_beam(trained.model, cp.test_scenes(TINY).images[0], width=4)
+    beam = cp.caption_beam(trained.model, cp.unseen_scenes(TINY).images[0], width=4)
     probabilities = [s.probability for s in beam.sequences]
     assert len(probabilities) == 4 and probabilities == sorted(probabilities, reverse=True)
 
 
 def test_attention_weights_sum_to_one_per_word_and_the_drawn_map_is_those_weights(trained):
-    image = cp.test_scenes(TINY).images[0]
+    image = cp.unseen_scenes(TINY).images[0]
     tokens = cp.caption_greedy(trained.model, image[None])[0].sequence.tokens
     weights = cp.attention_maps(trained.model, trained.details.attention_reader, image, tokens)
     assert weights.shape == (len(tokens), 8, 8)
@@ -153,7 +153,7 @@ def test_the_attention_drawn_at_a_word_is_what_the_full_model_used_there(trained
     import keras
 
     decoder = trained.model.get_layer("decoder")
-    image = cp.test_scenes(TINY).images[:1]
+    image = cp.unseen_scenes(TINY).images[:1]
     grid = cp.encode_images(trained.model, image)
     (_, previous), _ = sc.teacher_forcing(sc.make_scenes(STYLE, 1, 0), STYLE)
     both = keras.Model(decoder.inputs, [decoder.output, decoder.get_layer("attention").output[1]])
