@@ -27,11 +27,12 @@ from typing import Any
 
 from bench.worker import run_fresh
 
-PAGES = ("Connection types", "RNN internals", "Sales forecasting", "Text generation", "Video classification")
-MODULES = dict(zip(PAGES, ("core.connections", "core.internals", "core.forecasting", "core.text", "core.video"),
-                   strict=True))  # what each page imports when it opens, before any click
+PAGES = ("Connection types", "RNN internals", "Sales forecasting", "Text generation", "Video classification",
+         "Image captioning")
+MODULES = dict(zip(PAGES, ("core.connections", "core.internals", "core.forecasting", "core.text", "core.video",
+                           "core.captioning"), strict=True))  # what each page imports when it opens, before any click
 TARGET_SECONDS = {"Connection types": 3, "RNN internals": 20, "Sales forecasting": 5, "Text generation": 15,
-                  "Video classification": 30}
+                  "Video classification": 30, "Image captioning": 30}
 SINGLE_THREAD_XLA = "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
 PROCESS_LIMIT_S = 150  # start-up and a first click that has not ended by then is stopped
 CLICK_LIMIT_S = 60  # a setting whose click takes longer is not clicked again; one that never ends is stopped
@@ -110,7 +111,14 @@ def _video(batch_scale: float, on_epoch_end: Callable) -> tuple[str, float]:
     return "CNN+RNN test accuracy", result.details.cnn_rnn.accuracy
 
 
-TRAIN = dict(zip(PAGES, (_connections, _internals, _forecasting, _textgen, _video), strict=True))
+def _captioning(batch_scale: float, on_epoch_end: Callable) -> tuple[str, float]:
+    from core import captioning as cp
+
+    result = cp.fit_captioner(_scaled(cp.CaptionSettings(), batch_scale), on_epoch_end)
+    return "exact match on unseen scenes", result.details.unseen.model.exact_match
+
+
+TRAIN = dict(zip(PAGES, (_connections, _internals, _forecasting, _textgen, _video, _captioning), strict=True))
 
 
 def _scaled(settings: Any, batch_scale: float) -> Any:

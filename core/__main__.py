@@ -2,6 +2,7 @@
 
     python -m core forecast --csv FILE --date-col NAME --value-col NAME [--window N ...] [--json]
     python -m core textgen --text FILE [--column NAME --cell LSTM ...] --generate "seed words" --words N [--json]
+    python -m core caption [--attention false --beam-width 3 ...] [--json]
     python -m core make-data
 
 Every knob of a page is an option, with the page's tooltip as its help (``--help``). Without ``--json`` the
@@ -13,12 +14,14 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
 import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from core.settings import Knob, knobs_of, validate
+from core.settings_io import parse_value
 
 SHORTER_NAMES = {"num_words": "--words"}  # options also known by a shorter name
 
@@ -34,11 +37,22 @@ def add_knob_options(parser: argparse.ArgumentParser, settings_type: type) -> No
 
 
 def _option_type(knob_: Knob, default: object) -> Callable[[str], object]:
-    """The option's parser: its default's type, and for named choices any capitalisation ('lstm' is LSTM)."""
+    """The option's parser: its default's type, for named choices any capitalisation ('lstm' is LSTM), and for
+    switches the words a link takes ('--attention false' is False; Python's bool('false') would be True)."""
     if knob_.choices and isinstance(default, str):
         by_lower = {str(choice).lower(): choice for choice in knob_.choices}
         return lambda value: by_lower.get(value.lower(), value)
+    if isinstance(default, bool):
+        return functools.partial(_switch, knob_, default)
     return type(default)
+
+
+def _switch(knob_: Knob, default: bool, value: str) -> bool:
+    """A switch's option read as a link's value is ('true', 'no', '1', …), with the page's message if not."""
+    try:
+        return parse_value(knob_, default, value, knob_.label)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def settings_from(args: argparse.Namespace, settings_type: type) -> object:
@@ -80,12 +94,24 @@ def textgen_command(args: argparse.Namespace) -> dict:
             "generated": generation.text, "unknown_seed_tokens": generation.unknown}
 
 
+def caption_command(args: argparse.Namespace) -> dict:
+    """Run the image captioning page's code path on generated scenes; return the JSON document."""
+    from core import captioning as cp
+
+    settings = settings_from(args, cp.CaptionSettings)
+    decoding = settings_from(args, cp.DecodingSettings)
+    return cp.cli_document(settings, beam_width=decoding.beam_width)
+
+
 def for_a_reader(document: dict) -> str:
     """The JSON document as lines for a person: the verdict first, then each scorer's numbers."""
     lines = [document["verdict"]["sentence"], ""]
     for scorer, scores in document["metrics"].items():
         numbers = ", ".join(f"{name} {value:.4g}" for name, value in scores.items() if value is not None)
         lines.append(f"{scorer}: {numbers}")
+    if "examples" in document:
+        lines += ["", "captions of unseen scenes (greedy | truth):"] + [
+            f"  {example['greedy']} | {example['truth']}" for example in document["examples"]]
     if "generated" in document:
         lines += ["", f"generated: {document['generated']}"]
     if "forecast" in document:
@@ -112,13 +138,18 @@ def parser() -> argparse.ArgumentParser:
     textgen.add_argument("--generate", default="", help="the seed text to continue (default: start afresh)")
     add_knob_options(textgen, TextSettings)
     add_knob_options(textgen, GenerationSettings)
-    for command in (forecast, textgen):
+    from core.captioning import CaptionSettings, DecodingSettings
+
+    caption = commands.add_parser("caption", help="train the image captioner on generated scenes and score it")
+    add_knob_options(caption, CaptionSettings)
+    add_knob_options(caption, DecodingSettings)
+    for command in (forecast, textgen, caption):
         command.add_argument("--json", action="store_true", help="print one JSON object instead of lines of text")
     commands.add_parser("make-data", help="(re)make the shipped data files in data/")
     return main_parser
 
 
-COMMANDS = {"forecast": forecast_command, "textgen": textgen_command}
+COMMANDS = {"forecast": forecast_command, "textgen": textgen_command, "caption": caption_command}
 
 
 def main(argv: list[str] | None = None) -> int:

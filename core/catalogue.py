@@ -38,6 +38,9 @@ PAGES: tuple[PageInfo, ...] = (
     PageInfo("views/video.py", "Video classification", ":material/movie:", "Applications",
              "A CNN reads each frame, a recurrent layer reads them in order: watch it tell left from right "
              "where a frame-by-frame model cannot."),
+    PageInfo("views/captioning.py", "Image captioning", ":material/image:", "Applications",
+             "A CNN encodes a generated scene and a recurrent decoder writes what it shows, word by word: watch "
+             "greedy and beam search decide, see where attention looks, and test it on pairs it never saw."),
     PageInfo("views/forecasting.py", "Sales forecasting", ":material/trending_up:", "Applications",
              "Forecast a shop's daily sales (or your own CSV) and see, honestly, whether the model beats "
              "'same as last week'."),

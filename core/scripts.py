@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
-from core import connections, forecasting, internals, text, video
+from core import captioning, connections, forecasting, internals, scenes, text, video, vision
 from core.recurrent import cells_line, recurrent_stack
 from core.settings import as_dict
 
@@ -295,3 +295,41 @@ def video_script(settings: video.VideoSettings) -> Script:
         shuffled = np.stack([clip[np.random.default_rng(i).permutation(FRAMES)] for i, clip in enumerate(x_test)])
         print("CNN+RNN on the same clips, frames shuffled:", model.evaluate(shuffled, y_test, return_dict=True))""",
         constants=_constants(video, "CLASSES", "FEATURES", "TEST_CLIPS_PER_CLASS"))
+
+
+# ---------------------------------------------------------------- image captioning
+
+
+def caption_script(settings: captioning.CaptionSettings) -> Script:
+    """Draw the scenes, train the captioner with teacher forcing, caption unseen scenes greedily, score them."""
+    return _script(
+        "image_captioner.py", "Image captioning: a CNN encodes the scene, a recurrent decoder writes the caption",
+        "from __future__ import annotations\n\nimport functools\nfrom dataclasses import dataclass\n"
+        "from typing import Any\n\nimport keras\nimport numpy as np", settings,
+        (scenes.Shape, scenes.Scene, scenes.SceneStyle, scenes.scene_style, scenes.SceneSet, scenes.shape_mask,
+         scenes._pixel_centres, scenes.place_shapes, scenes.paint_scene, scenes.add_noise, scenes.trained_pairs,
+         scenes.random_scene, scenes.make_scenes, scenes.encode, scenes.teacher_forcing, scenes.words_of,
+         vision.conv_grid, captioning.GridPositions, captioning.build_scene_encoder, captioning.build_caption_decoder,
+         captioning.attend, captioning.build_captioner),
+        """
+        style = scene_style(NUM_COLOURS, NUM_KINDS, VARY_SIZE, NUM_SHAPES, HELD_OUT_PAIRS, IMAGE_SIZE, NOISE)
+        x, y = teacher_forcing(make_scenes(style, NUM_SCENES, SEED), style)  # [images, previous words], next words
+
+        keras.utils.set_random_seed(SEED)
+        model = build_captioner(IMAGE_SIZE, style.max_words, FILTERS, CONV_LAYERS, CELL, UNITS, FEED, ATTENTION)
+        model.summary()""",
+        _fit_block("x", "y", "validation_split=0.2", '"sparse_categorical_crossentropy"', '["accuracy"]'),
+        """
+        # Greedy captions of unseen scenes: each word chosen is fed back as the next one's input
+        test = make_scenes(style, TEST_SCENES, [SEED, 1])
+        previous = np.full((TEST_SCENES, style.max_words + 1), PAD, dtype="int32")
+        previous[:, 0] = START
+        for position in range(style.max_words):
+            previous[:, position + 1] = model.predict([test.images, previous], verbose=0)[:, position].argmax(-1)
+        written = [words_of(row[1:]) for row in previous]
+        truth = [scene.words(style.with_size) for scene in test.scenes]
+        print("exact match on unseen scenes:", np.mean([w == t for w, t in zip(written, truth)]))
+        for w, t in list(zip(written, truth))[:5]:
+            print("model:", " ".join(w), "| truth:", " ".join(t))""",
+        constants=_constants(scenes, "COLOURS", "KINDS", "SIZES", "RELATIONS", "VOCABULARY", "PAD", "START", "END")
+        + "\n" + _constants(captioning, "WORD_VECTOR", "TEST_SCENES"))

@@ -457,14 +457,22 @@ def _jpeg_header_parts(data: bytes) -> int:
     return parts
 
 
+def centre_square(width: int, height: int) -> tuple[int, int, int, int]:
+    """The (left, top, right, bottom) box of the largest square in the middle of a picture."""
+    side = min(width, height)
+    left, top = (width - side) // 2, (height - side) // 2
+    return left, top, left + side, top + side
+
+
 def read_image(data: bytes, name: str, max_mb: float, size: int) -> np.ndarray:
-    """An uploaded PNG or JPEG as RGB in [0, 1], resized to size × size; ValueError if unfit. Shape (size, size, 3).
+    """An uploaded PNG or JPEG as RGB in [0, 1], its centre square resized to size × size; ValueError if unfit.
 
     The dimensions are read from the header (the format's own class, which
     reads only the header, without Pillow's decompression-bomb warning) and
     checked before decoding; a JPEG is decoded straight at the smallest scale
     (1/2, 1/4, 1/8) still larger than ``size``, and turned upright as its
-    camera tag says.
+    camera tag says. The centre square is kept, so circles stay round.
+    Shape (size, size, 3).
     """
     from PIL import ImageOps
 
@@ -475,7 +483,8 @@ def read_image(data: bytes, name: str, max_mb: float, size: int) -> np.ndarray:
         with _opener(found)(io.BytesIO(data)) as image:
             check_picture_size(*image.size, name)
             image.draft("RGB", (size, size))  # only a JPEG takes the hint
-            picture = ImageOps.exif_transpose(image.convert("RGB")).resize((size, size), reducing_gap=3.0)
+            upright = ImageOps.exif_transpose(image.convert("RGB"))
+            picture = upright.resize((size, size), box=centre_square(*upright.size), reducing_gap=3.0)
     except (OSError, SyntaxError, IndexError, struct.error) as err:
         raise ValueError(f"{name} could not be decoded: its image data is damaged or cut short. Save it again "
                          "and upload it again.") from err

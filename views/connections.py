@@ -19,8 +19,9 @@ MAX_DRAWN_STEPS = 10
 STORIES = {
     "one_to_one": "One input, one output, no time axis: **a plain feed-forward network is enough**. "
                   "Toy task: is the point (x, y) inside the unit circle?",
-    "one_to_many": "One input, a whole sequence out, like a caption from one image. Here the "
-                   "input is copied to every step. Toy task: from a phase, continue the sine wave.",
+    "one_to_many": "One input, a whole sequence out, like a caption from one image (the "
+                   "[Image captioning](captioning) page trains one). Here the input is copied to every step. "
+                   "Toy task: from a phase, continue the sine wave.",
     "many_to_one": "A sequence in, one answer out, like the sentiment of a review: only the "
                    "**last hidden state** feeds the output. Toy task: more good words than bad ones?",
     "many_to_many": "A sequence in and **one output per step**, aligned, like tagging each word. "

@@ -16,6 +16,8 @@ PAGES = {
                   "gates.seed"),
     "textgen": ("views/textgen.py", "Text generation", {"epochs": "1", "max_vocabulary": "200"}, "seed"),
     "forecasting": ("views/forecasting.py", "Sales forecasting", {"epochs": "2"}, "seed"),
+    "captioning": ("views/captioning.py", "Image captioning",
+                   {"epochs": "1", "num_scenes": "200", "units": "16", "filters": "4"}, "seed"),
     "video": ("views/video.py", "Video classification",
               {"epochs": "1", "num_classes": "2", "clips_per_class": "20", "frames": "4", "frame_size": "16"}, "seed"),
 }

@@ -78,3 +78,15 @@ def test_without_json_the_result_is_printed_for_a_reader(tmp_path):
     assert done.returncode == 0, done.stderr
     first, *rest = done.stdout.splitlines()
     assert (" beats " in first or " tie:" in first) and any(line.startswith("model: MAE") for line in rest)
+
+
+def test_caption_trains_on_generated_scenes_and_reads_switches_as_words():
+    done = run_cli("caption", "--num-scenes", "200", "--epochs", "1", "--units", "16", "--filters", "4",
+                   "--attention", "false", "--json")
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    assert document["settings"]["attention"] is False and document["settings"]["num_scenes"] == 200
+    assert set(document["metrics"]) == {"model", "most frequent caption", "nearest training scene"}
+    assert document["verdict"]["winner"] in ("model", "baseline", "tie") and document["examples"]
+    refused = run_cli("caption", "--attention", "maybe")
+    assert refused.returncode == 2 and "must be true or false" in refused.stderr

@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from core import forecasting, settings_io, text, video
+from core import captioning, forecasting, settings_io, text, video
 from core.uploads import RECEIVE_MB
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
 UPLOAD_LIMITS_MB = {"forecasting": forecasting.MAX_UPLOAD_MB, "text": text.MAX_UPLOAD_MB,
-                    "video": video.MAX_UPLOAD_MB, "settings file": settings_io.MAX_SETTINGS_FILE_KB / 1024}
+                    "video": video.MAX_UPLOAD_MB, "captioning": captioning.MAX_UPLOAD_MB,
+                    "settings file": settings_io.MAX_SETTINGS_FILE_KB / 1024}
 
 
 @pytest.mark.parametrize(("section", "name", "value"), [
