@@ -80,7 +80,7 @@ def plot_prediction_vs_truth(truth: list[float], predicted: list[float], x_title
 
 
 def plot_score_by_length(series: dict[str, dict[int, float]], marked_length: int | None = None,
-                         score_name: str = "accuracy") -> go.Figure:
+                         score_name: str = "accuracy", length_name: str = "sequence length") -> go.Figure:
     """A score against sequence length, one line per series (e.g. per cell).
 
     Each series has its own dash and marker as well as its colour, so two
@@ -93,7 +93,7 @@ def plot_score_by_length(series: dict[str, dict[int, float]], marked_length: int
                      for i, (name, scores) in enumerate(series.items())])
     if marked_length is not None:
         fig.add_vline(x=marked_length, line_dash="dot", annotation_text="trained on this length")
-    fig.update_layout(height=300, margin={"l": 40, "r": 10, "t": 20, "b": 40}, xaxis_title="sequence length",
+    fig.update_layout(height=300, margin={"l": 40, "r": 10, "t": 20, "b": 40}, xaxis_title=length_name,
                       yaxis={"title": score_name, "range": [0, 1.05]}, legend={"orientation": "h", "y": 1.12})
     return fig
 

@@ -110,18 +110,19 @@ _TASKS = {  # pattern -> (generator functions and constants they need, the call 
     "many_to_many": ((connections.running_maxima, connections.digit_inputs, connections.new_maximum_flags), (),
                      "running_maxima(NUM_EXAMPLES, SEQUENCE_LENGTH, SEED)",
                      "running_maxima(500, SEQUENCE_LENGTH, SEED + 10_000)"),
-    "encoder_decoder": ((connections.number_words, connections.number_split, connections.encode_digits,
-                         connections.spell_number),
-                        ("ONES", "TENS", "WORD_VOCAB", "MAX_DIGITS", "MAX_WORDS"),
-                        "number_words(np.random.default_rng(SEED).choice(number_split(SEED)[0], NUM_EXAMPLES))",
-                        "number_words(number_split(SEED)[1])  # 150 numbers never seen in training"),
+    "encoder_decoder": ((connections.number_words, connections.words_for, connections.digit_count,
+                         connections.number_split, connections.training_numbers, connections.encode_digits,
+                         connections.spell_number, connections._spell_hundreds),
+                        ("ONES", "TENS", "WORD_VOCAB", "MAX_DIGITS", "HELD_OUT_PER_LENGTH", "HELD_OUT_SHARE"),
+                        "number_words(training_numbers(number_split(SEED, DIGITS)[0], NUM_EXAMPLES, SEED), DIGITS)",
+                        "number_words(number_split(SEED, DIGITS)[1], DIGITS)  # numbers never seen in training"),
 }
 _BUILDERS = {  # pattern -> (its builder, the arguments it is called with)
     "one_to_one": ("build_one_to_one", "UNITS"),
     "one_to_many": ("build_one_to_many", "CELL, UNITS, SEQUENCE_LENGTH"),
     "many_to_one": ("build_many_to_one", "CELL, UNITS"),
     "many_to_many": ("build_many_to_many", "CELL, UNITS"),
-    "encoder_decoder": ("build_encoder_decoder", "CELL, UNITS"),
+    "encoder_decoder": ("build_encoder_decoder", "CELL, UNITS, DIGITS, ATTENTION"),
 }
 
 

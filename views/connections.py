@@ -1,5 +1,6 @@
 """Connection types: what a sequence model can take in and give out, drawn, shaped and trained."""
 
+import keras
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -9,13 +10,15 @@ from core import scripts
 from core.cache import fingerprint
 from core.diagnosis import run_of
 from core.diagrams import plot_unrolled
-from core.plots import plot_history, plot_prediction_vs_truth, plot_score_by_length
+from core.plots import plot_heatmap, plot_history, plot_prediction_vs_truth, plot_score_by_length
+from core.uploads import TYPED_MAX_CHARS
 from ui.toolkit import review_run, share_panel
 from ui.training import train_or_reuse
 from ui.widgets import input_knob, input_settings
 
 PAGE = "Connection types"
 MAX_DRAWN_STEPS = 10
+BEAM_WIDTH = 3
 STORIES = {
     "one_to_one": "One input, one output, no time axis: **a plain feed-forward network is enough**. "
                   "Toy task: is the point (x, y) inside the unit circle?",
@@ -46,11 +49,14 @@ with st.expander("Model and training settings", expanded=True):
         data_knobs = input_settings(cx.ConnectionSettings, ["num_examples", "epochs", "batch_size"], PAGE)
     with right:
         fit_knobs = input_settings(cx.ConnectionSettings, ["learning_rate", "seed"], PAGE)
+        if pattern == "encoder_decoder":
+            fit_knobs |= input_settings(cx.ConnectionSettings, ["digits", "attention"], PAGE)
 settings = cx.ConnectionSettings(pattern=pattern, **model_knobs, **data_knobs, **fit_knobs)
 
 st.subheader("Unrolled over time")
 is_words_task = pattern == "encoder_decoder"
-drawn = (cx.MAX_DIGITS, cx.MAX_WORDS) if is_words_task else (min(settings.sequence_length, MAX_DRAWN_STEPS), None)
+drawn = ((settings.digits, cx.words_for(settings.digits)) if is_words_task
+         else (min(settings.sequence_length, MAX_DRAWN_STEPS), None))
 st.plotly_chart(plot_unrolled(pattern, *drawn))
 st.caption("Follow the arrows from inputs (bottom) through hidden states (middle) to outputs (top); "
            "arrows of one colour are one weight matrix, reused at every step."
@@ -58,7 +64,7 @@ st.caption("Follow the arrows from inputs (bottom) through hidden states (middle
               if settings.sequence_length > MAX_DRAWN_STEPS and not is_words_task else ""))
 
 st.subheader("The Keras model and its tensor shapes")
-shape_length = cx.MAX_DIGITS if is_words_task else settings.sequence_length
+shape_length = settings.digits if is_words_task else settings.sequence_length
 model_preview = cx.build_model(settings)
 st.dataframe(cx.layer_table(model_preview, settings.batch_size, shape_length), hide_index=True)
 st.caption(f"Shapes for one batch of {settings.batch_size} examples: (batch, time steps, features). "
@@ -84,6 +90,43 @@ st.metric(f"Held-out {score_name}", f"{score:.3f}" if score_name == "mean abs er
           help="Measured on fresh examples the model never trained on"
                + (" (numbers it never saw)." if is_words_task else "."))
 st.caption(f"Trained {result.epochs_run} epochs in {result.seconds:.1f} s.")
+
+def show_spelling(model: keras.Model, settings: cx.ConnectionSettings, spelling: cx.ConnectionResult) -> None:
+    """The encoder–decoder at work on a typed number: greedy and beam decoding, where it looked, and by length."""
+    typed = st.text_input(f"A number from 0 to {10**settings.digits - 1:,}", "342", max_chars=TYPED_MAX_CHARS,
+                          key=f"{PAGE}.number", help="The encoder reads its digits; the decoder writes words one "
+                                                     "at a time.")
+    try:
+        number = cx.parse_number(typed, settings.digits)
+    except ValueError as err:
+        st.error(str(err))
+        return
+    steps = cx.greedy_decode(model, [number])[0]
+    beam = cx.beam_decode(model, number, BEAM_WIDTH)
+    st.write(f"Model: **{cx.decoded_text(steps)}** (greedy) · **{cx.spelled(beam.sequences[0].tokens)}** (beam "
+             f"search, {BEAM_WIDTH} kept) · truth: *{cx.spell_number(number)}*")
+    left, right = st.columns(2)
+    left.dataframe(pd.DataFrame({"step": [s.step for s in steps], "word": [s.word for s in steps],
+                                 "probability": [round(s.probability, 3) for s in steps],
+                                 "runners-up": [", ".join(f"{w} {p:.2f}" for w, p in s.candidates[1:])
+                                                for s in steps]}), hide_index=True)
+    left.caption("Greedy decoding: each row is one step, the word chosen given the words before it, its "
+                 "probability, and the words it beat.")
+    right.dataframe(pd.DataFrame({"spelling": [cx.spelled(d.tokens) for d in beam.sequences],
+                                  "probability": [round(d.probability, 3) for d in beam.sequences]}),
+                    hide_index=True)
+    right.caption(cx.beam_story(beam, steps))
+    weights = cx.attention_weights(model, number, steps)
+    if weights is not None:
+        st.plotly_chart(plot_heatmap(weights.tolist(), [f"{i}·{d}" for i, d in enumerate(str(number), start=1)],
+                                     [f"{s.step}·{s.word}" for s in steps], colorscale="Viridis", zmid=None))
+        st.caption(cx.attention_story(weights, steps, number))
+    by_digits = {"this model": spelling.accuracy_by_length}
+    if spelling.without_attention is not None:
+        by_digits = {"with attention": spelling.accuracy_by_length, "without attention": spelling.without_attention}
+    st.plotly_chart(plot_score_by_length(by_digits, score_name="exact match", length_name="digits"))
+    st.caption(cx.digits_story(spelling))
+
 
 st.subheader("Try it")
 model = result.model
@@ -127,18 +170,7 @@ elif pattern == "many_to_many":
         st.dataframe(pd.DataFrame({"digit": digits, "model: new max?": flags.round(2),
                                    "truth": cx.new_maximum_flags(digits).astype(int)}).T)
 else:
-    typed = st.text_input("A number from 0 to 999", "342", help="The encoder reads its digits; "
-                          "the decoder writes words one at a time.")
-    try:
-        number = cx.parse_number(typed)
-    except ValueError as err:
-        st.error(str(err))
-    else:
-        steps = cx.greedy_decode(model, [number])[0]
-        st.write(f"Model: **{cx.decoded_text(steps)}** · truth: *{cx.spell_number(number)}*")
-        st.dataframe(pd.DataFrame([vars(s) for s in steps]), hide_index=True)
-        st.caption("Each row is one decoding step: the word chosen given the words before it, and "
-                   "the probability the model gave it.")
+    show_spelling(model, settings, result.details)
 
 review_run(PAGE, run_of(result, held_out=cx.held_out(result)), scripts.connections_script(settings),
            cx.task_name(settings))

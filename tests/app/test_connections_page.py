@@ -93,3 +93,16 @@ def test_a_training_cut_short_by_a_click_is_reported_once_and_nothing_is_kept(op
     assert CACHE_STATE_KEY not in at.session_state or not at.session_state[CACHE_STATE_KEY]
     at.run()
     assert not at.warning  # said once
+
+
+def test_attention_trains_the_model_with_and_without_it_and_draws_where_each_word_looked(open_page):
+    at = select_pattern(open_page(PAGE), "encoder_decoder")
+    at.toggle(key="Connection types.attention").set_value(True).run()
+    at = train(at)
+    assert len(at.session_state[CACHE_STATE_KEY]) == 1  # one cached result: the model and its comparison
+    captions = " ".join(c.value for c in at.caption)
+    assert "share of its attention on that digit" in captions  # the heatmap of the typed number, from its weights
+    assert "with attention" in captions and "without" in captions  # exact match by digits, both models
+    at.text_input(key="Connection types.number").set_value("1" * 40).run()
+    assert "at most 3 digits" in at.error[0].value and "40 characters" not in at.error[0].value
+    assert len(at.session_state[CACHE_STATE_KEY]) == 1

@@ -150,3 +150,35 @@ def test_accuracy_by_length_scores_every_length():
     model = cx.build_many_to_one("GRU", 4)
     scores = cx.accuracy_by_length(model, (3, 9), seed=0, n=50)
     assert list(scores) == [3, 9] and all(0 <= v <= 1 for v in scores.values())
+
+
+def test_numbers_up_to_six_digits_are_spelled_and_split_per_length():
+    assert cx.spell_number(777_777) == "seven hundred seventy seven thousand seven hundred seventy seven"
+    assert cx.spell_number(100_005) == "one hundred thousand five" and cx.spell_number(2_000) == "two thousand"
+    assert [cx.words_for(d) for d in (3, 6)] == [cx.MAX_WORDS, 10]
+    train_numbers, test_numbers = cx.number_split(seed=1, digits=6)
+    assert not set(train_numbers.tolist()) & set(test_numbers.tolist())
+    assert sorted(set(cx.digit_count(test_numbers).tolist())) == [2, 3, 4, 5, 6]  # every length scored
+    drawn = cx.digit_count(cx.training_numbers(train_numbers, 3000, seed=0))
+    assert (np.bincount(drawn)[1:] > 0).all() and np.bincount(drawn)[6] > np.bincount(drawn)[2]
+
+
+def test_attention_weights_sum_to_one_over_the_digits_and_the_drawn_map_is_them():
+    model = cx.build_encoder_decoder("GRU", 8, digits=6, attention=True)
+    steps = cx.greedy_decode(model, [4072])[0]
+    weights = cx.attention_weights(model, 4072, steps)
+    assert weights.shape == (len(steps), 4)  # one row per word written, one column per digit of 4072
+    np.testing.assert_allclose(weights.sum(axis=1), 1.0, atol=1e-5)  # padding digits get nothing
+    reader = keras.Model(model.inputs, model.get_layer("attention").output[1])
+    previous = np.zeros((1, 10), "int32")
+    previous[0, : len(steps)] = [cx.START, *(cx.WORD_VOCAB.index(s.word) for s in steps[:-1])]
+    raw = np.asarray(reader([cx.encode_digits("4072", 6)[None], previous]))[0]
+    np.testing.assert_allclose(weights, raw[: len(steps), 2:], atol=1e-6)
+    assert cx.attention_weights(cx.build_encoder_decoder("GRU", 8), 42, steps) is None
+
+
+def test_beam_of_width_one_spells_as_greedy_decoding_does():
+    model = cx.build_encoder_decoder("LSTM", 8, attention=True)
+    for number in (7, 42, 905):
+        greedy = cx.decoded_text(cx.greedy_decode(model, [number])[0])
+        assert cx.spelled(cx.beam_decode(model, number, width=1).sequences[0].tokens) == greedy
