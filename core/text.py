@@ -19,7 +19,7 @@ import keras
 import numpy as np
 import pandas as pd
 
-from core import corpus
+from core.corpus import SplitReport, held_out_indices, split_documents
 from core.datasets import WORD_GROUPS
 from core.next_token import CHUNK_ROWS, UNKNOWN_INDEX, NextTokenScores, ScoreTally, known_log_loss, tally, target_ranks
 from core.ngram import MAX_ORDER, BigramRule, KneserNey, NgramCounts, choose_kneser_ney, windows
@@ -237,7 +237,7 @@ class TextSplit:
     train: tuple[str, ...]
     validation: tuple[str, ...]  # early stopping, the n-gram's order and the mixture weight are chosen here
     test: tuple[str, ...]  # every score the page prints is measured here, on documents nothing was chosen on
-    report: corpus.SplitReport  # its validation count is validation and test together (the held-out documents)
+    report: SplitReport  # its validation count is validation and test together (the held-out documents)
 
 
 def split_text(documents: list[str], seed: int) -> TextSplit:
@@ -248,13 +248,13 @@ def split_text(documents: list[str], seed: int) -> TextSplit:
     choose things (when to stop, the n-gram's order, the mixture weight):
     scores on it would flatter what was chosen on it.
     """
-    split = corpus.split_documents(documents, seed, HELD_OUT_SHARE)
+    split = split_documents(documents, seed, HELD_OUT_SHARE)
     held = split.validation
     if len(held) < 2:
         raise ValueError(f"After removing repeated lines the text has {len(split.train) + len(held)} documents; "
                          "at least 2 must be held out (one to validate, one to test). Upload a longer text with "
                          "different lines, or use the built-in descriptions.")
-    tested = set(corpus.held_out_indices(len(held), 0.5, seed).tolist())
+    tested = set(held_out_indices(len(held), 0.5, seed).tolist())
     return TextSplit(split.train, tuple(d for i, d in enumerate(held) if i not in tested),
                      tuple(d for i, d in enumerate(held) if i in tested), split.report)
 
@@ -456,6 +456,21 @@ def strongest_verdict(metrics: dict[str, NextTokenScores], hits: dict[str, np.nd
     on_what = (f"{metrics['model'].known_pairs:,} known-word tokens of {len(np.unique(test.documents)):,} "
                "held-out test documents")
     return verdict(comparison, "model", scorer_name(strongest), on_what, percent_metric=True)
+
+
+def results_story(details: TextResult) -> str:
+    """The score table's caption, from the result: what was scored, the unknown share, what the mix is made of."""
+    model, split, mixture = details.metrics["model"], details.split, details.mixture
+    kneser_ney = mixture.kneser_ney
+    return (f"Scores on {split['test_documents']:,} test documents ({model['pairs']:,} tokens) that nothing was "
+            f"trained or chosen on. {model['unknown_target_share']:.1%} of those tokens are outside the vocabulary "
+            f"([UNK]): they are never counted as a hit, so every score is over the other {model['known_pairs']:,}. "
+            f"The model is {mixture.weight:.0%} network and {1 - mixture.weight:.0%} Kneser–Ney "
+            f"{kneser_ney.order}-gram (discount {kneser_ney.discount}): the mix, the order and the discount that did "
+            f"best on the {split['validation_documents']:,} validation documents. The Kneser–Ney n-gram counts "
+            "which words followed the last few words in training, falling back on shorter contexts; the bigram rule "
+            "guesses the token that most often followed the previous one, and has no perplexity because it gives "
+            "unseen pairs no chance at all.")
 
 
 def fit_text_model(prepared: PreparedText, settings: TextSettings,

@@ -162,7 +162,7 @@ def test_model_is_embedding_recurrent_layers_and_softmax_over_the_vocabulary():
 
 
 def test_training_scores_model_network_and_both_yardsticks_on_test_documents(trained):
-    prepared, settings, result = trained
+    prepared, _, result = trained
     metrics = result.details.metrics
     kneser_ney = result.details.mixture.kneser_ney.name
     assert set(metrics) == {"model", "network", kneser_ney, "bigram"}
@@ -182,7 +182,7 @@ def test_the_default_seed_is_the_commonest_opening_of_the_corpus(trained):
 
 
 def test_generation_is_reproducible_and_names_unknown_seed_words(trained):
-    _, settings, result = trained
+    _, _, result = trained
     options = tx.GenerationSettings(num_words=6, sampling_seed=3)
     first, second = (tx.generate(result.details.mixture, result.details.vocabulary, "word", "The RED zebra", options)
                      for _ in range(2))
@@ -194,7 +194,7 @@ def test_generation_is_reproducible_and_names_unknown_seed_words(trained):
 
 
 def test_an_empty_seed_starts_a_document(trained):
-    _, settings, result = trained
+    _, _, result = trained
     found = tx.generate(result.details.mixture, result.details.vocabulary, "word", "  ",
                         tx.GenerationSettings(num_words=3, strategy="greedy"))
     assert found.seed_tokens == [] and len(found.tokens) == 3 and "[UNK]" not in found.tokens
