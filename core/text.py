@@ -251,9 +251,11 @@ def split_text(documents: list[str], seed: int) -> TextSplit:
     split = split_documents(documents, seed, HELD_OUT_SHARE)
     held = split.validation
     if len(held) < 2:
-        raise ValueError(f"After removing repeated lines the text has {len(split.train) + len(held)} documents; "
-                         "at least 2 must be held out (one to validate, one to test). Upload a longer text with "
-                         "different lines, or use the built-in descriptions.")
+        removed = split.report.duplicates_removed
+        raise ValueError(f"{'After removing ' + format(removed, ',') + ' repeated lines, t' if removed else 'T'}he "
+                         f"text is too short to hold out a document to validate and another to test: at least "
+                         f"{MIN_TRAINING_PAIRS} different words are needed. Upload a longer text with different "
+                         "lines, or use the built-in descriptions.")
     tested = set(held_out_indices(len(held), 0.5, seed).tolist())
     return TextSplit(split.train, tuple(d for i, d in enumerate(held) if i not in tested),
                      tuple(d for i, d in enumerate(held) if i in tested), split.report)
@@ -289,10 +291,16 @@ def prepare_text(documents: list[str], settings: TextSettings) -> PreparedText:
     total = sum(map(len, tokenized[0]))
     if total < MIN_TRAINING_PAIRS or not tokenized[1] or not tokenized[2]:
         tokens = f"{total} {settings.level}{'' if total == 1 else 's'}"
-        raise ValueError(f"After removing repeated lines and holding out documents, the training text has {tokens}; "
+        removed = split.report.duplicates_removed
+        raise ValueError(f"After removing {removed:,} repeated line{'' if removed == 1 else 's'} and holding out "
+                         f"documents, the training text has {tokens}; "
                          f"at least {MIN_TRAINING_PAIRS} are needed to learn anything. Upload a longer text with "
                          "different lines, or use the built-in descriptions.")
     vocabulary = Vocabulary.build(tokenized[0], settings.max_vocabulary, MIN_COUNT)
+    if vocabulary.size == 2:
+        raise ValueError(f"No {settings.level} occurs {MIN_COUNT} times in the training text, so there is nothing "
+                         "to learn to predict (every token is new each time, like a list of different numbers). "
+                         "Upload a text in which words repeat, such as sentences of prose.")
     encoded = [[vocabulary.encode(doc) for doc in part] for part in tokenized]
     pairs = [make_pairs(part, settings.context_length) for part in encoded]
     return PreparedText(vocabulary, split, *encoded, *pairs[0], *pairs[1], *pairs[2])
