@@ -7,20 +7,23 @@ built-in descriptions twice (cold, then warm), then each real text once (its voc
 time includes compiling the model). The texts come from the standard library and installed PyPI packages
 (bench/texts.py), nothing downloaded.
 
-Usage: ``.venv/bin/python -m bench.textreal [TEXT ...]`` (default: builtin and every text of bench.texts).
+Usage: ``.venv/bin/python -m bench.textreal [TEXT ...]`` (default: builtin and every text of bench.texts);
+``--table`` writes the section again from the last run's raw results (bench/out/textreal.json).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
 
 from bench import results
-from bench.texts import FOLDER, TEXTS, write_texts
+from bench.texts import FOLDER, ROOT, TEXTS, write_texts
 from core.__main__ import parser, textgen_command
 
 HEADING = "## Text generation on real text (issue 20)"
+RAW = ROOT / "bench" / "out" / "textreal.json"  # every run's JSON document: ``--table`` rewrites the section from it
 
 
 def run_text(name: str) -> dict:
@@ -59,13 +62,36 @@ def section(documents: list[tuple[str, dict]]) -> list[str]:
             "`python -m core text` with its defaults (word level, window 6, GRU 64, embedding 32, vocabulary: "
             "training words seen twice, at most 1,000; 5 epochs, batch 256), run in one process by "
             "`bench/textreal.py`. Every score is on the test documents (10 % of the distinct lines), which nothing "
-            "was trained or chosen on; the Kneser–Ney order and discount, the network's weight in the mix and early "
-            "stopping read the validation documents (another 10 %). Accuracy, top-5 and perplexity are over known "
+            "was trained or chosen on; the Kneser–Ney order and discount and the network's weight in the mix "
+            "are chosen on the validation documents (another 10 %). Accuracy, top-5 and perplexity are over known "
             "targets ([UNK] never credited); model = network mixed with Kneser–Ney. Seconds: prepare, train, count, "
             "mix and score; a real text's include compiling the model for its vocabulary. CPU seconds: the process's, "
             "all threads (JAX uses both cores), which the load inflates less than wall seconds.", "",
             "| " + " | ".join(head) + " |", "|" + "---|" * len(head),
-            *(row(document, label) for label, document in documents)]
+            *(row(document, label) for label, document in documents), "", reading(documents)]
+
+
+def reading(documents: list[tuple[str, dict]]) -> str:
+    """What the table says, counted from it: perplexity and accuracy against the n-gram, text by text."""
+    real = [(label, d) for label, d in documents if not label.startswith("built-in")]
+    builtin = [d for label, d in documents if label.startswith("built-in")]
+
+    def better(d: dict, metric: str) -> bool:
+        model, ngram = d["metrics"]["model"][metric], d["metrics"][d["mixture"]["ngram"]][metric]
+        return model < ngram if metric == "perplexity" else model > ngram
+
+    wins = [label for label, d in real if d["verdict"]["winner"] == "model"]
+    gaps = ", ".join(f"{label} {100 * (d['verdict']['difference']):+.1f}" for label, d in real)
+    network_behind = sum(d["metrics"]["network"]["accuracy"] < d["metrics"][d["mixture"]["ngram"]]["accuracy"]
+                         for _, d in real)
+    return (f"Reading it: on the real texts the model (network + Kneser–Ney) has the lower perplexity on "
+            f"{sum(better(d, 'perplexity') for _, d in real)} of {len(real)}, the higher top-5 accuracy on "
+            f"{sum(better(d, 'top5_accuracy') for _, d in real)} of {len(real)} and the higher accuracy on "
+            f"{sum(better(d, 'accuracy') for _, d in real)} of {len(real)}; in accuracy the verdict (paired "
+            f"bootstrap over documents, 1 point margin) calls it better on {len(wins)} of {len(real)} "
+            f"({', '.join(wins) or 'none'}) and a tie elsewhere (gaps in points: {gaps}). The network alone has "
+            f"a lower accuracy than Kneser–Ney on {network_behind} of {len(real)}. "
+            + (f"On the built-in descriptions the verdict is: {builtin[-1]['verdict']['winner']}." if builtin else ""))
 
 
 def main(names: list[str]) -> None:
@@ -79,8 +105,12 @@ def main(names: list[str]) -> None:
             documents.append((name.replace("_", " "), run_text(name)))
         print(documents[-1][0], documents[-1][1]["verdict"]["sentence"], f"{documents[-1][1]['seconds']:.1f} s",
               flush=True)
+        RAW.write_text(json.dumps(documents))
     results.write(section(documents), HEADING)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:] or ["builtin", *TEXTS])
+    if sys.argv[1:] == ["--table"]:
+        results.write(section(json.loads(RAW.read_text())), HEADING)
+    else:
+        main(sys.argv[1:] or ["builtin", *TEXTS])

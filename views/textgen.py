@@ -100,9 +100,10 @@ prepared = or_stop(lambda: prepared_text(documents, **knobs))
 vocabulary = prepared.vocabulary
 unit = "words" if knobs["level"] == "word" else "characters"
 suggested_seed = tx.seed_suggestion(prepared, knobs["level"])
+starts = (f"it starts from *{suggested_seed}* (the commonest opening of the text)" if suggested_seed
+          else "it starts a document from nothing")
 intro.markdown(f"Teach a small model to guess the next {knobs['level']} of {chosen_text.data_name}, then let it "
-               f"write: it starts from *{suggested_seed}* (the commonest opening of the text) and carries on. "
-               "Below, every step in between is laid out.")
+               f"write: {starts} and carries on. Below, every step in between is laid out.")
 
 st.subheader("The vocabulary")
 found = st.text_input("Find a token", key=f"{PAGE}.find", max_chars=50,
@@ -121,7 +122,7 @@ st.caption(f"Each position of each document makes one pair: the previous {knobs[
            "(zeros in front when there are fewer) and the token to guess.")
 st.markdown(f"**Split:** {len(prepared.x_train):,} training pairs from {len(prepared.train_documents):,} "
             f"documents; {len(prepared.x_validation):,} validation pairs from {len(prepared.validation_documents):,} "
-            f"documents (to stop training and choose the mix) and {len(prepared.x_test):,} test pairs from "
+            f"documents (to watch for overfitting and to choose the mix) and {len(prepared.x_test):,} test pairs from "
             f"{len(prepared.test_documents):,} documents (every score below), none of them trained on. "
             f"{prepared.split.report.sentence()}")
 
