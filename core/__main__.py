@@ -1,7 +1,7 @@
 """Sequence Lab from the command line: the pages' code paths, without the browser.
 
     python -m core forecast --csv FILE --date-col NAME --value-col NAME [--window N ...] [--json]
-    python -m core textgen --text FILE [--column NAME --cell LSTM ...] --generate "seed words" --words N [--json]
+    python -m core textgen [--text FILE --column NAME --cell LSTM ...] --generate "seed words" --words N [--json]
     python -m core caption [--attention false --beam-width 3 ...] [--json]
     python -m core make-data
 
@@ -78,19 +78,34 @@ def forecast_command(args: argparse.Namespace) -> dict:
 
 
 def textgen_command(args: argparse.Namespace) -> dict:
-    """Run the text generation page's code path on a text or CSV file; return the JSON document."""
+    """Run the text generation page's code path on a text or CSV file (default: the built-in descriptions)."""
+    import time
+
     from core import text as tx
+    from core.datasets import load_builtin_descriptions
 
     settings = settings_from(args, tx.TextSettings)
     options = settings_from(args, tx.GenerationSettings)
-    path = Path(args.text)
-    documents = tx.documents_from_file(path.read_bytes(), f"'{path}'", path.suffix.lower() == ".csv", args.column)
+    if args.text is None:
+        documents = load_builtin_descriptions()
+    else:
+        path = Path(args.text)
+        documents = tx.documents_from_file(path.read_bytes(), f"'{path}'", path.suffix.lower() == ".csv",
+                                           args.column)
+    started = time.perf_counter()
     prepared = tx.prepare_text(documents, settings)
     result = tx.fit_text_model(prepared, settings)
-    generation = tx.generate(result.model, prepared.vocabulary, settings.level, args.generate, options,
-                             settings.context_length)
-    return {"metrics": result.details.metrics, "verdict": result.details.verdict.as_json(),
-            "vocabulary_size": prepared.vocabulary.size, "settings": dataclasses.asdict(settings),
+    seconds = time.perf_counter() - started
+    details = result.details
+    generation = tx.generate(details.mixture, prepared.vocabulary, settings.level, args.generate, options)
+    kneser_ney = details.mixture.kneser_ney
+    return {"metrics": details.metrics, "verdict": details.verdict.as_json(), "split": details.split,
+            "vocabulary_size": prepared.vocabulary.size, "vocabulary_eligible": prepared.vocabulary.eligible,
+            "mixture": {"network_weight": details.mixture.weight, "ngram": kneser_ney.name,
+                        "ngram_order": kneser_ney.order, "ngram_discount": kneser_ney.discount},
+            "settings": dataclasses.asdict(settings), "generation": dataclasses.asdict(options),
+            "epochs_run": result.epochs_run, "train_seconds": result.seconds, "seconds": seconds,
+            "seed_suggestion": tx.seed_suggestion(prepared, settings.level),
             "generated": generation.text, "unknown_seed_tokens": generation.unknown}
 
 
@@ -132,8 +147,10 @@ def parser() -> argparse.ArgumentParser:
     forecast.add_argument("--date-col", required=True, help="the column holding dates")
     forecast.add_argument("--value-col", required=True, help="the column holding the numbers to forecast")
     add_knob_options(forecast, ForecastSettings)
-    textgen = commands.add_parser("textgen", help="train the next-word model on a text file and generate")
-    textgen.add_argument("--text", required=True, help="a .txt file (one document per line) or a .csv")
+    textgen = commands.add_parser("textgen", aliases=["text"],
+                                  help="train the next-word model on a text file and generate")
+    textgen.add_argument("--text", help="a .txt file (one document per line) or a .csv (default: the built-in "
+                                        "descriptions)")
     textgen.add_argument("--column", help="the CSV column holding the text (default: the longest texts)")
     textgen.add_argument("--generate", default="", help="the seed text to continue (default: start afresh)")
     add_knob_options(textgen, TextSettings)
@@ -149,7 +166,8 @@ def parser() -> argparse.ArgumentParser:
     return main_parser
 
 
-COMMANDS = {"forecast": forecast_command, "textgen": textgen_command, "caption": caption_command}
+COMMANDS = {"forecast": forecast_command, "textgen": textgen_command, "text": textgen_command,
+            "caption": caption_command}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -36,17 +36,24 @@ def test_bad_input_exits_non_zero_with_the_page_message(tmp_path):
     assert done.returncode == 2 and "at most 365" in done.stderr
 
 
-def test_textgen_prints_metrics_vocabulary_and_generated_text(tmp_path):
+def test_textgen_prints_every_scorer_the_split_and_generated_text(tmp_path):
     text = tmp_path / "shop.txt"
     text.write_text("\n".join(f"the {c} {i} is made from {m} and fits well" for c in ("red", "blue", "green")
                               for i in ("dress", "shirt", "coat") for m in ("silk", "wool", "linen")))
-    done = run_cli("textgen", "--text", str(text), "--cell", "lstm", "--epochs", "2", "--seed", "3",
+    done = run_cli("text", "--text", str(text), "--cell", "lstm", "--epochs", "2", "--seed", "3",
                    "--generate", "the red", "--words", "4", "--json")
     assert done.returncode == 0, done.stderr
     document = json.loads(done.stdout)
-    assert set(document["metrics"]["model"]) == {"accuracy", "top5_accuracy", "perplexity"}
-    assert 0 <= document["metrics"]["bigram"]["accuracy"] <= 1
-    assert document["vocabulary_size"] == 2 + len(set(text.read_text().split()))
+    ngram = document["mixture"]["ngram"]
+    assert set(document["metrics"]) == {"model", "network", ngram, "bigram"}
+    assert {"accuracy", "top5_accuracy", "perplexity", "unknown_target_share"} <= set(document["metrics"]["model"])
+    assert 0 <= document["metrics"]["bigram"]["accuracy"] <= 1 and document["metrics"]["bigram"]["perplexity"] is None
+    assert document["split"]["leaked_documents"] == 0
+    assert document["split"]["train_documents"] + document["split"]["validation_documents"] \
+        + document["split"]["test_documents"] == 27
+    train_words = set(text.read_text().split())  # every word occurs at least three times
+    assert document["vocabulary_size"] <= 2 + len(train_words)
+    assert document["settings"]["cell"] == "LSTM" and document["verdict"]["baseline"]
     assert document["generated"].startswith("the red ") and len(document["generated"].split()) == 6
 
 
@@ -55,7 +62,7 @@ def test_textgen_reads_a_csv_column_and_refuses_bad_input(tmp_path):
     table.write_text("id,text\n1,too short\n")
     done = run_cli("textgen", "--text", str(table), "--column", "text", "--json")
     assert done.returncode == 2 and done.stdout == ""
-    assert "at least 200 are needed" in done.stderr
+    assert "at least" in done.stderr
     done = run_cli("textgen", "--text", str(table), "--column", "missing", "--json")
     assert done.returncode == 2 and "no text column 'missing'" in done.stderr
 
