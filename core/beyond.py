@@ -35,6 +35,7 @@ RECURRENT = tuple(CELLS)
 SYMBOLS = 4  # motif task: symbols 0..3, one-hot
 MOTIF = (1, 2, 3)  # no proper prefix equals a suffix, so occurrences never overlap
 MOST_MOTIFS = 3  # classes: 0, 1, 2 or 3 occurrences
+SHORTEST = MOST_MOTIFS * len(MOTIF)  # room for every copy of the motif
 CLASSES = 4  # both tasks: four answers, so chance is 25 %
 TEST_PER_LENGTH = 400
 HEADS = 2
@@ -68,7 +69,7 @@ class BeyondSettings(TrainingSettings):
 
 def task_lengths(longest: int) -> tuple[int, ...]:
     """A quarter, half and all of ``longest``: the lengths trained on (mixed) and scored one by one."""
-    return tuple(sorted({max(longest // 4, 2 * len(MOTIF)), max(longest // 2, 2 * len(MOTIF)), longest}))
+    return tuple(sorted({max(longest // 4, SHORTEST), max(longest // 2, SHORTEST), longest}))
 
 
 # ---------------------------------------------------------------- the tasks
@@ -299,10 +300,8 @@ def attention_example(model: keras.Model, settings: BeyondSettings) -> Attention
     """Where the trained Transformer's last step looks on one fresh sequence of the longest length."""
     x, y, _ = make_task(settings.task, 1, (settings.longest,), settings.noise, settings.seed + 2)
     weights = predict(attention_reader(model), x)[0, :, -1, :]  # (heads, steps)
-    if settings.task == "recall":
-        marked = x[0, :, MEMORY_KEYS] == 1.0  # the key step's flag
-    else:
-        marked = motif_steps(x[0].argmax(axis=-1))
+    recall = settings.task == "recall"
+    marked = x[0, :, MEMORY_KEYS] == 1.0 if recall else motif_steps(x[0].argmax(axis=-1))  # the key's flag, or motifs
     return AttentionExample(weights, marked, int(y[0]), int(predict(model, x)[0].argmax()))
 
 
@@ -345,7 +344,7 @@ def epoch_seconds(settings: BeyondSettings, lengths: tuple[int, ...]) -> dict[st
 
 def timing_lengths(longest: int) -> tuple[int, ...]:
     """The lengths the time per epoch is measured at: a quarter of the longest, the longest, and four times it."""
-    return (max(longest // 4, 2 * len(MOTIF)), longest, 4 * longest)
+    return (max(longest // 4, SHORTEST), longest, 4 * longest)
 
 
 # ---------------------------------------------------------------- what the page says

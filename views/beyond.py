@@ -78,8 +78,8 @@ st.dataframe(pd.DataFrame({
     "training seconds": {family: round(seconds, 1) for family, seconds in details.seconds.items()},
     f"accuracy at length {settings.longest}": {f: f"{s[settings.longest]:.0%}" for f, s in details.accuracy.items()},
 }))
-st.caption(f"Each model's weights, counted from its equations and by Keras, and its training time ({result.seconds:.1f} s "
-           "for all five, on this server as loaded right now).")
+st.caption(f"Each model's weights, counted from its equations and by Keras, and its training time "
+           f"({result.seconds:.1f} s for all five, on this server as loaded right now).")
 family = st.radio("Training curves of", by.FAMILIES, horizontal=True, index=len(by.FAMILIES) - 1,
                   key=f"{PAGE}.curves", help="Which model's loss and accuracy to show.")
 st.plotly_chart(plot_history(details.histories[family], settings.epochs))
