@@ -198,7 +198,8 @@ def beyond_script(settings: beyond.BeyondSettings) -> Script:
             models[family] = model
         print("TCN receptive field:", receptive_field(models["TCN"]), "steps")""",
         constants=_constants(internals, "MEMORY_KEYS") + "\n"
-        + _constants(beyond, "SYMBOLS", "MOTIF", "MOST_MOTIFS", "SHORTEST", "CLASSES", "HEADS", "FAMILIES", "TEST_PER_LENGTH"))
+        + _constants(beyond, "SYMBOLS", "MOTIF", "MOST_MOTIFS", "SHORTEST", "CLASSES", "HEADS", "FAMILIES",
+                     "TEST_PER_LENGTH"))
 
 
 # ---------------------------------------------------------------- text generation
