@@ -13,6 +13,7 @@ sequence grows shows what processing steps in parallel buys.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass, replace
 
@@ -433,6 +434,24 @@ def timing_story(times: dict[str, dict[int, float]]) -> str:
     return (f"From length {shortest} to {longest}, the time per epoch grew: {said}. Slowest at length {longest}: "
             f"{slowest} ({times[slowest][longest]:.2f} s per epoch). A recurrent cell must finish step t before "
             "step t + 1; convolution and attention compute all steps at once.")
+
+
+def cli_document(settings: BeyondSettings) -> dict[str, object]:
+    """Train the five models as the page does; scores, sizes, times and verdicts as JSON-ready data.
+
+    ``python -m core beyond … --json`` prints this; "verdict" is the Transformer's against the best recurrent
+    cell, "verdicts" both sentences.
+    """
+    result = compare_families(settings)
+    details: BeyondResult = result.details
+    said = verdicts(details, settings.longest)
+    return {"settings": dataclasses.asdict(settings), "seconds": round(result.seconds, 2),
+            "verdict": said[-1].as_json(), "verdicts": [v.as_json() for v in said],
+            "metrics": {family: {f"accuracy at length {n}": round(score, 4) for n, score in scores.items()}
+                        | {"parameters": details.parameters[family], "seconds": round(details.seconds[family], 2)}
+                        for family, scores in details.accuracy.items()},
+            "tcn_receptive_field": details.receptive_field,
+            "attention": attention_story(details.attention, settings.task)}
 
 
 # ---------------------------------------------------------------- charts
