@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
-from core import captioning, connections, corpus, forecasting, internals, scenes, text, video, vision
+from core import beyond, captioning, connections, corpus, forecasting, internals, scenes, text, video, vision
 from core.recurrent import cells_line, recurrent_stack
 from core.settings import as_dict
 
@@ -168,6 +168,38 @@ def memory_script(settings: internals.MemorySettings) -> Script:
             print(cell, {n: round(float(right[lengths_test == n].mean()), 3) for n in MEMORY_LENGTHS})
             models[cell] = model""",
         constants=_constants(internals, "MEMORY_CELLS", "MEMORY_LENGTHS", "MEMORY_KEYS"))
+
+
+# ---------------------------------------------------------------- beyond recurrence
+
+
+def beyond_script(settings: beyond.BeyondSettings) -> Script:
+    """The five model families trained on the same task, each scored at every length; the TCN's receptive field."""
+    return _script(
+        "beyond_recurrence.py", "Beyond recurrence: SimpleRNN, LSTM, GRU, a TCN and a Transformer side by side",
+        "import keras\nimport numpy as np\nfrom keras import ops", settings,
+        (internals.recall_task, beyond.motif_task, beyond.make_task, beyond.features_of, beyond.task_lengths,
+         beyond.LastStep, beyond.PositionalEncoding, recurrent_stack, beyond.build_recurrent, beyond.build_tcn,
+         beyond.build_transformer, beyond.build_family, beyond.receptive_field),
+        """
+        lengths = task_lengths(LONGEST)
+        x, y, _ = make_task(TASK, NUM_EXAMPLES, lengths, NOISE, SEED)
+        x_test, y_test, lengths_test = make_task(TASK, TEST_PER_LENGTH * len(lengths), lengths, NOISE, SEED + 1)
+        models = {}
+        for family in FAMILIES:
+            keras.utils.set_random_seed(SEED)  # every model starts from the same seed and data
+            model = build_family(family, TASK, UNITS, TCN_LEVELS, KERNEL_SIZE)
+            model.compile(optimizer=keras.optimizers.Adam(LEARNING_RATE), loss="sparse_categorical_crossentropy",
+                          metrics=["accuracy"])
+            model.fit(x, y, validation_split=0.2, epochs=EPOCHS, batch_size=BATCH_SIZE, verbose=0)
+            right = model.predict(x_test, verbose=0).argmax(axis=-1) == y_test
+            print(family, model.count_params(), "weights", {n: round(float(right[lengths_test == n].mean()), 3)
+                                                           for n in lengths})
+            models[family] = model
+        print("TCN receptive field:", receptive_field(models["TCN"]), "steps")""",
+        constants=_constants(internals, "MEMORY_KEYS") + "\n"
+        + _constants(beyond, "SYMBOLS", "MOTIF", "MOST_MOTIFS", "SHORTEST", "CLASSES", "HEADS", "FAMILIES",
+                     "TEST_PER_LENGTH"))
 
 
 # ---------------------------------------------------------------- text generation

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import keras
 import pytest
 
-from core import connections, datasets, forecasting, internals, scripts, text, video
+from core import beyond, connections, datasets, forecasting, internals, scripts, text, video
 
 
 def architecture(model: keras.Model) -> tuple[list[str], int]:
@@ -114,3 +114,10 @@ def test_sources_read_in_many_threads_at_once_all_come_back_whole():
         readers = [pool.submit(read_repeatedly) for _ in range(8)]
         found = {source for reader in readers for source in reader.result()}
     assert found == {inspect.getsource(connections.ToyTask).rstrip()}
+
+
+def test_beyond_script_trains_the_five_models_of_the_page(tmp_path, monkeypatch):
+    settings = beyond.BeyondSettings(task="motif", longest=20, units=8, tcn_levels=2, num_examples=500, epochs=1)
+    variables = run_script(scripts.beyond_script(settings), tmp_path, monkeypatch)
+    for family in beyond.FAMILIES:
+        assert architecture(variables["models"][family]) == architecture(beyond.model_of(family, settings)), family
