@@ -15,7 +15,8 @@ apart; one that reads them in order can. That is the lesson of the page.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
+from typing import Any
 
 import keras
 import numpy as np
@@ -300,6 +301,7 @@ class VideoResult:
     cnn3d_order_matters: Verdict  # the 3D CNN against itself on shuffled frames
     temporal_field: int  # frames one output of the 3D CNN's convolutions sees, read from its layers
     parameters: dict[str, int]  # model name -> Keras's count of its weights
+    seconds: dict[str, float]  # model name -> its training time
 
 
 def clip_scores(model: keras.Model, clips: np.ndarray, labels: np.ndarray, classes: tuple[str, ...]) -> ClipScores:
@@ -329,7 +331,7 @@ def fit_video_models(settings: VideoSettings, on_epoch_end: EpochFn | None = Non
                                                 s.temporal_kernel))]
     tell(on_epoch_end, "Scoring the three models on unseen clips…")
     result, baseline, cnn3d = fitted
-    details = score_models(settings, result.model, baseline, cnn3d)
+    details = score_models(settings, result, baseline, cnn3d)
     ours, cubes = details.cnn_rnn, details.cnn3d
     return replace(result, details=details, seconds=sum(f.seconds for f in fitted),
                    scores={"CNN+RNN test accuracy": ours.accuracy, "frame-only test accuracy":
@@ -338,15 +340,17 @@ def fit_video_models(settings: VideoSettings, on_epoch_end: EpochFn | None = Non
                                 "3D CNN test accuracy": standard_error(cubes.correct, seed=settings.seed)})
 
 
-def score_models(settings: VideoSettings, cnn_rnn: keras.Model, baseline: TrainResult,
+def score_models(settings: VideoSettings, ours_fitted: TrainResult, baseline: TrainResult,
                  cnn3d: TrainResult) -> VideoResult:
     """Every model on the same unseen clips, as they are and with their frames shuffled, and the verdicts."""
+    cnn_rnn = ours_fitted.model
     test_x, test_y = test_clips(settings)
     classes = settings.classes
     shuffled_x = shuffled_frames(test_x, settings.seed)
     ours, theirs, cubes = (clip_scores(m, test_x, test_y, classes) for m in (cnn_rnn, baseline.model, cnn3d.model))
     shuffled, cubes_shuffled = (clip_scores(m, shuffled_x, test_y, classes) for m in (cnn_rnn, cnn3d.model))
     on_what = f"{len(test_y)} unseen clips"
+    fitted_by_name = {"CNN+RNN": ours_fitted, "frame-only": baseline, "3D CNN": cnn3d}
 
     def said(first: ClipScores, second: ClipScores, first_name: str, second_name: str) -> Verdict:
         return verdict(compare(first.correct, second.correct, "accuracy", True, seed=settings.seed), first_name,
@@ -359,8 +363,29 @@ def score_models(settings: VideoSettings, cnn_rnn: keras.Model, baseline: TrainR
         said(ours, theirs, "CNN+RNN", "the frame-only model"), said(cubes, theirs, "3D CNN", "the frame-only model"),
         said(ours, cubes, "CNN+RNN", "the 3D CNN"), said(ours, shuffled, "CNN+RNN", "itself on shuffled frames"),
         said(cubes, cubes_shuffled, "3D CNN", "itself on shuffled frames"), temporal_field(cnn3d.model),
-        {name: model.count_params() for name, model in (("CNN+RNN", cnn_rnn), ("frame-only", baseline.model),
-                                                          ("3D CNN", cnn3d.model))})
+        {name: fitted.model.count_params() for name, fitted in fitted_by_name.items()},
+        {name: fitted.seconds for name, fitted in fitted_by_name.items()})
+
+
+def cli_document(settings: VideoSettings) -> dict[str, Any]:
+    """Train with ``settings`` as the page does; each model's scores, the verdicts and what each model sees.
+
+    ``python -m core video … --json`` prints this.
+    """
+    result = fit_video_models(settings)
+    d: VideoResult = result.details
+    scored = {"CNN+RNN": (d.cnn_rnn, d.shuffled), "3D CNN": (d.cnn3d, d.cnn3d_shuffled),
+              "frame-only": (d.frame_only, None)}
+    return {"settings": asdict(settings), "seconds": round(result.seconds, 2), "verdict": d.verdict.as_json(),
+            "verdicts": {"3D CNN against frame-only": d.cnn3d_verdict.as_json(),
+                         "CNN+RNN against 3D CNN": d.rnn_against_3d.as_json(),
+                         "CNN+RNN on shuffled frames": d.order_matters.as_json(),
+                         "3D CNN on shuffled frames": d.cnn3d_order_matters.as_json()},
+            "metrics": {name: {"accuracy": scores.accuracy,
+                               "shuffled_frames_accuracy": None if shuffled is None else shuffled.accuracy,
+                               **{f"pair {pair}": value for pair, value in scores.pairs.items()},
+                               "parameters": d.parameters[name]} for name, (scores, shuffled) in scored.items()},
+            "temporal_field": d.temporal_field, "sees": what_each_sees(settings, d.temporal_field)}
 
 
 def sample_clips(settings: VideoSettings) -> np.ndarray:

@@ -90,3 +90,19 @@ def test_caption_trains_on_generated_scenes_and_reads_switches_as_words():
     assert document["verdict"]["winner"] in ("model", "baseline", "tie") and document["examples"]
     refused = run_cli("caption", "--attention", "maybe")
     assert refused.returncode == 2 and "must be true or false" in refused.stderr
+
+
+def test_video_trains_the_three_models_and_says_what_each_sees():
+    from core.__main__ import for_a_reader
+
+    done = run_cli("video", "--num-classes", "2", "--frames", "4", "--frame-size", "16", "--clips-per-class", "20",
+                   "--epochs", "1", "--temporal-kernel", "2", "--cell", "lstm", "--json")
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    assert set(document["metrics"]) == set(document["sees"]) == {"CNN+RNN", "3D CNN", "frame-only"}
+    assert (document["settings"]["temporal_kernel"], document["settings"]["cell"]) == (2, "LSTM")
+    assert document["sees"]["3D CNN"].startswith(f"{document['temporal_field']} neighbouring frames")
+    for_reader = for_a_reader(document)
+    assert "3D CNN: accuracy" in for_reader and "what each model can see:" in for_reader
+    refused = run_cli("video", "--temporal-kernel", "9")
+    assert refused.returncode == 2 and "at most 5" in refused.stderr
