@@ -273,9 +273,10 @@ def video_script(settings: video.VideoSettings) -> Script:
     """Generate the clips, train the CNN+RNN, the frame-only baseline and the 3D CNN, score all on unseen clips."""
     return _script(
         "video_classifier.py", "Video classification: a CNN+RNN, a frame-only baseline and a 3D CNN",
-        "import keras\nimport numpy as np", settings,
+        "from typing import Any\n\nimport keras\nimport numpy as np", settings,
         (video.make_clip, video._draw, video.make_clips, vision.conv_grid, video.build_frame_cnn,
-         video.build_cnn_rnn, video.build_frame_only, video.build_cnn3d, video.temporal_field),
+         video.build_cnn_rnn, video.build_frame_only, video.NeighbourFrames, video.build_cnn3d,
+         video.temporal_field),
         """
         classes = CLASSES[:NUM_CLASSES]
         x, y = make_clips(classes, CLIPS_PER_CLASS, FRAMES, FRAME_SIZE, NOISE, SEED)

@@ -161,12 +161,14 @@ def shuffled_frames(clips: np.ndarray, seed: int) -> np.ndarray:
 # ---------------------------------------------------------------- models
 
 
-def build_frame_cnn(frame_size: int, num_filters: int = 8, num_conv_layers: int = 2) -> keras.Model:
+def build_frame_cnn(frame_size: int, num_filters: int = 8, num_conv_layers: int = 2, channels: int = 3) -> keras.Model:
     """One frame in, ``FEATURES`` numbers out: the shared strided CNN (core.vision), flattened, not pooled.
 
     Flattened because where the shape is must survive to the recurrent layer.
+    ``channels`` is 3 (colours) for one frame; the 3D CNN hands it a frame
+    with its neighbours' colours stacked on, ``3 × temporal_kernel``.
     """
-    inputs = keras.Input((frame_size, frame_size, 3))
+    inputs = keras.Input((frame_size, frame_size, channels))
     grid = conv_grid(inputs, num_filters, num_conv_layers)  # (batch, rows, columns, channels)
     features = keras.layers.Dense(FEATURES, activation="relu")(keras.layers.Flatten()(grid))
     return keras.Model(inputs, features, name="frame_cnn")
@@ -200,42 +202,58 @@ def build_frame_only(frames: int, frame_size: int, num_classes: int, num_filters
     return keras.Model(inputs, outputs, name="frame_only")
 
 
+class NeighbourFrames(keras.layers.Layer):
+    """Each frame with its ``temporal_kernel`` - 1 neighbours in time, their colours stacked as channels.
+
+    A 2D convolution over this is a 3D convolution over (time, height, width)
+    with a kernel ``temporal_kernel`` frames deep: the same weights, the same
+    outputs as ``keras.layers.Conv3D`` with ``padding="same"`` (a test checks
+    it). We compute it so because on CPU, XLA's gradient of ``Conv3D`` made a
+    training step about 40× slower than a frame-by-frame ``Conv2D``
+    (bench/RESULTS.md, video section).
+    """
+
+    def __init__(self, temporal_kernel: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.temporal_kernel = temporal_kernel
+
+    def call(self, clips: Any) -> Any:
+        frames, before = clips.shape[1], (self.temporal_kernel - 1) // 2  # "same" padding, as Conv3D pads
+        padded = keras.ops.pad(clips, [(0, 0), (before, self.temporal_kernel - 1 - before), (0, 0), (0, 0), (0, 0)])
+        return keras.ops.concatenate([padded[:, shift : shift + frames] for shift in range(self.temporal_kernel)],
+                                     axis=-1)  # (batch, frames, height, width, colours × temporal_kernel)
+
+    def get_config(self) -> dict[str, Any]:
+        return super().get_config() | {"temporal_kernel": self.temporal_kernel}
+
+
 def build_cnn3d(frames: int, frame_size: int, num_classes: int, num_filters: int = 8, num_conv_layers: int = 2,
                 temporal_kernel: int = 3) -> keras.Model:
-    """Clip in, class probabilities out: 3D convolutions over (time, height, width), then averaged over time.
+    """Clip in, class probabilities out: a 3D convolution over (time, height, width) first, then as frame-only.
 
-    The frame-only baseline with one change: each filter spans
+    The frame-only baseline with one change: its first convolution spans
     ``temporal_kernel`` neighbouring frames as well as 3×3 pixels, so it can
-    see which way a shape moved between them. It keeps every frame (stride 1
-    in time) and halves the pixels as the frame CNN does; after the
-    convolutions the features are averaged over time, so order farther apart
-    than the stacked filters reach (:func:`temporal_field`) is lost.
+    see which way a shape moved between them (time fused early, in the first
+    layer; later layers work frame by frame, which kept a training step
+    cheap). The features are then averaged over time, so order farther apart
+    than the filters reach (:func:`temporal_field`) is lost.
     """
     inputs = keras.Input((frames, frame_size, frame_size, 3))  # (batch, frames, height, width, colours)
-    hidden = inputs
-    for layer in range(num_conv_layers):
-        hidden = keras.layers.Conv3D(num_filters * 2**layer, (temporal_kernel, 3, 3), strides=(1, 2, 2),
-                                     padding="same", activation="relu",
-                                     name=f"conv3d_{layer + 1}")(hidden)  # (batch, frames, rows, columns, channels)
-    per_frame = keras.layers.Reshape((frames, -1), name="flatten_each_frame")(hidden)  # (batch, frames, cells)
-    features = keras.layers.Dense(FEATURES, activation="relu")(per_frame)  # (batch, frames, FEATURES)
+    neighbours = NeighbourFrames(temporal_kernel, name="neighbour_frames")(inputs)  # (..., colours × kernel)
+    features = keras.layers.TimeDistributed(build_frame_cnn(frame_size, num_filters, num_conv_layers,
+                                                            3 * temporal_kernel),
+                                            name="cnn3d_per_frame")(neighbours)  # (batch, frames, FEATURES)
     averaged = keras.layers.GlobalAveragePooling1D(name="average_over_time")(features)  # (batch, FEATURES)
     outputs = keras.layers.Dense(num_classes, activation="softmax")(averaged)
     return keras.Model(inputs, outputs, name="cnn3d")
 
 
 def temporal_field(model: keras.Model) -> int:
-    """How many consecutive frames one output of the 3D CNN's last convolution sees, read from its layers.
+    """How many consecutive frames one of the 3D CNN's features sees, read from its layers.
 
-    Each Conv3D layer with a kernel of k frames (stride s, dilation d) widens
-    the field by (k - 1) × d × (product of earlier strides in time).
+    Each layer spanning k frames (stride 1 in time) widens the field by k - 1.
     """
-    field, jump = 1, 1
-    for layer in model.layers:
-        if isinstance(layer, keras.layers.Conv3D):
-            field += (layer.kernel_size[0] - 1) * layer.dilation_rate[0] * jump
-            jump *= layer.strides[0]
-    return field
+    return 1 + sum(layer.temporal_kernel - 1 for layer in model.layers if isinstance(layer, NeighbourFrames))
 
 
 def per_frame_reader(model: keras.Model) -> keras.Model:
@@ -443,10 +461,9 @@ def what_each_sees(settings: VideoSettings, field: int) -> dict[str, str]:
         "CNN+RNN": f"Every frame in order: its {settings.cell} state carries what it saw from the first frame to the "
                    f"last, so it can follow the whole motion. It sees each frame only through the CNN's "
                    f"{FEATURES} numbers.",
-        "3D CNN": f"{field} neighbouring frames at a time ({settings.conv_layers} layer(s) of filters spanning "
-                  f"{settings.temporal_kernel} frames each): enough to see which way the shape moved between "
-                  f"them. Its features are then averaged over time, so order farther apart than {field} frames "
-                  "is lost.",
+        "3D CNN": f"{field} neighbouring frames at a time (its first convolution spans {settings.temporal_kernel} "
+                  "frames as well as 3×3 pixels): enough to see which way the shape moved between them. Its features "
+                  f"are then averaged over time, so order farther apart than {field} frames is lost.",
     }
 
 

@@ -114,17 +114,35 @@ def test_frame_cnn_is_the_shared_strided_cnn():
     assert convolutions(vd.build_frame_cnn(24, 8, 3)) == convolutions(vision.build_grid_encoder(24, 8, 3))
 
 
-@pytest.mark.parametrize(("kernel", "layers"), [(2, 1), (3, 2), (5, 2), (3, 3)])
-def test_the_stated_temporal_field_is_how_many_outputs_one_frame_reaches(kernel, layers):
-    """Change one frame in the middle of a clip: the last 3D convolution's outputs that move are its field."""
+@pytest.mark.parametrize("kernel", [2, 3, 4])
+def test_the_first_convolution_is_keras_conv3d_over_time_height_and_width(kernel):
+    """Same weights, same outputs as keras.layers.Conv3D (padding "same"): only computed as a 2D convolution."""
+    import keras
+
+    model = vd.build_cnn3d(7, 16, 3, num_filters=4, num_conv_layers=2, temporal_kernel=kernel)
+    conv = model.get_layer("cnn3d_per_frame").layer.get_layer("conv_1")
+    weights, bias = conv.get_weights()  # (3, 3, kernel × colours, filters), colours of one frame after another
+    conv3d = keras.layers.Conv3D(4, (kernel, 3, 3), strides=(1, 2, 2), padding="same", activation="relu")
+    clip = np.random.default_rng(0).random((2, 7, 16, 16, 3)).astype(np.float32)
+    conv3d.build(clip.shape)
+    conv3d.set_weights([weights.reshape(3, 3, kernel, 3, 4).transpose(2, 0, 1, 3, 4), bias])
+    neighbours = np.asarray(model.get_layer("neighbour_frames")(clip))  # (2, 7, 16, 16, 3 × kernel)
+    ours = np.asarray(conv(neighbours.reshape(14, 16, 16, 3 * kernel))).reshape(2, 7, 8, 8, 4)
+    np.testing.assert_allclose(ours, np.asarray(conv3d(clip)), atol=1e-5)
+    assert conv.count_params() == conv3d.count_params()
+
+
+@pytest.mark.parametrize(("kernel", "layers"), [(2, 1), (3, 2), (5, 2)])
+def test_the_stated_temporal_field_is_how_many_features_one_frame_reaches(kernel, layers):
+    """Change one frame in the middle of a clip: the per-frame features that move are the field."""
     import keras
 
     model = vd.build_cnn3d(16, 16, 3, num_filters=4, num_conv_layers=layers, temporal_kernel=kernel)
-    last_conv = keras.Model(model.inputs, model.get_layer(f"conv3d_{layers}").output)
+    features = keras.Model(model.inputs, model.get_layer("cnn3d_per_frame").output)  # (batch, frames, FEATURES)
     clip = np.random.default_rng(0).random((1, 16, 16, 16, 3)).astype(np.float32)
     changed = clip.copy()
     changed[0, 8] = 1.0 - changed[0, 8]
-    moved = np.abs(last_conv.predict_on_batch(changed) - last_conv.predict_on_batch(clip)).max(axis=(0, 2, 3, 4))
+    moved = np.abs(features.predict_on_batch(changed) - features.predict_on_batch(clip)).max(axis=(0, 2))
     assert int((moved > 0).sum()) == vd.temporal_field(model)
 
 
