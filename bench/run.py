@@ -156,7 +156,7 @@ def section_textgen(runs: int) -> list[str]:
 
 
 def section_video(runs: int) -> list[str]:
-    return video.section(video.measure(max(2, runs // 2)))
+    return video.section(video.measure_all(max(2, runs // 2)))
 
 
 def main() -> None:

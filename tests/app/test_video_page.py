@@ -9,7 +9,7 @@ PREFIX = "Video classification"
 
 
 def train_quickly(at):
-    return train_with(at, PREFIX, num_classes=2, clips_per_class=20, epochs=1)
+    return train_with(at, PREFIX, num_classes=2, frames=4, clips_per_class=20, epochs=1)
 
 
 def gif_bytes(frames: int = 6) -> bytes:
@@ -24,7 +24,7 @@ def test_training_shows_the_three_models_the_shuffled_check_and_confusion_matric
     assert len(at.get("plotly_chart")) >= 10  # 3 curves, 3 confusion matrices, per-frame view, 3 answer bars
     assert models(at) == 1
     table = at.dataframe[0].value
-    settings = vd.VideoSettings(num_classes=2, clips_per_class=20, epochs=1)
+    settings = vd.VideoSettings(num_classes=2, frames=4, clips_per_class=20, epochs=1)
     args = (settings.frames, settings.frame_size, settings.num_classes, settings.filters, settings.conv_layers)
     keras_counts = {"CNN+RNN": vd.build_cnn_rnn(*args, settings.cell, settings.units).count_params(),
                     "3D CNN": vd.build_cnn3d(*args, settings.temporal_kernel).count_params(),
