@@ -320,12 +320,13 @@ def forecast_script(settings: forecasting.ForecastSettings, series: forecasting.
 
 
 def video_script(settings: video.VideoSettings) -> Script:
-    """Generate the clips, train the CNN+RNN and the frame-only baseline, score both on unseen clips."""
+    """Generate the clips, train the CNN+RNN, the frame-only baseline and the 3D CNN, score all on unseen clips."""
     return _script(
-        "video_classifier.py", "Video classification: a CNN per frame, a recurrent layer over time",
-        "import keras\nimport numpy as np", settings,
-        (video.make_clip, video._draw, video.make_clips, video.build_frame_cnn, video.build_cnn_rnn,
-         video.build_frame_only),
+        "video_classifier.py", "Video classification: a CNN+RNN, a frame-only baseline and a 3D CNN",
+        "from typing import Any\n\nimport keras\nimport numpy as np", settings,
+        (video.make_clip, video._draw, video.make_clips, vision.conv_grid, video.build_frame_cnn,
+         video.build_cnn_rnn, video.build_frame_only, video.NeighbourFrames, video.build_cnn3d,
+         video.temporal_field),
         """
         classes = CLASSES[:NUM_CLASSES]
         x, y = make_clips(classes, CLIPS_PER_CLASS, FRAMES, FRAME_SIZE, NOISE, SEED)
@@ -341,10 +342,16 @@ def video_script(settings: video.VideoSettings) -> Script:
         _fit_block("x", "y", "validation_split=0.2", '"sparse_categorical_crossentropy"', '["accuracy"]',
                    model="baseline"),
         """
-        print("CNN+RNN on unseen clips:", model.evaluate(x_test, y_test, return_dict=True))
-        print("frame-only on unseen clips:", baseline.evaluate(x_test, y_test, return_dict=True))
+        keras.utils.set_random_seed(SEED)
+        cnn3d = build_cnn3d(FRAMES, FRAME_SIZE, NUM_CLASSES, FILTERS, CONV_LAYERS, TEMPORAL_KERNEL)
+        print("each output of the 3D CNN's convolutions sees", temporal_field(cnn3d), "neighbouring frames")""",
+        _fit_block("x", "y", "validation_split=0.2", '"sparse_categorical_crossentropy"', '["accuracy"]',
+                   model="cnn3d"),
+        """
         shuffled = np.stack([clip[np.random.default_rng(i).permutation(FRAMES)] for i, clip in enumerate(x_test)])
-        print("CNN+RNN on the same clips, frames shuffled:", model.evaluate(shuffled, y_test, return_dict=True))""",
+        for name, trained in (("CNN+RNN", model), ("frame-only", baseline), ("3D CNN", cnn3d)):
+            print(name, "on unseen clips:", trained.evaluate(x_test, y_test, return_dict=True))
+            print(name, "on the same clips, frames shuffled:", trained.evaluate(shuffled, y_test, return_dict=True))""",
         constants=_constants(video, "CLASSES", "FEATURES", "TEST_CLIPS_PER_CLASS"))
 
 
