@@ -102,3 +102,10 @@ def test_settings_too_big_for_the_server_are_refused_before_anything_is_made():
         vd.check_memory(vd.VideoSettings(frames=20, frame_size=48, clips_per_class=400))
     with pytest.raises(ValueError, match="first convolution"):
         vd.check_memory(vd.VideoSettings(frames=20, frame_size=48, clips_per_class=20, filters=32, batch_size=128))
+
+
+def test_clip_alternative_text_says_the_motion_and_the_length():
+    clip = np.zeros((12, 16, 16, 3))  # (frames, size, size, channels)
+    assert vd.describe_clip(clip, "left") == "a shape moving left, 12 frames of 16 × 16 pixels"
+    assert vd.describe_clip(clip, "growing").startswith("a shape growing")
+    assert vd.describe_clip(clip).startswith("an animation, 12 frames")
