@@ -144,7 +144,11 @@ def plot_gradient_norms(full: list[float], chosen: list[float], chosen_name: str
 
 
 def plot_window(values: pd.Series, window: int, horizon: int) -> go.Figure:
-    """The start of the series with one input window and the horizon it predicts shaded."""
+    """The start of the series with one input window and the horizon it predicts shaded.
+
+    The window's label sits at the top and the horizon's at the bottom: side by side they overlapped on a
+    phone-wide chart (390 px), where the window is narrower than its label.
+    """
     shown = values.iloc[: min(len(values), 3 * (window + horizon))]
     fig = go.Figure(go.Scatter(x=shown.index, y=shown.to_numpy(), mode="lines+markers", name="series",
                                line={"color": NEUTRAL}, marker={"size": 4, "color": NEUTRAL}))
@@ -153,7 +157,7 @@ def plot_window(values: pd.Series, window: int, horizon: int) -> go.Figure:
         fig.add_vrect(x0=start, x1=split, fillcolor=FIRST, opacity=0.15, line_width=0,
                       annotation_text=f"window: {window} points in", annotation_position="top left")
         fig.add_vrect(x0=split, x1=end, fillcolor=SECOND, opacity=0.25, line_width=0,
-                      annotation_text=f"horizon: {horizon} out", annotation_position="top right")
+                      annotation_text=f"horizon: {horizon} out", annotation_position="bottom left")
     fig.update_layout(height=260, margin={"l": 40, "r": 10, "t": 30, "b": 30}, showlegend=False)
     return fig
 
