@@ -8,7 +8,9 @@ import pytest
 
 from core import connections as cx
 from core import internals as rnn
+from core import text as tx
 from core.catalogue import PAGES
+from core.datasets import load_builtin_descriptions
 from core.guide import TRY_THIS, WHY, Experiment, next_page
 from core.settings import knobs_of
 from core.settings_io import parse_value
@@ -73,3 +75,20 @@ def test_connections_many_to_many_answers_at_every_step():
     per_step = cx.make_task(chosen, seed=0, n=8).y
     assert per_step.shape[1] == chosen.sequence_length  # (examples, steps, ...)
     assert one_answer.ndim < per_step.ndim or one_answer.shape[1] != chosen.sequence_length
+
+
+def test_text_experiments_shrink_the_vocabulary_and_flatten_the_odds():
+    characters, heat = TRY_THIS["views/textgen.py"]
+    documents = load_builtin_descriptions()[:300]
+
+    def vocabulary(level: str) -> set[str]:
+        return {token for d in tx.tokenized_documents(documents, level) for token in d}
+    assert len(vocabulary(characters.values["level"])) < 100 < len(vocabulary(tx.TextSettings().level))
+
+    probabilities = np.array([0.0, 0.0, 0.6, 0.25, 0.1, 0.05])  # padding and [UNK] first, never picked
+
+    def top_share(temperature: float) -> float:
+        rng = np.random.default_rng(0)
+        picks = [tx.sample_next(probabilities, "temperature", temperature, 5, rng) for _ in range(2000)]
+        return picks.count(2) / len(picks)
+    assert top_share(heat.values["temperature"]) < top_share(tx.GenerationSettings().temperature) - 0.1
