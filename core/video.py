@@ -432,6 +432,18 @@ def clip_to_gif(clip: np.ndarray, scale: int = 4, frame_ms: int = 120) -> bytes:
     return buffer.getvalue()
 
 
+def describe_clip(clip: np.ndarray, motion: str | None = None) -> str:
+    """Alternative text for a clip's GIF, read by screen readers in place of the animation.
+
+    It says what the clip shows and how long it is, e.g. "a shape moving left, 12 frames of 32 × 32 pixels";
+    ``motion`` is one of CLASSES, or None for a clip whose motion is not known (an upload).
+    """
+    frames, size = clip.shape[0], clip.shape[1]  # (frames, size, size, 3)
+    what = {"growing": "a shape growing", "shrinking": "a shape shrinking", None: "an animation"}.get(
+        motion, f"a shape moving {motion}")
+    return f"{what}, {frames} frames of {size} × {size} pixels"
+
+
 def gif_to_clip(data: bytes, name: str, frames: int, size: int) -> np.ndarray:
     """An uploaded GIF as a clip the models read: ``frames`` frames spread over it, resized to size × size.
 

@@ -37,7 +37,7 @@ with right:
 def show_clips(clips: np.ndarray, captions: list[str]) -> None:
     """Clips as looping animations in a row."""
     for column, clip, caption in zip(st.columns(len(clips)), clips, captions, strict=True):
-        column.image(vd.clip_to_gif(clip), caption=caption, width="stretch")
+        column.image(vd.clip_to_gif(clip), caption=caption, width="stretch", alt=vd.describe_clip(clip, caption))
 
 
 preview = vd.VideoSettings(**knobs)
@@ -116,7 +116,7 @@ st.caption("Loss and accuracy per epoch for each model. They end at " + ", ".joi
 names = list(settings.classes)
 for column, (title, (scores, _)) in zip(st.columns(len(MODELS)), MODELS.items(), strict=True):
     column.markdown(f"**{title}**")
-    column.plotly_chart(plot_heatmap(scores.confusion.tolist(), names, names, colorscale="Blues", zmid=None))
+    column.plotly_chart(plot_heatmap(scores.confusion.tolist(), names, names, zmid=None))
 st.caption("Confusion matrices: rows are the true motion, columns the model's answer; a perfect model fills only "
            "the diagonal. " + " ".join(vd.mistakes_story(scores, settings.classes, name)
                                       for name, (scores, _) in MODELS.items()))
@@ -130,7 +130,8 @@ left, right = st.columns([1, 3])
 chosen_class = left.selectbox("Class", names, key=f"{PAGE}.inspect_class",
                               help="Which motion to look at; a test clip of it is shown.")
 clip = video.example_clips[chosen_class]
-left.image(vd.clip_to_gif(clip), caption=f"a test clip: {chosen_class}", width="stretch")
+left.image(vd.clip_to_gif(clip), caption=f"a test clip: {chosen_class}", width="stretch",
+           alt=vd.describe_clip(clip, chosen_class))
 right.plotly_chart(plot_probabilities_over_time(predict(video.per_frame_reader, clip[None])[0].tolist(), names))
 right.caption(f"The CNN+RNN's answer after each frame. One frame cannot show a direction, so early answers are "
               f"guesses; see after how many frames the line for “{chosen_class}” rises above the rest.")
@@ -152,7 +153,8 @@ if left.button("Make a new clip", key=f"{PAGE}.make", help="Generate a fresh cli
     st.session_state[NEW_CLIP_KEY] = st.session_state.get(NEW_CLIP_KEY, 0) + 1
 count = st.session_state.get(NEW_CLIP_KEY, 0)
 new_clip = vd.new_clip(settings, new_class, count)
-left.image(vd.clip_to_gif(new_clip), caption=f"new clip #{count}: {new_class}", width="stretch")
+left.image(vd.clip_to_gif(new_clip), caption=f"new clip #{count}: {new_class}", width="stretch",
+           alt=vd.describe_clip(new_clip, new_class))
 all_models = {"CNN+RNN": result.model, "3D CNN": video.cnn3d_model, "Frame-only": video.frame_only_model}
 with right:
     show_answers(new_clip, all_models, names)
@@ -169,7 +171,8 @@ if upload is not None:
     else:
         st.info("The models only know the generated motions above; anything else gets the nearest of those.")
         left, right = st.columns([1, 3])
-        left.image(vd.clip_to_gif(uploaded), caption="your GIF as the model sees it", width="stretch")
+        left.image(vd.clip_to_gif(uploaded), caption="your GIF as the model sees it", width="stretch",
+                   alt="your GIF as the model sees it: " + vd.describe_clip(uploaded))
         with right:
             show_answers(uploaded, all_models, names)
 

@@ -175,3 +175,10 @@ def test_the_three_models_train_on_the_same_clips_and_are_scored_the_same_way():
     again = vd.fit_video_models(settings).details
     np.testing.assert_array_equal(again.cnn3d.correct, details.cnn3d.correct)
     np.testing.assert_array_equal(again.cnn3d_model.get_weights()[0], details.cnn3d_model.get_weights()[0])
+
+
+def test_clip_alternative_text_says_the_motion_and_the_length():
+    clip = np.zeros((12, 16, 16, 3))  # (frames, size, size, channels)
+    assert vd.describe_clip(clip, "left") == "a shape moving left, 12 frames of 16 × 16 pixels"
+    assert vd.describe_clip(clip, "growing").startswith("a shape growing")
+    assert vd.describe_clip(clip).startswith("an animation, 12 frames")
