@@ -41,6 +41,7 @@ class Experiment:
 WHY = {
     "views/connections.py": "Start here: what a sequence model takes in and gives out, drawn step by step.",
     "views/internals.py": "Open the box: the numbers inside one step, and why long memories are hard to learn.",
+    "views/beyond.py": "Past recurrence: convolutions and attention against the recurrent cells, on the same tasks.",
     "views/textgen.py": "A first real task: guess the next word, then let the model write.",
     "views/video.py": "Why order matters: a model that reads frames in order against one that cannot.",
     "views/captioning.py": "Sequences out of a picture: a decoder writes word by word and looks where it needs.",
@@ -74,6 +75,14 @@ TRY_THIS: dict[str, tuple[Experiment, ...]] = {
                    {"spectral_radius": 1.5, "activation": "linear", "clip_norm": 1.0},
                    "The clipped curve stays flat at 1 while the full one explodes.",
                    "Clipping rescales any gradient longer than the limit, so no step can blow up.", group="bptt"),
+    ),
+    "views/beyond.py": (
+        Experiment("Let the TCN see further", "core.beyond:BeyondSettings", {"tcn_levels": 6},
+                   "The receptive field grows to 127 steps and covers every length: the TCN can reach the key.",
+                   "Each level doubles the gap its convolution skips, so six levels of kernel 3 see 1 + 2 × 63 steps."),
+        Experiment("Count a local pattern", "core.beyond:BeyondSettings", {"task": "motif"},
+                   "The TCN does well here: the motif is short, well within its receptive field.",
+                   "Convolutions read nearby steps together, which is what counting a short motif needs."),
     ),
     "views/textgen.py": (
         Experiment("Read characters, not words", "core.text:TextSettings", {"level": "character"},

@@ -82,7 +82,7 @@ def test_text_experiments_shrink_the_vocabulary_and_flatten_the_odds():
     documents = load_builtin_descriptions()[:300]
 
     def vocabulary(level: str) -> set[str]:
-        return {token for d in tx.tokenized_documents(documents, level) for token in d}
+        return {token for d in documents for token in tx.tokenize(d, level)}
     assert len(vocabulary(characters.values["level"])) < 100 < len(vocabulary(tx.TextSettings().level))
 
     probabilities = np.array([0.0, 0.0, 0.6, 0.25, 0.1, 0.05])  # padding and [UNK] first, never picked
