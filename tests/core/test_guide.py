@@ -92,3 +92,12 @@ def test_text_experiments_shrink_the_vocabulary_and_flatten_the_odds():
         picks = [tx.sample_next(probabilities, "temperature", temperature, 5, rng) for _ in range(2000)]
         return picks.count(2) / len(picks)
     assert top_share(heat.values["temperature"]) < top_share(tx.GenerationSettings().temperature) - 0.1
+
+
+def test_the_tcn_experiment_states_the_receptive_field_its_layers_have():
+    from core import beyond as by
+
+    further = TRY_THIS["views/beyond.py"][0]
+    settings = dataclasses.replace(by.BeyondSettings(), **further.values)
+    field = by.receptive_field(by.model_of("TCN", settings))
+    assert f"{field} steps" in further.expect and field >= settings.longest
