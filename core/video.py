@@ -209,9 +209,9 @@ class NeighbourFrames(keras.layers.Layer):
     A 2D convolution over this is a 3D convolution over (time, height, width)
     with a kernel ``temporal_kernel`` frames deep: the same weights, the same
     outputs as ``keras.layers.Conv3D`` with ``padding="same"`` (a test checks
-    it). We compute it so because on CPU, XLA's gradient of ``Conv3D`` made a
-    training step about 40× slower than a frame-by-frame ``Conv2D``
-    (bench/RESULTS.md, video section).
+    it). We compute it so because on CPU, XLA's gradient of ``Conv3D`` made the
+    3D CNN's training step about 9× slower (210 against 23 ms of CPU;
+    bench/RESULTS.md, video section).
     """
 
     def __init__(self, temporal_kernel: int, **kwargs: Any) -> None:
