@@ -1,8 +1,8 @@
 """Video classification: three models read the same clips, each seeing time its own way.
 
 A CNN+RNN reads each frame with a CNN and the frames in order with a recurrent
-layer; a 3D CNN convolves over (time, height, width), so each filter sees a few
-neighbouring frames at once; the frame-only baseline reads every frame with the
+layer; a 3D CNN convolves over (time, height, width), so its first filters see a
+few neighbouring frames at once; the frame-only baseline reads every frame with the
 same CNN and averages them, so it sees no order at all.
 
 The clips are generated so that only motion tells the classes apart: a shape
@@ -58,7 +58,8 @@ class VideoSettings(TrainingSettings):
     conv_layers: int = knob(2, "Convolution layers", "Convolution layers per frame; each steps two pixels at "
                             "a time, halves the frame and sees larger patterns.", low=1, high=3)
     temporal_kernel: int = knob(3, "3D CNN: frames per filter", "How many neighbouring frames each filter of the "
-                                "3D CNN spans. Wider filters see longer stretches of motion but train slower.",
+                                "3D CNN's first layer spans. Wider filters see longer stretches of motion but "
+                                "train slower.",
                                 low=2, high=5)
     cell: str = cell_knob(choices=("LSTM", "GRU"), note=" Here it reads the frames' features in order.")
     units: int = units_knob(32, low=4, high=128, of="the recurrent layer's memory of the frames so far")
@@ -208,9 +209,9 @@ class NeighbourFrames(keras.layers.Layer):
     A 2D convolution over this is a 3D convolution over (time, height, width)
     with a kernel ``temporal_kernel`` frames deep: the same weights, the same
     outputs as ``keras.layers.Conv3D`` with ``padding="same"`` (a test checks
-    it). We compute it so because on CPU, XLA's gradient of ``Conv3D`` made a
-    training step about 40× slower than a frame-by-frame ``Conv2D``
-    (bench/RESULTS.md, video section).
+    it). We compute it so because on CPU, XLA's gradient of ``Conv3D`` made the
+    3D CNN's training step about 9× slower (210 against 23 ms of CPU;
+    bench/RESULTS.md, video section).
     """
 
     def __init__(self, temporal_kernel: int, **kwargs: Any) -> None:

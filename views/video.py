@@ -21,7 +21,7 @@ NEW_CLIP_KEY = f"{PAGE}.new_clip_count"
 
 st.title(PAGE)
 st.markdown("Each clip shows one shape moving. A small CNN turns every frame into numbers; a recurrent layer "
-            "reads them **in order** and names the motion. Beside it, a **3D CNN** whose filters span a few "
+            "reads them **in order** and names the motion. Beside it, a **3D CNN** whose first filters span a few "
             "neighbouring frames as well as pixels, and the same CNN with its frames averaged: it sees every frame "
             "but not their order.")
 
@@ -59,9 +59,9 @@ settings = vd.VideoSettings(**knobs)
 st.markdown(f"**CNN+RNN:** clip ({settings.frames} × {settings.frame_size}×{settings.frame_size}×3) → "
             f"the CNN on each frame ({settings.conv_layers} strided convolutions, {vd.FEATURES} numbers per frame) → "
             f"{settings.cell}({settings.units}) → softmax over {settings.num_classes} classes.  \n"
-            f"**3D CNN:** {settings.conv_layers} 3D convolutions over (time, height, width), each filter "
-            f"{settings.temporal_kernel} frames × 3 × 3 pixels → {vd.FEATURES} numbers per frame → average over "
-            f"time → softmax.  \n"
+            f"**3D CNN:** a 3D convolution over (time, height, width), each filter {settings.temporal_kernel} frames "
+            f"× 3 × 3 pixels, then the frame CNN's other {settings.conv_layers - 1} convolution(s) → {vd.FEATURES} "
+            f"numbers per frame → average over time → softmax.  \n"
             f"**Frame-only baseline:** the same CNN on each frame → average over time → softmax.")
 
 share_panel(PAGE)
@@ -77,7 +77,7 @@ if result is None:
 
 # ------------------------------------------------------------------ results
 video = result.details
-MODELS = {"CNN+RNN": (video.cnn_rnn, result.history), "3D CNN": (video.cnn3d, video.cnn3d_history),
+trained = {"CNN+RNN": (video.cnn_rnn, result.history), "3D CNN": (video.cnn3d, video.cnn3d_history),
           "frame-only": (video.frame_only, video.frame_only_history)}
 st.header("3 · Results on unseen clips")
 st.subheader(f"Reading frames in order: {video.cnn_rnn.accuracy:.0%} of unseen clips right. A few frames at a time "
@@ -97,7 +97,7 @@ st.caption(f"{vd.TEST_CLIPS_PER_CLASS} unseen clips per class; chance is {1 / se
 st.markdown("**What each model can and cannot see**")
 st.markdown("\n".join(f"- **{name}:** {words}"
                        for name, words in vd.what_each_sees(settings, video.temporal_field).items()))
-st.dataframe(pd.DataFrame({"test accuracy": {name: scores.accuracy for name, (scores, _) in MODELS.items()},
+st.dataframe(pd.DataFrame({"test accuracy": {name: scores.accuracy for name, (scores, _) in trained.items()},
                            "frames shuffled": {"CNN+RNN": video.shuffled.accuracy,
                                                "3D CNN": video.cnn3d_shuffled.accuracy},
                            "weights": video.parameters})
@@ -107,20 +107,20 @@ st.caption("The same unseen clips for every model, then the same clips with thei
            "frame-only model averages its frames, so shuffling cannot change its answers); weights as Keras counts "
            "them. A model that drops when the frames are shuffled was using their order.")
 
-for tab, (_, history) in zip(st.tabs([f"{name} curves" for name in MODELS]), MODELS.values(), strict=True):
+for tab, (_, history) in zip(st.tabs([f"{name} curves" for name in trained]), trained.values(), strict=True):
     tab.plotly_chart(plot_history(history, settings.epochs))
 st.caption("Loss and accuracy per epoch for each model. They end at " + ", ".join(
-    f"{history['val_accuracy'][-1]:.0%} ({name})" for name, (_, history) in MODELS.items())
+    f"{history['val_accuracy'][-1]:.0%} ({name})" for name, (_, history) in trained.items())
     + " validation accuracy.")
 
 names = list(settings.classes)
-for column, (title, (scores, _)) in zip(st.columns(len(MODELS)), MODELS.items(), strict=True):
+for column, (title, (scores, _)) in zip(st.columns(len(trained)), trained.items(), strict=True):
     column.markdown(f"**{title}**")
     column.plotly_chart(plot_heatmap(scores.confusion.tolist(), names, names, zmid=None))
 st.caption("Confusion matrices: rows are the true motion, columns the model's answer; a perfect model fills only "
            "the diagonal. " + " ".join(vd.mistakes_story(scores, settings.classes, name)
-                                      for name, (scores, _) in MODELS.items()))
-st.dataframe(pd.DataFrame({name: scores.per_class | scores.pairs for name, (scores, _) in MODELS.items()})
+                                      for name, (scores, _) in trained.items()))
+st.dataframe(pd.DataFrame({name: scores.per_class | scores.pairs for name, (scores, _) in trained.items()})
              .style.format("{:.0%}"))
 st.caption("Accuracy per class, then on each direction pair (answers within the pair only; chance 50%).")
 
@@ -176,7 +176,7 @@ if upload is not None:
         with right:
             show_answers(uploaded, all_models, names)
 
-review_run(PAGE, run_of(result, {name: history for name, (_, history) in MODELS.items()},
+review_run(PAGE, run_of(result, {name: history for name, (_, history) in trained.items()},
                         video.verdict, held_out=HeldOut({"CNN+RNN": video.cnn_rnn.accuracy,
                                                          "3D CNN": video.cnn3d.accuracy},
                                                         1 / settings.num_classes, len(video.cnn_rnn.correct),
