@@ -42,6 +42,7 @@ TEST_PER_LENGTH = 400
 HEADS = 2
 VALIDATION_SHARE = 0.2  # train()'s default split, used to turn a batch time into an epoch time
 TIMED_BATCHES = 3
+TIMED_LONGEST = 600  # the longest sequence the page times
 
 
 @dataclass(frozen=True)
@@ -324,7 +325,7 @@ def epoch_seconds(settings: BeyondSettings, lengths: tuple[int, ...]) -> dict[st
     batches; the median batch time times the batches in an epoch of the
     settings' examples is the epoch's time. The model is thrown away.
     """
-    batches = int(np.ceil(settings.num_examples * (1 - VALIDATION_SHARE) / settings.batch_size))
+    batches = int(np.ceil(trained_on(settings) / settings.batch_size))
     times: dict[str, dict[int, float]] = {}
     for family in FAMILIES:
         set_seed(settings.seed)
@@ -343,9 +344,15 @@ def epoch_seconds(settings: BeyondSettings, lengths: tuple[int, ...]) -> dict[st
     return times
 
 
+def trained_on(settings: BeyondSettings) -> int:
+    """How many sequences one epoch trains on: the examples less the validation share."""
+    return round(settings.num_examples * (1 - VALIDATION_SHARE))
+
+
 def timing_lengths(longest: int) -> tuple[int, ...]:
-    """The lengths the time per epoch is measured at: a quarter of the longest, the longest, and four times it."""
-    return (max(longest // 4, SHORTEST), longest, 4 * longest)
+    """The lengths the time per epoch is measured at: a quarter of the longest, the longest, and four times it
+    (at most ``TIMED_LONGEST``, so one click's timing stays short)."""
+    return (max(longest // 4, SHORTEST), longest, max(min(4 * longest, TIMED_LONGEST), longest))
 
 
 # ---------------------------------------------------------------- what the page says
