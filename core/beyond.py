@@ -445,7 +445,9 @@ def timing_story(times: dict[str, dict[int, float]]) -> str:
     slowest = max(times, key=lambda family: times[family][longest])
     return (f"From length {shortest} to {longest}, the time per epoch grew: {said}. Slowest at length {longest}: "
             f"{slowest} ({times[slowest][longest]:.2f} s per epoch). A recurrent cell must finish step t before "
-            "step t + 1; convolution and attention compute all steps at once.")
+            "step t + 1 on any hardware; convolution and attention compute all steps at once, which pays where "
+            "there is parallel hardware to fill (a GPU), while attention's work grows with the square of the length "
+            "(every step compared with every step).")
 
 
 def cli_document(settings: BeyondSettings) -> dict[str, object]:
