@@ -75,12 +75,13 @@ def test_forecast_script_builds_the_page_model_and_splits_alike(preprocessing, t
     assert variables["test_origins"].tolist() == split.test.tolist()
 
 
-def test_video_script_builds_both_page_models(tmp_path, monkeypatch):
+def test_video_script_builds_the_three_page_models(tmp_path, monkeypatch):
     settings = video.VideoSettings(num_classes=2, frames=4, frame_size=16, clips_per_class=20, epochs=1)
     variables = run_script(scripts.video_script(settings), tmp_path, monkeypatch)
     args = (settings.frames, settings.frame_size, settings.num_classes, settings.filters, settings.conv_layers)
     assert architecture(variables["model"]) == architecture(video.build_cnn_rnn(*args, settings.cell, settings.units))
     assert architecture(variables["baseline"]) == architecture(video.build_frame_only(*args))
+    assert architecture(variables["cnn3d"]) == architecture(video.build_cnn3d(*args, settings.temporal_kernel))
 
 
 def test_scripts_state_every_setting_they_were_made_from():
