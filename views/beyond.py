@@ -50,8 +50,10 @@ field = by.receptive_field(by.model_of("TCN", settings))
 st.plotly_chart(by.plot_receptive_field(settings.tcn_levels, settings.kernel_size, settings.longest))
 reach = ("covers the longest sequence" if field >= settings.longest
          else f"is shorter than the longest sequence ({settings.longest}): what lies further back is out of its sight")
+dilations = [2**level for level in range(settings.tcn_levels)]
+summed = " + ".join(map(str, dilations)) if len(dilations) <= 4 else f"1 + 2 + … + {dilations[-1]}"
 st.caption(f"The TCN's receptive field, read from its layers: its last output sees **{field} steps** "
-           f"(1 + ({settings.kernel_size} − 1) × (1 + 2 + … + {2 ** (settings.tcn_levels - 1)})), which {reach}. "
+           f"(1 + ({settings.kernel_size} − 1) × ({summed})), which {reach}. "
            "Each dot is a step that reaches the last output through the level above it.")
 
 share_panel(PAGE)
@@ -108,7 +110,8 @@ if st.button("Measure time per epoch", key=f"{PAGE}.measure",
 if settings in measured:
     times = measured[settings]
     st.plotly_chart(by.plot_epoch_seconds(times))
-    st.caption(f"Seconds per epoch of {settings.num_examples:,} sequences, on this server as loaded when measured. "
+    st.caption(f"Seconds per epoch of {by.trained_on(settings):,} training sequences, on this server as loaded when "
+               "measured. "
                f"{by.timing_story(times)}")
 
 review_run(PAGE, run_of(result, details.histories, held_out=by.held_out(details, settings.longest)),
