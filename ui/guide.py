@@ -1,9 +1,10 @@
-"""The guided first visit, drawn: the path on the home page, and on every page a "Try this" box and the
-next page on the path, in the sidebar (always there, even before a page has trained anything)."""
+"""The guided first visit, drawn: the path on the home page; on every page a "Try this" box and the next page
+on the path in the sidebar, and the link to the next page where the page ends (after its results, or where it
+stops before training)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 import streamlit as st
 
@@ -37,10 +38,29 @@ def guide_sidebar(title: str) -> None:
                           args=(experiment.widget_values(title),),
                           help="Changes this page's settings to the experiment's; then press Train. Models "
                                "you already trained stay in the list of trained models.")
-    following = next_page(page.path)
+    _next_link(page.path, st.sidebar)
+
+
+def next_page_link(title: str) -> None:
+    """The end of the page titled ``title``: a link to the next page on the path, and why it comes next."""
+    page = next((p for p in PAGES if p.title == title), None)
+    if page is not None:
+        st.divider()
+        _next_link(page.path, st)
+
+
+def stop_before_results(title: str) -> NoReturn:
+    """Stop the page where it waits for Train: the page still ends with the link to the next page."""
+    next_page_link(title)
+    st.stop()
+
+
+def _next_link(path: str, where: Any) -> None:
+    """The link to the page after ``path`` on the path, drawn in ``where`` (the sidebar or the page)."""
+    following = next_page(path)
     if following is not None:
-        st.sidebar.page_link(following.path, label=f"Next: {following.title}", icon=":material/arrow_forward:",
-                             help=WHY.get(following.path, following.blurb))
+        where.page_link(following.path, label=f"Next: {following.title}", icon=":material/arrow_forward:",
+                        help=WHY.get(following.path, following.blurb))
 
 
 def _set(values: dict[str, Any]) -> None:

@@ -19,6 +19,7 @@ from core.plots import plot_runs_overlay
 from core.scripts import Script
 from core.settings_io import MAX_SETTINGS_FILE_KB, parse_value, read_settings_file, settings_file
 from core.uploads import RECEIVE_MB, limits_help
+from ui.guide import next_page_link
 from ui.session import model_cache
 from ui.widgets import VALUES_STATE, link_notes, note_on_link, registered
 
@@ -100,6 +101,7 @@ def review_run(page: str, run: Run, script: Script, compare_on: str = "") -> Non
     show_diagnosis(run)
     show_code(script)
     compare_runs(page, compare_on)
+    next_page_link(page)
 
 
 def show_diagnosis(run: Run) -> None:

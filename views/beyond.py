@@ -8,6 +8,7 @@ from core import scripts
 from core.cache import fingerprint
 from core.diagnosis import run_of
 from core.plots import plot_heatmap, plot_history, plot_score_by_length
+from ui.guide import stop_before_results
 from ui.toolkit import review_run, share_panel
 from ui.training import train_or_reuse
 from ui.widgets import input_settings
@@ -66,7 +67,7 @@ result = train_or_reuse(
     models=len(by.FAMILIES), public_data=True, compare_on=compare_on,
 )
 if result is None:
-    st.stop()
+    stop_before_results(PAGE)
 
 details = result.details
 st.header("2 · Who answers right, at which length")

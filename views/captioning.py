@@ -9,6 +9,7 @@ from core import scripts
 from core.diagnosis import HeldOut, run_of
 from core.plots import plot_history
 from core.uploads import RECEIVE_MB, limits_help, read_image
+from ui.guide import stop_before_results
 from ui.messages import or_stop
 from ui.toolkit import review_run, share_panel
 from ui.training import train_or_reuse
@@ -80,7 +81,7 @@ result = train_or_reuse(PAGE, settings, "generated scenes",
                                 + (" · attention" if settings.attention else ""), public_data=True,
                         compare_on=compare_on)
 if result is None:
-    st.stop()
+    stop_before_results(PAGE)
 details: cp.CaptionResult = result.details
 
 # ------------------------------------------------------------------ results

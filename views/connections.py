@@ -12,6 +12,7 @@ from core.diagnosis import run_of
 from core.diagrams import plot_unrolled
 from core.plots import plot_heatmap, plot_history, plot_prediction_vs_truth, plot_score_by_length
 from core.uploads import TYPED_MAX_CHARS
+from ui.guide import stop_before_results
 from ui.toolkit import review_run, share_panel
 from ui.training import train_or_reuse
 from ui.widgets import input_knob, input_settings
@@ -81,7 +82,7 @@ result = train_or_reuse(
     compare_on=cx.task_name(settings),
 )
 if result is None:
-    st.stop()
+    stop_before_results(PAGE)
 
 st.plotly_chart(plot_history(result.history, settings.epochs))
 st.caption("Loss should fall for both curves; if validation rises while training falls, the model memorises.")

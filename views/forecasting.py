@@ -12,6 +12,7 @@ from core.cache import fingerprint
 from core.diagnosis import run_of
 from core.plots import plot_backtest, plot_forecasts, plot_history, plot_residuals, plot_window
 from core.uploads import RECEIVE_MB, limits_help
+from ui.guide import stop_before_results
 from ui.messages import or_stop
 from ui.toolkit import review_run, share_panel
 from ui.training import train_or_reuse
@@ -120,7 +121,7 @@ result = train_or_reuse(
     models=1 + settings.backtest_folds, public_data=source != SOURCES[2], compare_on=compare_on,
 )
 if result is None:
-    st.stop()
+    stop_before_results(PAGE)
 
 forecast = result.details
 model_name, baseline = forecast.model_label, forecast.best_baseline

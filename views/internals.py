@@ -9,6 +9,7 @@ from core import scripts
 from core.cache import fingerprint
 from core.diagnosis import run_of
 from core.plots import plot_bars, plot_gradient_norms, plot_heatmap, plot_history, plot_score_by_length
+from ui.guide import stop_before_results
 from ui.toolkit import review_run, share_panel
 from ui.training import train_or_reuse
 from ui.widgets import input_settings
@@ -110,7 +111,7 @@ result = train_or_reuse(
     models=len(rnn.MEMORY_CELLS), public_data=True, compare_on=compare_on,
 )
 if result is None:
-    st.stop()
+    stop_before_results(PAGE)
 
 memory = result.details
 accuracy = memory.accuracy

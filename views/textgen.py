@@ -13,6 +13,7 @@ from core.cache import fingerprint
 from core.diagnosis import run_of
 from core.plots import plot_bars, plot_embedding, plot_history
 from core.uploads import RECEIVE_MB, TYPED_MAX_CHARS, limits_help
+from ui.guide import stop_before_results
 from ui.messages import or_stop
 from ui.toolkit import review_run, share_panel
 from ui.training import train_or_reuse
@@ -153,7 +154,7 @@ result = train_or_reuse(
     public_data=source == SOURCES[0], compare_on=compare_on,
 )
 if result is None:
-    st.stop()
+    stop_before_results(PAGE)
 
 details = result.details
 metrics = details.metrics

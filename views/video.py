@@ -11,6 +11,7 @@ from core.diagnosis import HeldOut, run_of
 from core.plots import plot_bars, plot_heatmap, plot_history, plot_probabilities_over_time
 from core.training import predict
 from core.uploads import RECEIVE_MB, limits_help
+from ui.guide import stop_before_results
 from ui.messages import or_stop
 from ui.toolkit import review_run, share_panel
 from ui.training import train_or_reuse
@@ -73,7 +74,7 @@ result = train_or_reuse(PAGE, settings, "generated clips", run=lambda on_epoch_e
     settings, on_epoch_end), summary=f"{settings.num_classes} classes · CNN+{settings.cell} {settings.units}",
     models=3, public_data=True, compare_on=compare_on)
 if result is None:
-    st.stop()
+    stop_before_results(PAGE)
 
 # ------------------------------------------------------------------ results
 video = result.details

@@ -27,3 +27,18 @@ def test_try_this_sets_the_experiments_knobs_and_keeps_trained_models(open_page)
     assert at.slider(key="RNN internals.bptt.spectral_radius").value == experiment.values["spectral_radius"]
     assert at.selectbox(key="RNN internals.bptt.activation").value == "linear"
     assert any("it **explodes**" in m.value for m in at.markdown)  # what the box said to expect
+
+
+def test_every_page_ends_with_the_next_page_on_the_path_before_training(open_page):
+    order = [page.path for page in PAGES]
+    for path, following in zip(order, PAGES[1:], strict=False):
+        at = open_page(path)
+        main_links = [link.proto.label for link in at.main.get("page_link")]
+        assert main_links[-1:] == [f"Next: {following.title}"], path
+
+
+def test_the_next_page_link_follows_the_results_after_training(open_page):
+    at = open_page("views/connections.py")
+    at.button(key="Connection types.train").click().run(timeout=300)
+    assert not at.exception, at.exception
+    assert [link.proto.label for link in at.main.get("page_link")][-1] == "Next: RNN internals"
