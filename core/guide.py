@@ -94,7 +94,8 @@ TRY_THIS: dict[str, tuple[Experiment, ...]] = {
     ),
     "views/video.py": (
         Experiment("Fewer frames", "core.video:VideoSettings", {"frames": 4},
-                   "Both models still train, but the CNN+RNN has fewer steps to see a direction in.",
+                   "All three models still train; the CNN+RNN reads 4 steps, and the 3D CNN's 3-frame view is most "
+                   "of the clip.",
                    "Direction shows only across frames; with four, each step moves the shape further."),
         Experiment("A noisier world", "core.video:VideoSettings", {"noise": 0.4},
                    "Accuracy falls for both models; the CNN+RNN keeps its lead on the direction pairs.",

@@ -101,3 +101,26 @@ def test_the_tcn_experiment_states_the_receptive_field_its_layers_have():
     settings = dataclasses.replace(by.BeyondSettings(), **further.values)
     field = by.receptive_field(by.model_of("TCN", settings))
     assert f"{field} steps" in further.expect and field >= settings.longest
+
+
+def test_fewer_frames_gives_the_video_models_four_steps_to_read():
+    from core import video as vd
+
+    fewer = TRY_THIS["views/video.py"][0]
+    settings = dataclasses.replace(vd.VideoSettings(), **fewer.values)
+    clips, _ = vd.training_clips(dataclasses.replace(settings, clips_per_class=2))
+    model = vd.build_cnn_rnn(settings.frames, settings.frame_size, settings.num_classes, settings.filters,
+                             settings.conv_layers, settings.cell, settings.units)
+    assert clips.shape[1] == model.input_shape[1] == 4  # (clips, frames, size, size, colours)
+    field = vd.temporal_field(vd.build_cnn3d(settings.frames, settings.frame_size, settings.num_classes,
+                                             settings.filters, settings.conv_layers, settings.temporal_kernel))
+    assert f"{field}-frame view" in fewer.expect
+
+
+def test_switching_attention_off_leaves_no_attention_to_draw():
+    from core import captioning as cp
+
+    off = TRY_THIS["views/captioning.py"][0]
+    assert "attention pictures disappear" in off.expect
+    assert cp.attention_reader(cp.build_for(cp.CaptionSettings())) is not None
+    assert cp.attention_reader(cp.build_for(cp.CaptionSettings(**off.values))) is None
