@@ -48,7 +48,7 @@ def write(lines: list[str], owns: str) -> None:
 
 # headings of the sections written by other commands than bench.run (bench.load, bench.memory), or by hand
 OTHERS = ("## Load", "## Memory over", "## Notes", "## Forecasting real series", "## Hostile", "## Attention",
-          "## Text generation on real text")
+          "## Image captioning", "## Text generation on real text", "## Beyond recurrence")
 
 
 def _owner(heading: str) -> str:

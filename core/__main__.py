@@ -3,6 +3,8 @@
     python -m core forecast --csv FILE --date-col NAME --value-col NAME [--window N ...] [--json]
     python -m core textgen [--text FILE --column NAME --cell LSTM ...] --generate "seed words" --words N [--json]
     python -m core caption [--attention false --beam-width 3 ...] [--json]
+    python -m core beyond [--task motif --longest 120 --tcn-levels 6 ...] [--json]
+    python -m core video [--temporal-kernel 3 --cell LSTM ...] [--json]
     python -m core make-data
 
 Every knob of a page is an option, with the page's tooltip as its help (``--help``). Without ``--json`` the
@@ -118,6 +120,20 @@ def caption_command(args: argparse.Namespace) -> dict:
     return cp.cli_document(settings, beam_width=decoding.beam_width)
 
 
+def beyond_command(args: argparse.Namespace) -> dict:
+    """Run the Beyond recurrence page's code path on generated sequences; return the JSON document."""
+    from core import beyond as by
+
+    return by.cli_document(settings_from(args, by.BeyondSettings))
+
+
+def video_command(args: argparse.Namespace) -> dict:
+    """Run the video classification page's code path (CNN+RNN, 3D CNN, frame-only) on generated clips."""
+    from core import video as vd
+
+    return vd.cli_document(settings_from(args, vd.VideoSettings))
+
+
 def for_a_reader(document: dict) -> str:
     """The JSON document as lines for a person: the verdict first, then each scorer's numbers."""
     lines = [document["verdict"]["sentence"], ""]
@@ -127,6 +143,8 @@ def for_a_reader(document: dict) -> str:
     if "examples" in document:
         lines += ["", "captions of unseen scenes (greedy | truth):"] + [
             f"  {example['greedy']} | {example['truth']}" for example in document["examples"]]
+    if "sees" in document:
+        lines += ["", "what each model can see:"] + [f"  {name}: {words}" for name, words in document["sees"].items()]
     if "generated" in document:
         lines += ["", f"generated: {document['generated']}"]
     if "forecast" in document:
@@ -160,14 +178,22 @@ def parser() -> argparse.ArgumentParser:
     caption = commands.add_parser("caption", help="train the image captioner on generated scenes and score it")
     add_knob_options(caption, CaptionSettings)
     add_knob_options(caption, DecodingSettings)
-    for command in (forecast, textgen, caption):
+    from core.beyond import BeyondSettings
+
+    beyond = commands.add_parser("beyond", help="train SimpleRNN, LSTM, GRU, a TCN and a Transformer side by side")
+    add_knob_options(beyond, BeyondSettings)
+    from core.video import VideoSettings
+
+    video = commands.add_parser("video", help="train the three video classifiers on generated clips and score them")
+    add_knob_options(video, VideoSettings)
+    for command in (forecast, textgen, caption, beyond, video):
         command.add_argument("--json", action="store_true", help="print one JSON object instead of lines of text")
     commands.add_parser("make-data", help="(re)make the shipped data files in data/")
     return main_parser
 
 
 COMMANDS = {"forecast": forecast_command, "textgen": textgen_command, "text": textgen_command,
-            "caption": caption_command}
+            "caption": caption_command, "beyond": beyond_command, "video": video_command}
 
 
 def main(argv: list[str] | None = None) -> int:

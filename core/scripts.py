@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
-from core import captioning, connections, corpus, forecasting, internals, scenes, text, video, vision
+from core import beyond, captioning, connections, corpus, forecasting, internals, scenes, text, video, vision
 from core.recurrent import cells_line, recurrent_stack
 from core.settings import as_dict
 
@@ -170,6 +170,38 @@ def memory_script(settings: internals.MemorySettings) -> Script:
         constants=_constants(internals, "MEMORY_CELLS", "MEMORY_LENGTHS", "MEMORY_KEYS"))
 
 
+# ---------------------------------------------------------------- beyond recurrence
+
+
+def beyond_script(settings: beyond.BeyondSettings) -> Script:
+    """The five model families trained on the same task, each scored at every length; the TCN's receptive field."""
+    return _script(
+        "beyond_recurrence.py", "Beyond recurrence: SimpleRNN, LSTM, GRU, a TCN and a Transformer side by side",
+        "import keras\nimport numpy as np\nfrom keras import ops", settings,
+        (internals.recall_task, beyond.motif_task, beyond.make_task, beyond.features_of, beyond.task_lengths,
+         beyond.LastStep, beyond.PositionalEncoding, recurrent_stack, beyond.build_recurrent, beyond.build_tcn,
+         beyond.build_transformer, beyond.build_family, beyond.receptive_field),
+        """
+        lengths = task_lengths(LONGEST)
+        x, y, _ = make_task(TASK, NUM_EXAMPLES, lengths, NOISE, SEED)
+        x_test, y_test, lengths_test = make_task(TASK, TEST_PER_LENGTH * len(lengths), lengths, NOISE, SEED + 1)
+        models = {}
+        for family in FAMILIES:
+            keras.utils.set_random_seed(SEED)  # every model starts from the same seed and data
+            model = build_family(family, TASK, UNITS, TCN_LEVELS, KERNEL_SIZE)
+            model.compile(optimizer=keras.optimizers.Adam(LEARNING_RATE), loss="sparse_categorical_crossentropy",
+                          metrics=["accuracy"])
+            model.fit(x, y, validation_split=0.2, epochs=EPOCHS, batch_size=BATCH_SIZE, verbose=0)
+            right = model.predict(x_test, verbose=0).argmax(axis=-1) == y_test
+            print(family, model.count_params(), "weights", {n: round(float(right[lengths_test == n].mean()), 3)
+                                                           for n in lengths})
+            models[family] = model
+        print("TCN receptive field:", receptive_field(models["TCN"]), "steps")""",
+        constants=_constants(internals, "MEMORY_KEYS") + "\n"
+        + _constants(beyond, "SYMBOLS", "MOTIF", "MOST_MOTIFS", "SHORTEST", "CLASSES", "HEADS", "FAMILIES",
+                     "TEST_PER_LENGTH"))
+
+
 # ---------------------------------------------------------------- text generation
 
 
@@ -288,12 +320,13 @@ def forecast_script(settings: forecasting.ForecastSettings, series: forecasting.
 
 
 def video_script(settings: video.VideoSettings) -> Script:
-    """Generate the clips, train the CNN+RNN and the frame-only baseline, score both on unseen clips."""
+    """Generate the clips, train the CNN+RNN, the frame-only baseline and the 3D CNN, score all on unseen clips."""
     return _script(
-        "video_classifier.py", "Video classification: a CNN per frame, a recurrent layer over time",
-        "import keras\nimport numpy as np", settings,
-        (video.make_clip, video._draw, video.make_clips, video.build_frame_cnn, video.build_cnn_rnn,
-         video.build_frame_only),
+        "video_classifier.py", "Video classification: a CNN+RNN, a frame-only baseline and a 3D CNN",
+        "from typing import Any\n\nimport keras\nimport numpy as np", settings,
+        (video.make_clip, video._draw, video.make_clips, vision.conv_grid, video.build_frame_cnn,
+         video.build_cnn_rnn, video.build_frame_only, video.NeighbourFrames, video.build_cnn3d,
+         video.temporal_field),
         """
         classes = CLASSES[:NUM_CLASSES]
         x, y = make_clips(classes, CLIPS_PER_CLASS, FRAMES, FRAME_SIZE, NOISE, SEED)
@@ -309,10 +342,16 @@ def video_script(settings: video.VideoSettings) -> Script:
         _fit_block("x", "y", "validation_split=0.2", '"sparse_categorical_crossentropy"', '["accuracy"]',
                    model="baseline"),
         """
-        print("CNN+RNN on unseen clips:", model.evaluate(x_test, y_test, return_dict=True))
-        print("frame-only on unseen clips:", baseline.evaluate(x_test, y_test, return_dict=True))
+        keras.utils.set_random_seed(SEED)
+        cnn3d = build_cnn3d(FRAMES, FRAME_SIZE, NUM_CLASSES, FILTERS, CONV_LAYERS, TEMPORAL_KERNEL)
+        print("each output of the 3D CNN's convolutions sees", temporal_field(cnn3d), "neighbouring frames")""",
+        _fit_block("x", "y", "validation_split=0.2", '"sparse_categorical_crossentropy"', '["accuracy"]',
+                   model="cnn3d"),
+        """
         shuffled = np.stack([clip[np.random.default_rng(i).permutation(FRAMES)] for i, clip in enumerate(x_test)])
-        print("CNN+RNN on the same clips, frames shuffled:", model.evaluate(shuffled, y_test, return_dict=True))""",
+        for name, trained in (("CNN+RNN", model), ("frame-only", baseline), ("3D CNN", cnn3d)):
+            print(name, "on unseen clips:", trained.evaluate(x_test, y_test, return_dict=True))
+            print(name, "on the same clips, frames shuffled:", trained.evaluate(shuffled, y_test, return_dict=True))""",
         constants=_constants(video, "CLASSES", "FEATURES", "TEST_CLIPS_PER_CLASS"))
 
 

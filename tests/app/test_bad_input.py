@@ -177,7 +177,8 @@ def test_settings_files(open_page):
 
 PAGES = {"views/connections.py": "Connection types", "views/internals.py": "RNN internals",
          "views/forecasting.py": "Sales forecasting", "views/textgen.py": "Text generation",
-         "views/video.py": "Video classification", "views/captioning.py": "Image captioning"}
+         "views/video.py": "Video classification", "views/captioning.py": "Image captioning",
+         "views/beyond.py": "Beyond recurrence"}
 
 
 def test_every_slider_at_its_extremes_draws_the_page_without_training(open_page):

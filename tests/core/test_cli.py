@@ -3,6 +3,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from core.beyond import BeyondSettings, model_of, receptive_field
 from core.datasets import load_builtin_sales, make_noise_sales
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -97,3 +98,33 @@ def test_caption_trains_on_generated_scenes_and_reads_switches_as_words():
     assert document["verdict"]["winner"] in ("model", "baseline", "tie") and document["examples"]
     refused = run_cli("caption", "--attention", "maybe")
     assert refused.returncode == 2 and "must be true or false" in refused.stderr
+
+
+def test_beyond_trains_five_families_and_refuses_a_length_out_of_range():
+    done = run_cli("beyond", "--task", "motif", "--longest", "20", "--units", "8", "--tcn-levels", "2",
+                   "--num-examples", "500", "--epochs", "1", "--json")
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    settings = BeyondSettings(**document["settings"])
+    assert settings.task == "motif" and document["tcn_receptive_field"] == receptive_field(model_of("TCN", settings))
+    assert list(document["metrics"]) == ["SimpleRNN", "LSTM", "GRU", "TCN", "Transformer"]
+    assert all(0 <= m["accuracy at length 20"] <= 1 and m["parameters"] > 0 for m in document["metrics"].values())
+    assert len(document["verdicts"]) == 2 and document["verdict"]["winner"] in ("model", "baseline", "tie")
+    refused = run_cli("beyond", "--longest", "5000")
+    assert refused.returncode == 2 and "at most 300" in refused.stderr
+
+
+def test_video_trains_the_three_models_and_says_what_each_sees():
+    from core.__main__ import for_a_reader
+
+    done = run_cli("video", "--num-classes", "2", "--frames", "4", "--frame-size", "16", "--clips-per-class", "20",
+                   "--epochs", "1", "--temporal-kernel", "2", "--cell", "lstm", "--json")
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    assert set(document["metrics"]) == set(document["sees"]) == {"CNN+RNN", "3D CNN", "frame-only"}
+    assert (document["settings"]["temporal_kernel"], document["settings"]["cell"]) == (2, "LSTM")
+    assert document["sees"]["3D CNN"].startswith(f"{document['temporal_field']} neighbouring frames")
+    for_reader = for_a_reader(document)
+    assert "3D CNN: accuracy" in for_reader and "what each model can see:" in for_reader
+    refused = run_cli("video", "--temporal-kernel", "9")
+    assert refused.returncode == 2 and "at most 5" in refused.stderr
