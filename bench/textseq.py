@@ -90,8 +90,32 @@ def run(name: str, cpu_budget_s: float) -> dict:
             "seconds": time.perf_counter() - started, "load": os.getloadavg()[0]}
 
 
+def table(documents: list[dict]) -> str:
+    """The runs as a markdown table: the mix, the network alone and the n-gram on test documents, the verdict."""
+    head = ["text", "CPU budget", "epochs", "vocabulary", "known test tokens", "Kneser–Ney", "network weight",
+            "model acc", "network acc", "KN acc", "model top-5", "KN top-5", "model ppl", "network ppl", "KN ppl",
+            "gap (points, 95 % interval)", "verdict", "CPU s", "seconds", "load"]
+    rows = []
+    for d in documents:
+        m, v = d["metrics"], d["verdict"]
+        model, network, ngram = m["model"], m["network"], m[d["ngram"]]
+        low, high = (100 * x for x in v["interval"])
+        order = d["ngram"].removeprefix("kneser_ney_").replace("gram", "-gram")
+        rows.append([d["text"].replace("_", " "), f"{d['recipe']['cpu_budget_s']:.0f}", str(d["epochs_run"]),
+                     f"{d['vocabulary']:,}", f"{model['known_pairs']:,}", f"{order}, D {d['discount']}",
+                     f"{d['weight']:.1f}", *(f"{x['accuracy']:.3f}" for x in (model, network, ngram)),
+                     *(f"{x['top5_accuracy']:.3f}" for x in (model, ngram)),
+                     *(f"{x['perplexity']:.1f}" for x in (model, network, ngram)),
+                     f"{100 * v['difference']:+.1f} ({low:+.1f} to {high:+.1f})", v["winner"],
+                     f"{d['cpu_seconds']:.0f}", f"{d['seconds']:.0f}", f"{d['load']:.1f}"])
+    return "\n".join("| " + " | ".join(r) + " |" for r in [head, ["---"] * len(head), *rows])
+
+
 if __name__ == "__main__":
     arguments = sys.argv[1:]
+    if arguments == ["--table"]:
+        print(table([json.loads(line) for line in RAW.read_text().splitlines()]))
+        sys.exit()
     budget = 45.0
     if arguments[:1] == ["--cpu"]:
         budget, arguments = float(arguments[1]), arguments[2:]
