@@ -27,6 +27,7 @@ for _ in range(runs + 1):
 print(json.dumps({"cold": seconds[0], "warm": seconds[1:], "warm_fit": fit_seconds[1:],
                   "metrics": result.details.metrics, "vocabulary": prepared.vocabulary.size,
                   "pairs": len(prepared.x_train), "validation_pairs": len(prepared.x_validation),
+                  "test_pairs": len(prepared.x_test),
                   "curve": curves[-1]}))
 """
 
@@ -54,10 +55,11 @@ model.fit(prepared.x_train, keras.utils.to_categorical(prepared.y_train, size), 
           validation_data=(prepared.x_validation, keras.utils.to_categorical(prepared.y_validation, size)),
           callbacks=[callback], verbose=0)
 seconds = time.perf_counter() - started
-probabilities = np.asarray(model.predict(prepared.x_validation, batch_size=1024, verbose=0))
+probabilities = np.asarray(model.predict(prepared.x_test, batch_size=1024, verbose=0))
 from dataclasses import asdict
 from core.next_token import next_token_scores
-print(json.dumps({"seconds": seconds, "metrics": asdict(next_token_scores(probabilities, prepared.y_validation)),
+print(json.dumps({"seconds": seconds, "metrics": asdict(next_token_scores(probabilities, prepared.y_test)),
+                  "validation_accuracy": curve[-1][1],
                   "context": longest, "curve": curve}))
 """
 

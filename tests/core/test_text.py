@@ -230,3 +230,17 @@ def test_the_first_probe_word_is_a_grouped_word_when_there_is_one():
     vocabulary = tx.Vocabulary(("", "[UNK]", "the", "silk", "red"), (0, 0, 9, 5, 4))
     assert tx.probe_token(vocabulary) == "silk"
     assert tx.probe_token(tx.Vocabulary(("", "[UNK]", "xy", "the", "module"), (0, 0, 3, 2, 1))) == "module"
+
+
+def test_mixed_scripts_and_emoji_train_and_their_rare_tokens_are_reported_unknown():
+    lines = [f"der Hund 🐕 läuft {COLOURS[i % 5]}, 犬が走る {ITEMS[i % 6]}, the dog runs word{i}" for i in range(90)]
+    settings = small_settings(epochs=1)
+    prepared = tx.prepare_text(lines, settings)
+    assert "läuft" in prepared.vocabulary.tokens and "🐕" in prepared.vocabulary.tokens
+    result = tx.fit_text_model(prepared, settings)
+    model = result.details.metrics["model"]
+    assert model["unknown_target_share"] > 0  # word{i} occurs once: [UNK], never credited
+    assert model["known_pairs"] == round(model["pairs"] * (1 - model["unknown_target_share"]))
+    found = tx.generate(result.details.mixture, prepared.vocabulary, "word", "der Hund",
+                        tx.GenerationSettings(num_words=3))
+    assert len(found.tokens) == 3 and found.unknown == []
