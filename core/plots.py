@@ -158,7 +158,7 @@ def plot_forecasts(values: pd.Series, tests: pd.DataFrame, future: pd.DataFrame,
                    line={"color": VALIDATION_COLOUR}),
         go.Scatter(x=list(future["date"]) + list(future["date"][::-1]),
                    y=list(future["upper"]) + list(future["lower"][::-1]), fill="toself", mode="lines",
-                   line={"width": 0}, fillcolor="rgba(255,127,14,0.2)", name="likely range (10–90 %)"),
+                   line={"width": 0}, fillcolor="rgba(255,127,14,0.2)", name="likely range (80 %)"),
         go.Scatter(x=future["date"], y=future["value"], mode="lines+markers", name="forecast ahead",
                    line={"color": VALIDATION_COLOUR, "width": 3}),
     ])
