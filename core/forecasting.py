@@ -87,6 +87,7 @@ class PreparedSeries:
     suggestion: dates.SeasonSuggestion | None = None  # the season measured from the data
     notes: tuple[str, ...] = ()  # what reading the file changed that the page should say
     ambiguous_dates: bool = False  # dates like 01/02/2024 that read both ways: the page asks which
+    date_style: str = "iso"  # how the file wrote its dates: a key of core.dates.STYLES
 
 
 # ---------------------------------------------------------------- reading a file
@@ -146,7 +147,7 @@ def prepare_series(table: pd.DataFrame, date_column: str, value_column: str,
               "negative values": int((regular < 0).sum())}
     notes = tuple(note for note in (trimmed.note(), _day_first_note(parsed)) if note)
     return PreparedSeries(regular.astype(float), frequency.rule, frequency.name, frequency.season, report,
-                          frequency.unit, suggestion, notes, parsed.ambiguous)
+                          frequency.unit, suggestion, notes, parsed.ambiguous, parsed.style)
 
 
 def _day_first_note(parsed: dates.ParsedDates) -> str | None:
