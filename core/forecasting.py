@@ -22,8 +22,8 @@ from core import dates, statistical
 from core.cache import fingerprint
 from core.intervals import BandScore, ConformalBand, calibrate_band, score_band
 from core.recurrent import cell_knob, dropout_knob, layers_knob, recurrent_stack, units_knob
-from core.settings import batch_size_knob, epochs_knob, knob, learning_rate_knob
-from core.training import EpochFn, TrainingSettings, TrainResult, predict, tell, train
+from core.settings import as_dict, batch_size_knob, epochs_knob, knob, learning_rate_knob
+from core.training import TIME_LIMIT_S, EpochFn, TrainingSettings, TrainResult, predict, tell, train
 from core.uploads import decode_upload, parse_csv
 from core.verdicts import Verdict, compare, standard_error, verdict
 
@@ -157,9 +157,14 @@ def _day_first_note(parsed: dates.ParsedDates) -> str | None:
             "If they are day first, choose so under 'Dates like 01/02/2024 are'.")
 
 
+def date_format(rule: str) -> str:
+    """How the page, downloads and JSON write dates of this frequency: with the hour when finer than a day."""
+    return "%Y-%m-%d %H:%M" if _sub_daily(rule) else "%Y-%m-%d"
+
+
 def show_date(moment: pd.Timestamp, rule: str) -> str:
-    """A date as the page, downloads and JSON print it: with its hour when the data is finer than a day."""
-    return moment.strftime("%Y-%m-%d %H:%M" if _sub_daily(rule) else "%Y-%m-%d")
+    """A date as the page, downloads and JSON print it."""
+    return moment.strftime(date_format(rule))
 
 
 def _sub_daily(rule: str) -> bool:
@@ -673,7 +678,7 @@ def auto_choice(series: PreparedSeries, settings: ForecastSettings, split: Split
               f"training part) by {base_mae:.3g}")
     if network_mae <= base_mae:
         return f"{settings.cell} model", networks, f"Auto chose the networks: {scores}."
-    return f"auto: {base.name}", base.at, f"Auto chose the statistical forecast: {scores}."
+    return f"{base.name} (auto's pick)", base.at, f"Auto chose the statistical forecast: {scores}."
 
 
 def horizon_blocks(origins: int, horizon: int) -> np.ndarray:
@@ -782,6 +787,98 @@ def check_fits(series: PreparedSeries, settings: ForecastSettings) -> None:
     if settings.backtest_folds:  # the earliest fold has the least data
         shortest = len(series.values) - (settings.backtest_folds - 1) * settings.horizon
         chronological_split(shortest, settings, lag, test_size=settings.horizon)
+
+
+# ---------------------------------------------------------------- work bounded by the server
+
+# One epoch over one training window of one step (GRU, 32 units, one layer), in seconds: measured on ice cream
+# (852 windows of 56, 30 epochs, 9.5 s) with the machine's 2 cores shared (load 48), so estimates err long.
+SECONDS_PER_WINDOW_STEP = 6.6e-6
+LONG_SERIES = 5000  # points past which the page offers a coarser frequency or the latest part
+LATEST_POINTS = 2000
+COARSER = {"D": ("W-SUN", "weekly totals"), "B": ("W-FRI", "weekly totals")}  # sub-daily data: daily totals
+
+
+def estimated_seconds(series: PreparedSeries, settings: ForecastSettings) -> float:
+    """Seconds the Train button would take at most (every epoch, every seed), from the measured rate."""
+    settings = resolve_settings(series, settings)[0]
+    windows = max(_training_windows(len(series.values), settings.window, settings.horizon, settings.test_size), 0)
+    per_network = SECONDS_PER_WINDOW_STEP * windows * settings.window * settings.epochs * settings.layers
+    return per_network * settings.seeds * (1 + settings.backtest_folds)
+
+
+def coarser(series: PreparedSeries) -> tuple[PreparedSeries, str] | None:
+    """The series summed to the next coarser frequency (hours to days, days to weeks), and its name; or None.
+
+    Only whole bins are kept: a first or last day holding some of its hours
+    would look like a drop in the total.
+    """
+    if _sub_daily(series.frequency):
+        rule, name = "D", "daily totals"
+    elif series.frequency in COARSER:
+        rule, name = COARSER[series.frequency]
+    else:
+        return None
+    totals = series.values.resample(rule).agg(["sum", "count"])
+    whole = totals[totals["count"] == totals["count"].max()]
+    table = pd.DataFrame({"date": whole.index, "value": whole["sum"].to_numpy()})
+    return prepare_series(table, "date", "value"), name
+
+
+def latest(series: PreparedSeries, points: int = LATEST_POINTS) -> PreparedSeries:
+    """The most recent ``points`` of the series: the part that says most about what comes next."""
+    values = series.values.iloc[-points:]
+    report = series.report | {"points": len(values), "first date": show_date(values.index[0], series.frequency)}
+    return replace(series, values=values, report=report)
+
+
+def lighter_versions(series: PreparedSeries, settings: ForecastSettings) -> dict[str, PreparedSeries]:
+    """What a long series can be trained as instead, each named with its estimated cost; empty when not long.
+
+    A series is long when it has over LONG_SERIES points or one network would
+    pass the server's time limit; the visitor then picks before pressing Train.
+    """
+    per_network = estimated_seconds(series, replace(settings, seeds=1, backtest_folds=0))
+    if len(series.values) <= LONG_SERIES and per_network <= TIME_LIMIT_S:
+        return {}
+    options = {f"all {len(series.values)} points (about {estimated_seconds(series, settings):.0f} s)": series}
+    summed = coarser(series)
+    if summed is not None:
+        shorter, name = summed
+        options[f"{name}: {len(shorter.values)} points (about {estimated_seconds(shorter, settings):.0f} s)"] = shorter
+    recent = latest(series)
+    options[f"the latest {len(recent.values)} points (about {estimated_seconds(recent, settings):.0f} s)"] = recent
+    return options
+
+
+def time_limit_warning(series: PreparedSeries, settings: ForecastSettings) -> str | None:
+    """A sentence before training when one network would run past the server's time limit, else None."""
+    per_network = estimated_seconds(series, replace(settings, seeds=1, backtest_folds=0))
+    if per_network <= TIME_LIMIT_S:
+        return None
+    return (f"One network would take up to about {per_network:.0f} s, past this server's limit of "
+            f"{TIME_LIMIT_S:.0f} s per training: it would stop at the limit with the model it has by then. Use "
+            "fewer epochs, a shorter window, or a coarser or shorter series.")
+
+
+def cli_document(series: PreparedSeries, settings: ForecastSettings) -> dict:
+    """The command line's JSON: every setting used (derived ones included), each forecaster's metrics, the
+    range's coverage, the seeds' spread, the choice and the verdict; dates with their hour when finer than a day."""
+    settings, chosen_why = resolve_settings(series, settings)
+    check_fits(series, settings)
+    details = fit_and_backtest(series, settings).details
+    future = details.future.assign(date=lambda f: f["date"].map(lambda d: show_date(d, series.frequency)))
+    band = details.band
+    return {"settings": as_dict(settings), "derived": chosen_why, "frequency": series.frequency,
+            "frequency_name": series.frequency_name, "season": settings.season,
+            "suggested_season": series.suggestion.period if series.suggestion else None,
+            "choice": details.choice, "model": details.model_label,
+            "metrics": {name.replace(" ", "_"): scores for name, scores in details.metrics.items()},
+            "seed_maes": list(details.seed_maes),
+            "interval": {"coverage": band.coverage, "held": band.held, "interval_score": band.interval_score,
+                         "mean_width": band.mean_width, "points": band.points},
+            "substitutes": list(details.notes), "verdict": details.verdict.as_json(),
+            "forecast": future.to_dict(orient="records")}
 
 
 def template_csv() -> str:

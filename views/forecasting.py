@@ -108,6 +108,13 @@ with st.expander("Model and training settings", expanded=True):
     with columns[2]:
         knobs |= input_settings(fc.ForecastSettings, ["epochs", "batch_size", "learning_rate", "seeds", "seed"],
                                 PAGE)
+lighter = fc.lighter_versions(series, fc.ForecastSettings(**knobs))
+if lighter:
+    picked = st.radio("This series is long: train on", list(lighter), key=f"{PAGE}.length",
+                      help="A long series costs this shared server a long training. Summing it to a coarser "
+                           "frequency, or keeping its latest part, trains in a fraction of the time; the "
+                           "estimates assume every epoch runs (early stopping usually ends sooner).")
+    series = lighter[picked]
 settings, chosen_why = fc.resolve_settings(series, fc.ForecastSettings(**knobs))
 if chosen_why:
     st.info(chosen_why)
@@ -117,6 +124,8 @@ st.caption(f"One training example: the model reads the blue window ({settings.wi
            f"to predict the orange horizon ({settings.horizon}). Sliding it along the series makes every other "
            "example.")
 or_stop(lambda: fc.check_fits(series, settings))
+if (too_long := fc.time_limit_warning(series, settings)) is not None:
+    st.warning(too_long)
 share_panel(PAGE)
 
 # ------------------------------------------------------------------ train
@@ -176,12 +185,17 @@ if forecast.backtest is not None:
 
 st.subheader("Downloads")
 left, middle, right = st.columns(3)
-left.download_button("Forecast ahead (CSV)", forecast.future.to_csv(index=False), "forecast.csv", "text/csv",
+dated = fc.date_format(series.frequency)  # hourly data keeps its hour
+left.download_button("Forecast ahead (CSV)", forecast.future.to_csv(index=False, date_format=dated), "forecast.csv",
+                     "text/csv",
                      help="The forecast past the end of the data with its likely range.")
-middle.download_button("Test predictions (CSV)", tests.to_csv(index=False), "test_predictions.csv", "text/csv",
+middle.download_button("Test predictions (CSV)", tests.to_csv(index=False, date_format=dated), "test_predictions.csv",
+                       "text/csv",
                        help="Model and baseline forecasts beside the truth.")
 right.download_button("Trained model (.keras)", lambda: fc.model_file_bytes(result.model), "forecaster.keras",
-                      help="The Keras model, to load with keras.saving.load_model in your own Python.")
+                      help="The first seed's network as a Keras model, to load with keras.saving.load_model in your "
+                           "own Python. The page's forecast is the mean of the seeds' networks, or the statistical "
+                           "forecast auto chose.")
 
 review_run(PAGE, run_of(result, {model_name: result.history}, forecast.verdict, restores_best_epoch=True),
            scripts.forecast_script(settings, series, chosen.data_file, chosen.date_column, chosen.value_column,

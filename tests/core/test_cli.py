@@ -3,6 +3,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+
 from core.datasets import load_builtin_sales, make_noise_sales
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,10 +23,28 @@ def test_forecast_prints_one_json_object_with_metrics_and_forecast(tmp_path):
                    "--epochs", "2", "--horizon", "3", "--json")
     assert done.returncode == 0, done.stderr
     document = json.loads(done.stdout)
-    assert set(document["metrics"]) == {"model", "naive", "seasonal_naive", "moving_average"}
+    assert set(document["metrics"]) == {"model", "naive", "seasonal_naive", "moving_average", "AutoETS", "AutoTheta",
+                                        "AutoARIMA"}
     assert set(document["metrics"]["model"]) == {"MAE", "RMSE", "sMAPE", "MASE"}
     assert (document["frequency"], document["season"]) == ("D", 7)
     assert len(document["forecast"]) == 3 and set(document["forecast"][0]) == {"date", "value", "lower", "upper"}
+
+
+def test_forecast_json_reports_derived_settings_coverage_and_keeps_the_hours(tmp_path):
+    csv = tmp_path / "hourly.csv"
+    hours = pd.date_range("2025-07-10", periods=24 * 21, freq="h")
+    pd.DataFrame({"time": hours.strftime("%Y-%m-%d %H:%M"),
+                  "load": 10 + np.sin(np.arange(len(hours)) * 2 * np.pi / 24)}).to_csv(csv, index=False)
+    done = run_cli("forecast", "--csv", str(csv), "--date-col", "time", "--value-col", "load", "--epochs", "1",
+                   "--seeds", "1", "--json")
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    assert document["settings"]["horizon"] == 24 and document["settings"]["season"] == 24
+    assert "hourly data, 504 points" in document["derived"]
+    assert [row["date"] for row in document["forecast"][:2]] == ["2025-07-31 00:00", "2025-07-31 01:00"]
+    interval = document["interval"]
+    assert interval["coverage"] == 0.8 and 0 <= interval["held"] <= 1 and interval["points"] > 0
+    assert len(document["seed_maes"]) == 1 and document["choice"].startswith("Auto chose")
 
 
 def test_bad_input_exits_non_zero_with_the_page_message(tmp_path):

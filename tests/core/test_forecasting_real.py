@@ -104,7 +104,7 @@ def test_auto_takes_the_statistical_base_when_it_beats_barely_trained_networks_o
     settings = fc.ForecastSettings(epochs=1, seeds=2)
     result = fc.fit_forecaster(series, settings).details
     assert "Auto chose the statistical forecast" in result.choice
-    assert result.model_label.startswith("auto: ")
+    assert result.model_label.endswith("(auto's pick)")
     assert result.metrics[fc.MODEL]["MAE"] < result.metrics["naive"]["MAE"]
     assert len(result.seed_maes) == 2
     assert {"AutoETS", "AutoTheta", "AutoARIMA"} <= set(result.metrics)
@@ -120,3 +120,30 @@ def test_the_band_held_share_is_measured_on_the_test_points():
     future = result.future
     assert (future["lower"] <= future["value"]).all() and (future["value"] <= future["upper"]).all()
     assert len(tests) >= 12
+
+
+def hourly(points: int) -> fc.PreparedSeries:
+    frame = pd.DataFrame({"t": pd.date_range("2025-01-01 05:00", periods=points, freq="h"),
+                          "load": 10 + np.sin(np.arange(points) * 2 * np.pi / 24)})
+    return fc.prepare_series(frame, "t", "load")
+
+
+def test_a_long_series_is_offered_daily_totals_or_its_latest_part_with_costs():
+    series = hourly(6000)
+    options = fc.lighter_versions(series, fc.ForecastSettings())
+    assert len(options) == 3
+    (all_points, everything), (daily_name, days), (latest_name, recent) = options.items()
+    assert everything is series and all_points.startswith("all 6000 points (about ")
+    assert daily_name.startswith("daily totals: 249 points")  # whole days only: the first and last are partial
+    assert days.frequency_name == "daily" and days.values.iloc[0] == pytest.approx(series.values.iloc[19:43].sum())
+    assert len(recent.values) == fc.LATEST_POINTS and recent.values.index[-1] == series.values.index[-1]
+    seconds = [float(name.split("about ")[1].split(" s")[0]) for name in options]
+    assert seconds[1] < seconds[0] and seconds[2] < seconds[0]
+    assert fc.lighter_versions(hourly(600), fc.ForecastSettings()) == {}
+
+
+def test_a_training_past_the_time_limit_is_said_before_it_starts():
+    series = hourly(4000)
+    assert fc.time_limit_warning(series, fc.ForecastSettings(epochs=2)) is None
+    warning = fc.time_limit_warning(series, fc.ForecastSettings(epochs=200, window=365))
+    assert warning is not None and "past this server's limit of 120 s" in warning
