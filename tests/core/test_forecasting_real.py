@@ -133,6 +133,7 @@ def test_a_long_series_is_offered_daily_totals_or_its_latest_part_with_costs():
     options = fc.lighter_versions(series, fc.ForecastSettings())
     assert len(options) == 3
     (all_points, everything), (daily_name, days), (latest_name, recent) = options.items()
+    assert latest_name.startswith(f"the latest {fc.LATEST_POINTS} points")
     assert everything is series and all_points.startswith("all 6000 points (about ")
     assert daily_name.startswith("daily totals: 249 points")  # whole days only: the first and last are partial
     assert days.frequency_name == "daily" and days.values.iloc[0] == pytest.approx(series.values.iloc[19:43].sum())
