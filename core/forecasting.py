@@ -188,6 +188,10 @@ def on_regular_grid(dates: pd.Series, values: pd.Series, rule: str) -> pd.Series
 def notes_on(series: PreparedSeries) -> list[str]:
     """What is odd but not wrong about a series, for the page to say before anything trains."""
     notes = list(series.notes)
+    repeated = series.report["duplicate dates summed"]
+    if repeated:
+        notes.append(f"{repeated} rows repeat a date already seen; the values of each date were added up. That is "
+                     "right for counts like sales; for levels like temperatures, keep one row per date.")
     negative = series.report["negative values"]
     if negative:
         notes.append(f"{negative} values are below zero. That is normal for temperatures or changes, but not for "
