@@ -9,6 +9,7 @@ and the baselines, forecast from the same origins.
 from __future__ import annotations
 
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -588,16 +589,45 @@ BASE_NAMES = {"naive": "naive", "seasonal naive": "seasonal naive", "ets": "ETS"
               "arima": "ARIMA", "ets+theta": "mean of ETS and Theta"}
 ARIMA_BASE_MAX_POINTS = 1000  # AutoARIMA from every validation origin costs seconds per hundred points
 _CACHE: dict[tuple, object] = {}
+_KEY_LOCKS: dict[tuple, threading.Lock] = {}
+_CACHE_GUARD = threading.Lock()
 CACHE_ENTRIES = 32
 
 
 def _cached(key: tuple, compute: Callable[[], object]) -> object:
-    """Statistical fits depend on the data and sizes only, not on the network's knobs: a later click reuses them."""
-    if key not in _CACHE:
-        if len(_CACHE) >= CACHE_ENTRIES:
-            _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[key] = compute()
-    return _CACHE[key]
+    """Statistical fits depend on the data and sizes only, not on the network's knobs: a later click reuses them.
+
+    One lock per key, so a prefetch still running and the Train click that needs
+    its result share one computation instead of doing it twice.
+    """
+    with _CACHE_GUARD:
+        lock = _KEY_LOCKS.setdefault(key, threading.Lock())
+    with lock:
+        if key not in _CACHE:
+            if len(_CACHE) >= CACHE_ENTRIES:
+                _KEY_LOCKS.pop(oldest := next(iter(_CACHE)), None)
+                _CACHE.pop(oldest)
+            _CACHE[key] = compute()
+        return _CACHE[key]
+
+
+def prefetch_statistics(series: PreparedSeries, settings: ForecastSettings) -> threading.Thread:
+    """Start fitting the yardsticks (and auto's bases) in the background, while the visitor reads the page.
+
+    The built-in series' first Train click then pays only its trainings.
+    """
+    settings = resolve_settings(series, settings)[0]
+    values = series.values.to_numpy()
+    split = chronological_split(len(values), settings, lag_of(learned(settings), settings.season))
+
+    def fit() -> None:
+        cached_yardsticks(values, split, settings.horizon, settings.season)
+        if settings.preprocessing == AUTO:
+            choose_base(values, split, settings.horizon, settings.season)
+
+    thread = threading.Thread(target=fit, name="forecast-prefetch", daemon=True)
+    thread.start()
+    return thread
 
 
 def cached_yardsticks(values: np.ndarray, split: Split, horizon: int,

@@ -124,6 +124,8 @@ st.caption(f"One training example: the model reads the blue window ({settings.wi
            f"to predict the orange horizon ({settings.horizon}). Sliding it along the series makes every other "
            "example.")
 or_stop(lambda: fc.check_fits(series, settings))
+if source != SOURCES[2]:  # built-in data: its yardsticks are fitted while the visitor reads, not after Train
+    fc.prefetch_statistics(series, settings)
 if (too_long := fc.time_limit_warning(series, settings)) is not None:
     st.warning(too_long)
 share_panel(PAGE)

@@ -148,3 +148,17 @@ def test_a_training_past_the_time_limit_is_said_before_it_starts():
     assert fc.time_limit_warning(series, fc.ForecastSettings(epochs=2)) is None
     warning = fc.time_limit_warning(series, fc.ForecastSettings(epochs=200, window=365))
     assert warning is not None and "past this server's limit of 120 s" in warning
+
+
+def test_a_prefetch_and_a_click_share_one_fit_of_the_yardsticks(monkeypatch):
+    series = fc.prepare_series(airline_like(96), "month", "passengers")
+    calls = []
+    real = fc.statistical.statistical_forecasts
+    monkeypatch.setattr(fc.statistical, "statistical_forecasts", lambda *a, **k: calls.append(1) or real(*a, **k))
+    fc._CACHE.clear()
+    thread = fc.prefetch_statistics(series, fc.ForecastSettings(preprocessing="difference"))
+    settings = fc.resolve_settings(series, fc.ForecastSettings(preprocessing="difference"))[0]
+    split = fc.chronological_split(len(series.values), settings, 1)
+    direct = fc.cached_yardsticks(series.values.to_numpy(), split, settings.horizon, settings.season)
+    thread.join()
+    assert len(calls) == 1 and set(direct.as_dict()) == {"AutoETS", "AutoTheta", "AutoARIMA"}
