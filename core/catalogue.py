@@ -32,6 +32,9 @@ PAGES: tuple[PageInfo, ...] = (
     PageInfo("views/internals.py", "RNN internals", ":material/memory:", "Foundations",
              "The forward pass number by number, gradients vanishing and exploding through time, "
              "and how LSTM and GRU gates keep a memory alive."),
+    PageInfo("views/beyond.py", "Beyond recurrence", ":material/hub:", "Foundations",
+             "SimpleRNN, LSTM, GRU, a temporal convolutional network and a small Transformer on the same task: "
+             "who remembers, who sees far enough, where attention looks, and what reading in parallel buys."),
     PageInfo("views/textgen.py", "Text generation", ":material/edit_note:", "Applications",
              "Train a next-word model on clothing descriptions (or your own text), let it write from your "
              "seed words, and see where it puts each word."),

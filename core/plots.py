@@ -193,7 +193,8 @@ def plot_backtest(values: pd.Series, points: pd.DataFrame, model_name: str, base
 
 
 def plot_embedding(points: pd.DataFrame, highlight: str | None = None) -> go.Figure:
-    """Tokens as labelled points in 2D (columns x, y) or 3D (x, y, z), one colour per group.
+    """Tokens as points in 2D (columns x, y) or 3D (x, y, z), one colour per group, named on hover; labelled
+    where the optional boolean column ``labelled`` says (all when it is absent).
 
     Words the model uses alike end up near each other; the colours let the eye
     check that without reading every label.
@@ -203,8 +204,10 @@ def plot_embedding(points: pd.DataFrame, highlight: str | None = None) -> go.Fig
     for group, part in points.groupby("group", sort=True):
         coordinates = {"x": part["x"], "y": part["y"]} | ({"z": part["z"]} if three_d else {})
         sizes = [14 if token == highlight else 7 for token in part["token"]]
-        style = {"mode": "markers+text", "text": part["token"], "name": str(group), "textposition": "top center",
-                 "marker": {"size": sizes}, "hovertemplate": "%{text}<extra>" + str(group) + "</extra>"}
+        labels = part["token"].where(part["labelled"], "") if "labelled" in part else part["token"]
+        style = {"mode": "markers+text", "text": labels, "hovertext": part["token"], "name": str(group),
+                 "textposition": "top center", "marker": {"size": sizes},
+                 "hovertemplate": "%{hovertext}<extra>" + str(group) + "</extra>"}
         traces.append(go.Scatter3d(**coordinates, **style) if three_d else go.Scatter(**coordinates, **style))
     fig = go.Figure(traces)
     fig.update_layout(height=560, margin={"l": 10, "r": 10, "t": 10, "b": 10},
