@@ -34,8 +34,9 @@ def add_knob_options(parser: argparse.ArgumentParser, settings_type: type) -> No
     for name, knob_ in knobs_of(settings_type).items():
         default = getattr(defaults, name)
         names = [f"--{name.replace('_', '-')}", *([SHORTER_NAMES[name]] if name in SHORTER_NAMES else [])]
+        # argparse formats help with %, and a tooltip may say "15 % of the series"
         parser.add_argument(*names, dest=name, type=_option_type(knob_, default), default=default,
-                            choices=knob_.choices, help=f"{knob_.help} (default: {default})")
+                            choices=knob_.choices, help=f"{knob_.help} (default: {default})".replace("%", "%%"))
 
 
 def _option_type(knob_: Knob, default: object) -> Callable[[str], object]:

@@ -150,3 +150,10 @@ def test_video_trains_the_three_models_and_says_what_each_sees():
     assert "3D CNN: accuracy" in for_reader and "what each model can see:" in for_reader
     refused = run_cli("video", "--temporal-kernel", "9")
     assert refused.returncode == 2 and "at most 5" in refused.stderr
+
+
+def test_forecast_help_lists_every_knob_even_with_a_percent_sign_in_its_tooltip():
+    done = run_cli("forecast", "--help")
+    assert done.returncode == 0, done.stderr
+    assert all(option in done.stdout for option in ("--season", "--seeds", "--test-size", "--day-first"))
+    assert "15 % of the series" in " ".join(done.stdout.split())
