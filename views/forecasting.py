@@ -108,14 +108,15 @@ with st.expander("Model and training settings", expanded=True):
     with columns[2]:
         knobs |= input_settings(fc.ForecastSettings, ["epochs", "batch_size", "learning_rate", "seeds", "seed"],
                                 PAGE)
-lighter = fc.lighter_versions(series, fc.ForecastSettings(**knobs))
+knob_settings = fc.ForecastSettings(**knobs)  # 0 = chosen from the data; the key of the shared default model
+lighter = fc.lighter_versions(series, knob_settings)
 if lighter:
     picked = st.radio("This series is long: train on", list(lighter), key=f"{PAGE}.length",
                       help="A long series costs this shared server a long training. Summing it to a coarser "
                            "frequency, or keeping its latest part, trains in a fraction of the time; the "
                            "estimates assume every epoch runs (early stopping usually ends sooner).")
     series = lighter[picked]
-settings, chosen_why = fc.resolve_settings(series, fc.ForecastSettings(**knobs))
+settings, chosen_why = fc.resolve_settings(series, knob_settings)
 if chosen_why:
     st.info(chosen_why)
 st.caption(f"Season: {series.suggestion.sentence()} The Season knob sets it (0: {series.season}).")
@@ -135,7 +136,7 @@ st.header("3 · Train and judge it")
 compare_on = (f"{chosen.data_name}, horizon {settings.horizon}, the last {settings.test_size} "
               f"{series.unit}")
 result = train_or_reuse(
-    PAGE, settings, fingerprint(series.values, source),
+    PAGE, knob_settings, fingerprint(series.values, source),
     run=lambda on_epoch_end: fc.fit_and_backtest(series, settings, on_epoch_end),
     summary=f"{chosen.value_column} · {settings.cell} {settings.units}, window {settings.window}",
     models=settings.seeds * (1 + settings.backtest_folds), public_data=source != SOURCES[2], compare_on=compare_on,
