@@ -29,11 +29,10 @@ from dataclasses import dataclass, replace
 
 import keras
 import numpy as np
-import pandas as pd
 
 from bench.series import SERIES, by_name
-from core import dates, statistical
 from core import forecasting as fc
+from core import statistical
 from core.intervals import calibrate_band, score_band
 from core.training import predict, train
 
@@ -41,75 +40,15 @@ from core.training import predict, train
 
 
 def prepare_from_bytes(data: bytes, date_column: str, value_column: str, name: str) -> fc.PreparedSeries:
-    """The page's path from bytes, with core.dates: styles, calendar frequency, trimming, gaps filled."""
-    table = fc.read_table(data, name)
-    dates.column_roles(table)
-    parsed = dates.parse_dates(table[date_column], date_column)
-    values = pd.to_numeric(table[value_column], errors="coerce")
-    frame = pd.DataFrame({"date": parsed.dates, "value": values}).dropna(subset=["date"]).sort_values("date")
-    frequency = dates.detect_frequency(frame["date"])
-    regular = frame.set_index("date")["value"].resample(frequency.rule, **frequency.resample_options())
-    regular = dates.trim_missing(regular.sum(min_count=1)).values
-    missing = int(regular.isna().sum())
-    regular = regular.interpolate(limit_direction="both").astype(float)
-    suggestion = dates.suggest_season(regular.to_numpy(), frequency.season)
-    report = {"points": len(regular), "frequency": frequency.name, "filled": missing,
-              "suggested season": suggestion.period, "date style": parsed.style}
-    return fc.PreparedSeries(regular, frequency.rule, frequency.name, frequency.season, report)
+    """The page's path from bytes (``core.forecasting``, which reads dates with ``core.dates``)."""
+    return fc.prepare_series(fc.read_table(data, name), date_column, value_column)
 
 
-# ---------------------------------------------------------------- sizes derived from the data
+# ---------------------------------------------------------------- sizes derived from the data: the page's own
 
-HORIZONS = {"hourly": 24, "daily": 7, "business-daily": 5, "weekly": 13, "monthly": 12, "quarterly": 8,
-            "yearly": 6}
-WINDOWS = {"hourly": 168, "daily": 56, "business-daily": 40, "weekly": 52, "monthly": 24, "quarterly": 12,
-           "yearly": 12}
-TEST_CAPS = {"hourly": 168, "daily": 90, "business-daily": 65, "weekly": 52, "monthly": 24, "quarterly": 16,
-             "yearly": 20}
-TEST_SHARE = 0.15
-MIN_TRAIN = fc.MIN_TRAINING_WINDOWS
-
-
-@dataclass(frozen=True)
-class Sizes:
-    """Window, horizon and test part chosen from the frequency, season and length, and why."""
-
-    window: int
-    horizon: int
-    test_size: int
-    reason: str
-
-
-def derive_sizes(length: int, frequency: str, season: int) -> Sizes:
-    """Sizes that follow the data: the frequency's customary horizon and window, shrunk to fit the length.
-
-    Test (and validation) parts: 15 % of the series each, at most the frequency's
-    cap (90 days, 24 months…), at least one horizon. The window then shrinks
-    (not below a season up to 12 points, nor a horizon) until at least MIN_TRAIN training windows
-    remain; then the horizon and test part shrink too.
-    """
-    horizon = HORIZONS.get(frequency, 7)
-    window = WINDOWS.get(frequency, 56)
-    test = max(horizon, min(TEST_CAPS.get(frequency, 90), round(TEST_SHARE * length)))
-    floor = max(min(season, 12), horizon, 4)  # a window of at least a season (up to 12) and a horizon
-    while length - 2 * test - window - horizon + 1 < MIN_TRAIN and window > floor:
-        window -= 1
-    while length - 2 * test - window - horizon + 1 < MIN_TRAIN and horizon > 1:
-        horizon = max(1, horizon - 1)
-        test = max(horizon, min(test, round(TEST_SHARE * length)))
-    reason = (f"{frequency}: horizon {horizon}, window {window}, validation and test parts of {test} each "
-              f"({length} points)")
-    return Sizes(window, horizon, test, reason)
-
-
-def smallest_series(frequency: str, season: int) -> int:
-    """The fewest points with which the derived sizes still leave MIN_TRAIN training windows (for the message)."""
-    length = 8
-    while True:
-        sizes = derive_sizes(length, frequency, season)
-        if length - 2 * sizes.test_size - sizes.window - sizes.horizon + 1 >= MIN_TRAIN:
-            return length
-        length += 1
+Sizes = fc.Sizes
+derive_sizes = fc.derive_sizes
+smallest_series = fc.smallest_series
 
 
 # ---------------------------------------------------------------- the network variants
@@ -349,7 +288,8 @@ def run_series(series: fc.PreparedSeries, seeds: int, candidates: tuple[str, ...
     """Every forecaster on one series: baselines, the three statistical methods, each rule over the candidates."""
     values = series.values.to_numpy()
     sizes = sizes or derive_sizes(len(values), series.frequency_name, series.season)
-    settings = fc.ForecastSettings(window=sizes.window, horizon=sizes.horizon, test_size=sizes.test_size)
+    settings = fc.ForecastSettings(window=sizes.window, horizon=sizes.horizon, test_size=sizes.test_size,
+                                   preprocessing="none", seeds=1)
     split = fc.chronological_split(len(values), settings, 0)
     steps = np.arange(1, sizes.horizon + 1)
     truth, val_truth = values[split.test[:, None] + steps], values[split.validation[:, None] + steps]
@@ -643,7 +583,8 @@ def time_recipe(series: fc.PreparedSeries, seeds: int) -> dict:
     """
     values = series.values.to_numpy()
     sizes = derive_sizes(len(values), series.frequency_name, series.season)
-    settings = fc.ForecastSettings(window=sizes.window, horizon=sizes.horizon, test_size=sizes.test_size)
+    settings = fc.ForecastSettings(window=sizes.window, horizon=sizes.horizon, test_size=sizes.test_size,
+                                   preprocessing="none", seeds=1)
     split = fc.chronological_split(len(values), settings, 0)
     passes = []
     for _ in range(2):

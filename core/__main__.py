@@ -34,8 +34,9 @@ def add_knob_options(parser: argparse.ArgumentParser, settings_type: type) -> No
     for name, knob_ in knobs_of(settings_type).items():
         default = getattr(defaults, name)
         names = [f"--{name.replace('_', '-')}", *([SHORTER_NAMES[name]] if name in SHORTER_NAMES else [])]
+        # argparse formats help with %, and a tooltip may say "15 % of the series"
         parser.add_argument(*names, dest=name, type=_option_type(knob_, default), default=default,
-                            choices=knob_.choices, help=f"{knob_.help} (default: {default})")
+                            choices=knob_.choices, help=f"{knob_.help} (default: {default})".replace("%", "%%"))
 
 
 def _option_type(knob_: Knob, default: object) -> Callable[[str], object]:
@@ -67,16 +68,9 @@ def forecast_command(args: argparse.Namespace) -> dict:
     """Run the forecasting page's code path on a CSV file; return the JSON document."""
     from core import forecasting as fc
 
-    settings = settings_from(args, fc.ForecastSettings)
     table = fc.read_table(Path(args.csv).read_bytes(), f"'{args.csv}'")
-    series = fc.prepare_series(table, args.date_col, args.value_col)
-    fc.check_fits(series, settings)
-    details = fc.fit_and_backtest(series, settings).details
-    future = details.future.assign(date=lambda f: f["date"].dt.strftime("%Y-%m-%d"))
-    return {"metrics": {name.replace(" ", "_"): scores for name, scores in details.metrics.items()},
-            "verdict": details.verdict.as_json(),
-            "frequency": series.frequency, "season": series.season, "settings": dataclasses.asdict(settings),
-            "forecast": future.to_dict(orient="records")}
+    series = fc.prepare_series(table, args.date_col, args.value_col, day_first=args.day_first)
+    return fc.cli_document(series, settings_from(args, fc.ForecastSettings))
 
 
 def textgen_command(args: argparse.Namespace) -> dict:
@@ -164,6 +158,8 @@ def parser() -> argparse.ArgumentParser:
     forecast.add_argument("--csv", required=True, help="the CSV file")
     forecast.add_argument("--date-col", required=True, help="the column holding dates")
     forecast.add_argument("--value-col", required=True, help="the column holding the numbers to forecast")
+    forecast.add_argument("--day-first", action=argparse.BooleanOptionalAction, default=None,
+                          help="read dates like 01/02/2024 day first (default: from the data, else month first)")
     add_knob_options(forecast, ForecastSettings)
     textgen = commands.add_parser("textgen", aliases=["text"],
                                   help="train the next-word model on a text file and generate")

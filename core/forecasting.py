@@ -9,6 +9,9 @@ and the baselines, forecast from the same origins.
 from __future__ import annotations
 
 import tempfile
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -16,43 +19,52 @@ import keras
 import numpy as np
 import pandas as pd
 
+from core import dates, statistical
+from core.cache import fingerprint
+from core.intervals import BandScore, ConformalBand, calibrate_band, score_band
 from core.recurrent import cell_knob, dropout_knob, layers_knob, recurrent_stack, units_knob
-from core.settings import batch_size_knob, epochs_knob, knob, learning_rate_knob
-from core.training import EpochFn, TrainingSettings, TrainResult, predict, train
+from core.settings import as_dict, batch_size_knob, epochs_knob, knob, learning_rate_knob
+from core.training import TIME_LIMIT_S, EpochFn, TrainingSettings, TrainResult, predict, tell, train
 from core.uploads import decode_upload, parse_csv
 from core.verdicts import Verdict, compare, standard_error, verdict
 
 MAX_UPLOAD_MB = 5
 PREPROCESSING = ("none", "difference", "seasonal difference")
 MIN_TRAINING_WINDOWS = 20
-BAND_QUANTILES = (0.1, 0.9)
 # median spacing in days -> (pandas rule, season length, name)
-FREQUENCIES = ((1 / 24, "h", 24, "hourly"), (1, "D", 7, "daily"), (7, "7D", 52, "weekly"),
-               (30.4, "MS", 12, "monthly"), (91.3, "QS", 4, "quarterly"), (365.25, "YS", 1, "yearly"))
 
 
 @dataclass(frozen=True)
 class ForecastSettings(TrainingSettings):
     """Every knob of the forecasting page."""
 
-    window: int = knob(56, "Window (look-back)", "How many past points the model reads to make one "
-                       "forecast. Longer windows see more history but leave fewer examples to learn from.",
-                       low=2, high=365)
-    horizon: int = knob(7, "Horizon", "How many points ahead one forecast covers; one model predicts "
-                        "all of them at once. Further ahead is harder.", low=1, high=60)
-    preprocessing: str = knob("none", "Learn", "What the model learns to predict. 'none': the values "
-                              "themselves; 'difference': the change since the previous point; 'seasonal "
-                              "difference': the change since one season ago (last week, for daily data), "
-                              "which removes the weekly pattern for it. On the built-in sales 'none' "
-                              "scored best: a change between two noisy days is noisier than either day.",
-                              choices=PREPROCESSING)
+    window: int = knob(0, "Window (look-back)", "How many past points the model reads to make one forecast. "
+                       "0: chosen from the data (56 days for daily data, 24 months for monthly, shorter for "
+                       "short series). Longer windows see more history but leave fewer examples to learn from.",
+                       low=0, high=365)
+    horizon: int = knob(0, "Horizon", "How many points ahead one forecast covers; one model predicts all of "
+                        "them at once. 0: chosen from the frequency (a week of days, a year of months). Further "
+                        "ahead is harder.", low=0, high=60)
+    preprocessing: str = knob("auto", "Learn", "What the model learns to predict. 'auto': the change since the "
+                              "previous point, unless a statistical forecast (naive, seasonal naive, ETS, Theta, "
+                              "ARIMA, on the values or their logs) does better on the validation part; the page "
+                              "says which it chose. 'none': the values themselves (loses on anything that "
+                              "trends); 'difference': the change since the previous point; 'seasonal "
+                              "difference': the change since one season ago.", choices=("auto", *PREPROCESSING))
+    season: int = knob(0, "Season (points)", "After how many points the pattern repeats (7 for days of a week, "
+                       "12 for months of a year). 0: the frequency's usual season. The page also measures one "
+                       "from the data and suggests it.", low=0, high=400)
+    seeds: int = knob(3, "Seeds", "How many networks to train, each from other random starting weights; the "
+                      "forecast is their mean and the page shows how much they disagree. More is steadier "
+                      "and slower.", low=1, high=5)
     cell: str = cell_knob()
     units: int = units_knob(32, low=4, high=128)
     layers: int = layers_knob()
     dropout: float = dropout_knob()
-    test_size: int = knob(90, "Test part (points)", "How many of the last points are kept aside to "
+    test_size: int = knob(0, "Test part (points)", "How many of the last points are kept aside to "
                           "score the model and the baselines. The validation part before it has the "
-                          "same length.", low=14, high=365)
+                          "same length. 0: 15 % of the series, at most 90 days, 24 months, 16 quarters…",
+                          low=0, high=365)
     backtest_folds: int = knob(0, "Backtest folds", "0 turns it off. Otherwise, a rolling-origin backtest: "
                                "the model is trained again this many times, each time on the data before a "
                                "later point, and scored on the horizon after it. Slower, but shows whether "
@@ -70,8 +82,13 @@ class PreparedSeries:
     values: pd.Series  # DatetimeIndex at a regular frequency, no gaps
     frequency: str  # a pandas rule: "D", "7D", "MS", ...
     frequency_name: str
-    season: int
+    season: int  # the frequency's customary season
     report: dict[str, object]
+    unit: str = "points"  # what one point is called: "days", "months"
+    suggestion: dates.SeasonSuggestion | None = None  # the season measured from the data
+    notes: tuple[str, ...] = ()  # what reading the file changed that the page should say
+    ambiguous_dates: bool = False  # dates like 01/02/2024 that read both ways: the page asks which
+    date_style: str = "iso"  # how the file wrote its dates: a key of core.dates.STYLES
 
 
 # ---------------------------------------------------------------- reading a file
@@ -91,55 +108,91 @@ def read_table(data: bytes, name: str = "the file") -> pd.DataFrame:
 
 
 def column_choices(table: pd.DataFrame) -> tuple[list[str], list[str]]:
-    """(date-like columns, value columns with numeric ones first): what the pickers offer."""
-    def parses_as_dates(column: str) -> bool:
-        sample = table[column].dropna().astype(str).head(50)
-        return len(sample) > 0 and pd.to_datetime(sample, errors="coerce", format="mixed").notna().mean() > 0.8
+    """(date columns, value columns with numeric ones first): what the pickers offer, read by ``core.dates``.
 
-    dates = [c for c in table.columns if parses_as_dates(c)]
-    numeric = [c for c in table.columns if pd.api.types.is_numeric_dtype(table[c]) and c not in dates]
-    others = [c for c in table.columns if c not in numeric and c not in dates]
-    return dates, numeric + others
+    Only columns whose cells have a date style are dates (years included, prices
+    not); ValueError when there is no date column or no column beside it to forecast.
+    """
+    roles = dates.column_roles(table)
+    return list(roles.dates), list(roles.values)
 
 
-def prepare_series(table: pd.DataFrame, date_column: str, value_column: str) -> PreparedSeries:
-    """A regular series from two columns: dates parsed and sorted, duplicates summed, gaps interpolated."""
+def prepare_series(table: pd.DataFrame, date_column: str, value_column: str,
+                   day_first: bool | None = None) -> PreparedSeries:
+    """A regular series from two columns: dates read by their style, duplicates summed, ends trimmed, gaps filled."""
     for column in (date_column, value_column):
         if column not in table.columns:
             raise ValueError(f"There is no column '{column}'; the file has: {', '.join(map(str, table.columns))}.")
-    dates = _parse_dates(table[date_column], date_column)
+    if date_column == value_column:
+        raise ValueError(f"'{date_column}' holds the dates; choose another column of numbers to forecast.")
+    parsed = dates.parse_dates(table[date_column], date_column, day_first)
     values = _parse_numbers(table[value_column], value_column)
-    frame = pd.DataFrame({"date": dates, "value": values}).sort_values("date")
+    frame = pd.DataFrame({"date": parsed.dates, "value": values}).dropna(subset=["date"]).sort_values("date")
     if frame["value"].notna().sum() < 2:
         raise ValueError(f"'{value_column}' has fewer than two numbers; a series needs many more.")
-    days = frame["date"].drop_duplicates().diff().dt.total_seconds().median() / 86400
-    _, rule, season, name = min(FREQUENCIES, key=lambda f: abs(np.log(f[0] / days)))
+    frequency = dates.detect_frequency(frame["date"])
     duplicates = int(frame["date"].duplicated().sum())
-    regular = on_regular_grid(frame["date"], frame["value"], rule)
+    trimmed = dates.trim_missing(on_regular_grid(frame["date"], frame["value"], frequency.rule))
+    regular = trimmed.values
     missing = int(regular.isna().sum())
     regular = regular.interpolate(limit_direction="both")
     if regular.nunique() == 1:
-        raise ValueError(f"'{value_column}' has the same value ({regular.iloc[0]:g}) everywhere; "
-                         "there is nothing to forecast.")
-    report = {"rows read": len(table), "first date": regular.index[0].date(), "last date": regular.index[-1].date(),
-              "points": len(regular), "frequency": name, "duplicate dates summed": duplicates,
-              "gaps and missing values filled (linear)": missing, "negative values": int((regular < 0).sum())}
-    return PreparedSeries(regular.astype(float), rule, name, season, report)
+        raise ValueError(f"'{value_column}' has the same value ({regular.iloc[0]:g}) everywhere"
+                         + (" once its empty start and end are left out" if trimmed.note() else "")
+                         + "; there is nothing to forecast.")
+    suggestion = dates.suggest_season(regular.to_numpy(), frequency.season)
+    report = {"rows read": len(table), "first date": show_date(regular.index[0], frequency.rule),
+              "last date": show_date(regular.index[-1], frequency.rule), "points": len(regular),
+              "frequency": frequency.name, "date style": dates.STYLES[parsed.style][1],
+              "duplicate dates summed": duplicates, "gaps and missing values filled (linear)": missing,
+              "negative values": int((regular < 0).sum())}
+    notes = tuple(note for note in (trimmed.note(), _day_first_note(parsed)) if note)
+    return PreparedSeries(regular.astype(float), frequency.rule, frequency.name, frequency.season, report,
+                          frequency.unit, suggestion, notes, parsed.ambiguous, parsed.style)
+
+
+def _day_first_note(parsed: dates.ParsedDates) -> str | None:
+    if not parsed.ambiguous:
+        return None
+    return ("Every date could be read day first or month first (like 01/02/2024); they were read month first. "
+            "If they are day first, choose so under 'Dates like 01/02/2024 are'.")
+
+
+def date_format(rule: str) -> str:
+    """How the page, downloads and JSON write dates of this frequency: with the hour when finer than a day."""
+    return "%Y-%m-%d %H:%M" if _sub_daily(rule) else "%Y-%m-%d"
+
+
+def show_date(moment: pd.Timestamp, rule: str) -> str:
+    """A date as the page, downloads and JSON print it."""
+    return moment.strftime(date_format(rule))
+
+
+def _sub_daily(rule: str) -> bool:
+    offset = pd.tseries.frequencies.to_offset(rule)
+    return isinstance(offset, pd.offsets.Tick) and offset < pd.Timedelta(days=1)
 
 
 def on_regular_grid(dates: pd.Series, values: pd.Series, rule: str) -> pd.Series:
-    """Values on a regular grid of ``rule`` from the first date: values sharing a slot summed, empty slots NaN.
+    """Values on a regular grid of ``rule``: values sharing a slot summed, empty slots NaN.
 
     Summing is right for sales-like counts (two rows for one day are two
     parts of that day); empty slots stay missing for the caller to fill.
+    Calendar rules (months, quarters) anchor themselves and refuse pandas'
+    ``origin`` with a warning; fixed spans (hours, days) start at the first date.
     """
     series = pd.Series(values.to_numpy(), index=pd.DatetimeIndex(dates)).sort_index()
-    return series.resample(rule, origin="start").sum(min_count=1)
+    fixed = isinstance(pd.tseries.frequencies.to_offset(rule), pd.offsets.Tick)
+    return series.resample(rule, **({"origin": "start"} if fixed else {})).sum(min_count=1)
 
 
 def notes_on(series: PreparedSeries) -> list[str]:
     """What is odd but not wrong about a series, for the page to say before anything trains."""
-    notes = []
+    notes = list(series.notes)
+    repeated = series.report["duplicate dates summed"]
+    if repeated:
+        notes.append(f"{repeated} rows repeat a date already seen; the values of each date were added up. That is "
+                     "right for counts like sales; for levels like temperatures, keep one row per date.")
     negative = series.report["negative values"]
     if negative:
         notes.append(f"{negative} values are below zero. That is normal for temperatures or changes, but not for "
@@ -149,16 +202,6 @@ def notes_on(series: PreparedSeries) -> list[str]:
         notes.append(f"{filled} of {len(series.values)} points were missing and filled by straight lines; the "
                      "model learns those lines too.")
     return notes
-
-
-def _parse_dates(column: pd.Series, name: str) -> pd.Series:
-    parsed = pd.to_datetime(column, errors="coerce", format="mixed")
-    bad = parsed.isna() & column.notna()
-    if column.isna().all() or bad.mean() > 0.2:
-        example = column[bad].iloc[0] if bad.any() else "(empty)"
-        raise ValueError(f"The date column '{name}' has {int(bad.sum())} cells that are not dates, e.g. "
-                         f"{example!r}; choose the column that holds dates (like 2024-03-01).")
-    return parsed
 
 
 def _parse_numbers(column: pd.Series, name: str) -> pd.Series:
@@ -171,6 +214,82 @@ def _parse_numbers(column: pd.Series, name: str) -> pd.Series:
     if not np.isfinite(numbers.dropna()).all() or numbers.abs().max() > 1e15:
         raise ValueError(f"The value column '{name}' holds numbers too large to model (over 1e15 or infinite).")
     return numbers
+
+
+# ---------------------------------------------------------------- sizes that follow the data
+
+# frequency name -> customary horizon, window and longest test part (validation is as long)
+HORIZONS = {"hourly": 24, "daily": 7, "business-daily": 5, "weekly": 13, "monthly": 12, "quarterly": 8, "yearly": 6}
+WINDOWS = {"hourly": 168, "daily": 56, "business-daily": 40, "weekly": 52, "monthly": 24, "quarterly": 12,
+           "yearly": 12}
+TEST_CAPS = {"hourly": 168, "daily": 90, "business-daily": 65, "weekly": 52, "monthly": 24, "quarterly": 16,
+             "yearly": 20}
+TEST_SHARE = 0.15
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """Window, horizon and test part chosen from the frequency, season and length, and why."""
+
+    window: int
+    horizon: int
+    test_size: int
+    reason: str
+
+
+def _training_windows(length: int, window: int, horizon: int, test: int) -> int:
+    """Training windows left by these sizes (the difference network's, which consumes one point)."""
+    return length - 2 * test - window - horizon
+
+
+def derive_sizes(length: int, frequency: str, season: int) -> Sizes:
+    """Sizes that follow the data: the frequency's customary horizon and window, shrunk to fit the length.
+
+    Test (and validation) parts: 15 % of the series each, at most the frequency's
+    cap (90 days, 24 months…), at least one horizon. The window then shrinks
+    (not below a season up to 12 points, nor a horizon) until MIN_TRAINING_WINDOWS
+    training windows remain; then the horizon and test part shrink too. So a
+    three-year daily file keeps 56/7/90 and a 120-point monthly file gets 24/12/18.
+    """
+    horizon, window = HORIZONS.get(frequency, 7), WINDOWS.get(frequency, 56)
+    test = max(horizon, min(TEST_CAPS.get(frequency, 90), round(TEST_SHARE * length)))
+    floor = max(min(season, 12), horizon, 4)  # a window of at least a season (up to 12) and a horizon
+    while _training_windows(length, window, horizon, test) < MIN_TRAINING_WINDOWS and window > floor:
+        window -= 1
+    while _training_windows(length, window, horizon, test) < MIN_TRAINING_WINDOWS and horizon > 1:
+        horizon -= 1
+        test = max(horizon, min(test, round(TEST_SHARE * length)))
+    reason = (f"{frequency} data, {length} points: a horizon of {horizon}, a window of {window}, validation and "
+              f"test parts of {test} each")
+    return Sizes(window, horizon, test, reason)
+
+
+def smallest_series(frequency: str, season: int) -> int:
+    """The fewest points with which the derived sizes leave enough training windows (for the message)."""
+    length = 8
+    while True:
+        sizes = derive_sizes(length, frequency, season)
+        if _training_windows(length, sizes.window, sizes.horizon, sizes.test_size) >= MIN_TRAINING_WINDOWS:
+            return length
+        length += 1
+
+
+def resolve_settings(series: PreparedSeries, settings: ForecastSettings) -> tuple[ForecastSettings, str]:
+    """The settings with every 0 ("chosen from the data") replaced by its derived value, and a sentence why.
+
+    Knobs the visitor set are kept as set; only the zeros are filled, from the
+    sizes derived for this series (a set horizon still changes nothing else).
+    """
+    season = settings.season or series.season
+    sizes = derive_sizes(len(series.values), series.frequency_name, season)
+    chosen = {name: getattr(settings, name) or getattr(sizes, name) for name in ("window", "horizon", "test_size")}
+    resolved = replace(settings, season=season, **chosen)
+    derived = [name.replace("_size", " part") for name in ("window", "horizon", "test_size")
+               if not getattr(settings, name)]
+    if not derived:
+        return resolved, ""
+    return resolved, (f"Chosen from the data ({', '.join(derived)}): {sizes.reason}. The season is {season} "
+                      f"points{'' if settings.season else ' (the usual one for ' + series.frequency_name + ' data)'}.")
 
 
 # ---------------------------------------------------------------- windows and the split
@@ -330,19 +449,23 @@ class Backtest:
 class ForecastResult:
     """What the forecasting page shows about one trained model, every forecaster keyed by role."""
 
-    model_label: str  # how the page names the model ("GRU model")
+    model_label: str  # how the page names the model ("GRU model", or the statistical base auto chose)
     metrics: dict[str, dict[str, float]]  # forecaster -> MAE, RMSE, sMAPE, MASE on the test part
     mase_scale: float  # the MAE of one-step seasonal naive on the training part: MASE's yardstick
     test_forecasts: pd.DataFrame  # date, actual, then one column per forecaster, each test point once
     future: pd.DataFrame  # date, value, lower, upper: the forecast past the end of the data
     test_start: pd.Timestamp  # the first date of the test part
     origin_errors: dict[str, np.ndarray]  # forecaster -> (test origins,) mean absolute error of each forecast
-    verdict: Verdict  # the model against the best baseline, with the noise of the test part
+    verdict: Verdict  # the model against the strongest other forecaster, with the noise of the test part
+    choice: str  # what was learned and why, in plain words (auto's choice on the validation part)
+    seed_maes: tuple[float, ...]  # each seed's network alone: test MAE (its spread is the seeds' disagreement)
+    band: BandScore  # how the likely range calibrated on the validation part held on the test part
+    notes: tuple[str, ...] = ()  # substitutes the statistical yardsticks used
     backtest: Backtest | None = None
 
     @property
     def best_baseline(self) -> str:
-        """The simple forecaster with the lowest MAE: the one the model has to beat."""
+        """The other forecaster with the lowest MAE: the one the model has to beat."""
         return min((name for name in self.metrics if name != MODEL), key=lambda name: self.metrics[name]["MAE"])
 
     def label(self, forecaster: str) -> str:
@@ -353,15 +476,23 @@ class ForecastResult:
         """A table whose columns or index are forecasters, with the model under its printed name."""
         return frame.rename(columns={MODEL: self.model_label}, index={MODEL: self.model_label})
 
+    def seed_spread(self) -> str:
+        """The seeds' disagreement in words, for the page and the bench."""
+        if len(self.seed_maes) < 2:
+            return "one seed"
+        return (f"{len(self.seed_maes)} seeds' networks alone scored MAE {min(self.seed_maes):.3g} to "
+                f"{max(self.seed_maes):.3g}")
 
-def fit_forecaster(series: PreparedSeries, settings: ForecastSettings,
-                   on_epoch_end: EpochFn | None = None, test_size: int | None = None
-                   ) -> TrainResult[ForecastResult]:
-    """Split, scale on the training part, train with early stopping, then score model and baselines."""
+
+Forecaster = Callable[[np.ndarray], np.ndarray]  # forecast origins (n,) -> forecasts in levels (n, horizon)
+
+
+def train_network(series: PreparedSeries, settings: ForecastSettings, split: Split,
+                  on_epoch_end: EpochFn | None = None) -> tuple[TrainResult, Forecaster]:
+    """Scale on the training part, train one network with early stopping; return it and its forecaster."""
     values = series.values.to_numpy()
-    lag = lag_of(settings.preprocessing, series.season)
-    split = chronological_split(len(values), settings, lag, test_size)
-    changes = to_changes(values, settings.preprocessing, series.season)
+    lag = lag_of(settings.preprocessing, settings.season)
+    changes = to_changes(values, settings.preprocessing, settings.season)
     mean, std = fit_scaling(changes[lag : split.validation_start])
     scaled = (changes - mean) / std
 
@@ -377,33 +508,211 @@ def fit_forecaster(series: PreparedSeries, settings: ForecastSettings,
                    early_stopping_patience=5, on_epoch_end=on_epoch_end)
 
     def forecast_levels(origins: np.ndarray) -> np.ndarray:
-        inputs = window_inputs(scaled, origins, settings.window)
-        predicted = predict(result.model, inputs) * std + mean
-        return to_levels(values, origins, predicted, settings.preprocessing, series.season)
+        predicted = predict(result.model, window_inputs(scaled, origins, settings.window)) * std + mean
+        return to_levels(values, origins, predicted, settings.preprocessing, settings.season)
 
-    details = _evaluate(series, settings, split, forecast_levels)
+    return result, forecast_levels
+
+
+def learned(settings: ForecastSettings) -> str:
+    """What the networks learn: 'auto' trains the difference network and weighs it against a statistical base."""
+    return "difference" if settings.preprocessing == AUTO else settings.preprocessing
+
+
+def fit_forecaster(series: PreparedSeries, settings: ForecastSettings,
+                   on_epoch_end: EpochFn | None = None, test_size: int | None = None
+                   ) -> TrainResult[ForecastResult]:
+    """Split, train a network per seed, let 'auto' choose on validation, then score everything on the test part.
+
+    Sizes left at 0 are chosen from the data first (:func:`resolve_settings`).
+    """
+    started = time.perf_counter()
+    settings = resolve_settings(series, settings)[0]
+    values = series.values.to_numpy()
+    network_settings = replace(settings, preprocessing=learned(settings))
+    split = chronological_split(len(values), settings, lag_of(learned(settings), settings.season), test_size)
+    networks = [train_network(series, replace(network_settings, seed=settings.seed + k), split, on_epoch_end)
+                for k in range(settings.seeds)]
+
+    def ensemble(origins: np.ndarray) -> np.ndarray:
+        return np.mean([forecast(origins) for _, forecast in networks], axis=0)
+
+    label, chosen, choice = f"{settings.cell} model", ensemble, _network_choice(settings)
+    if settings.preprocessing == AUTO:
+        tell(on_epoch_end, "Weighing the networks against statistical forecasts on the validation part…")
+        label, chosen, choice = auto_choice(series, settings, split, ensemble)
+    tell(on_epoch_end, "Scoring against the statistical yardsticks…")
+    truth = values[split.test[:, None] + np.arange(1, settings.horizon + 1)]
+    seed_maes = tuple(float(np.mean(np.abs(forecast(split.test) - truth))) for _, forecast in networks)
+    details = _evaluate(series, settings, split, chosen, label, choice, seed_maes)
     blocks = horizon_blocks(len(split.test), settings.horizon)
-    return replace(result, details=details,
+    first = networks[0][0]
+    return replace(first, details=details, seconds=time.perf_counter() - started, settings=settings,
                    scores={"model MAE": details.metrics[MODEL]["MAE"],
                            "seasonal naive MAE": details.metrics["seasonal naive"]["MAE"]},
                    score_noise={"model MAE": standard_error(details.origin_errors[MODEL], blocks, settings.seed)})
 
 
-def _evaluate(series: PreparedSeries, settings: ForecastSettings, split: Split, forecast_levels) -> ForecastResult:
+def _network_choice(settings: ForecastSettings) -> str:
+    what = {"none": "the values themselves", "difference": "the change since the previous point",
+            "seasonal difference": f"the change since one season ({settings.season} points) ago"}
+    return (f"The networks learn {what[learned(settings)]}; the forecast is the mean of {settings.seeds} "
+            f"network{'s' * (settings.seeds > 1)} trained from different random starting weights.")
+
+
+def _evaluate(series: PreparedSeries, settings: ForecastSettings, split: Split, forecast_levels: Forecaster,
+              label: str, choice: str, seed_maes: tuple[float, ...]) -> ForecastResult:
     values = series.values.to_numpy()
-    truth = values[split.test[:, None] + np.arange(1, settings.horizon + 1)]
+    steps = np.arange(1, settings.horizon + 1)
+    truth, validation_truth = values[split.test[:, None] + steps], values[split.validation[:, None] + steps]
     forecasts = {MODEL: forecast_levels(split.test)}
-    forecasts |= baseline_forecasts(values, split.test, settings.horizon, series.season, settings.window)
-    scale = seasonal_naive_scale(values, series.season, split.validation_start)
+    forecasts |= baseline_forecasts(values, split.test, settings.horizon, settings.season, settings.window)
+    yardsticks = cached_yardsticks(values, split, settings.horizon, settings.season)
+    forecasts |= yardsticks.as_dict()
+    scale = seasonal_naive_scale(values, settings.season, split.validation_start)
     metrics = {name: forecast_metrics(truth, f, scale) for name, f in forecasts.items()}
-    validation_truth = values[split.validation[:, None] + np.arange(1, settings.horizon + 1)]
-    residuals = validation_truth - forecast_levels(split.validation)  # (origins, horizon)
-    label = f"{settings.cell} model"
+    band = calibrate_band(validation_truth - forecast_levels(split.validation), BAND_COVERAGE)
     errors = {name: np.abs(forecast - truth).mean(axis=1) for name, forecast in forecasts.items()}  # (origins,)
     return ForecastResult(label, metrics, scale, _tiled(series, split.test, forecasts, settings.horizon),
-                          _future(series, settings, forecast_levels, residuals),
-                          series.values.index[split.test_start], errors,
-                          judge(errors, label, settings, series.frequency_name))
+                          _future(series, settings, forecast_levels, band), series.values.index[split.test_start],
+                          errors, judge(errors, label, settings, series.unit), choice, seed_maes,
+                          score_band(truth, forecasts[MODEL], band), tuple(yardsticks.notes()))
+
+
+# ---------------------------------------------------------------- statistical bases and yardsticks
+
+AUTO = "auto"
+BAND_COVERAGE = 0.8
+BASE_KINDS = ("naive", "seasonal naive", "ets", "theta", "arima", "ets+theta")
+STAT_BASES = {"ets": "AutoETS", "theta": "AutoTheta", "arima": "AutoARIMA"}
+BASE_NAMES = {"naive": "naive", "seasonal naive": "seasonal naive", "ets": "ETS", "theta": "Theta",
+              "arima": "ARIMA", "ets+theta": "mean of ETS and Theta"}
+ARIMA_BASE_MAX_POINTS = 1000  # AutoARIMA from every validation origin costs seconds per hundred points
+_CACHE: dict[tuple, object] = {}
+_KEY_LOCKS: dict[tuple, threading.Lock] = {}
+_CACHE_GUARD = threading.Lock()
+CACHE_ENTRIES = 32
+
+
+def _cached(key: tuple, compute: Callable[[], object]) -> object:
+    """Statistical fits depend on the data and sizes only, not on the network's knobs: a later click reuses them.
+
+    One lock per key, so a prefetch still running and the Train click that needs
+    its result share one computation instead of doing it twice.
+    """
+    with _CACHE_GUARD:
+        lock = _KEY_LOCKS.setdefault(key, threading.Lock())
+    with lock:
+        if key not in _CACHE:
+            if len(_CACHE) >= CACHE_ENTRIES:
+                _KEY_LOCKS.pop(oldest := next(iter(_CACHE)), None)
+                _CACHE.pop(oldest)
+            _CACHE[key] = compute()
+        return _CACHE[key]
+
+
+def prefetch_statistics(series: PreparedSeries, settings: ForecastSettings) -> threading.Thread:
+    """Start fitting the yardsticks (and auto's bases) in the background, while the visitor reads the page.
+
+    The built-in series' first Train click then pays only its trainings.
+    """
+    settings = resolve_settings(series, settings)[0]
+    values = series.values.to_numpy()
+    split = chronological_split(len(values), settings, lag_of(learned(settings), settings.season))
+
+    def fit() -> None:
+        cached_yardsticks(values, split, settings.horizon, settings.season)
+        if settings.preprocessing == AUTO:
+            choose_base(values, split, settings.horizon, settings.season)
+
+    thread = threading.Thread(target=fit, name="forecast-prefetch", daemon=True)
+    thread.start()
+    return thread
+
+
+def cached_yardsticks(values: np.ndarray, split: Split, horizon: int,
+                      season: int) -> statistical.StatisticalForecasts:
+    """AutoETS, AutoTheta, AutoARIMA fitted before the test part, forecast from every test origin (cached)."""
+    key = ("yardsticks", fingerprint(values), tuple(split.test), horizon, season)
+    return _cached(key, lambda: statistical.statistical_forecasts(values, split.test, horizon, season,
+                                                                  split.test_start))
+
+
+@dataclass(frozen=True)
+class Base:
+    """A statistical forecast fitted on the training part alone, from every origin of the validation part on."""
+
+    name: str  # "mean of ETS and Theta, on the logs"
+    first_origin: int
+    forecasts: np.ndarray  # (origins from first_origin to the last point, horizon), in the series' units
+
+    def at(self, origins: np.ndarray) -> np.ndarray:
+        """Forecasts from ``origins`` (each at or after ``first_origin``)."""
+        return self.forecasts[origins - self.first_origin]
+
+
+def _single_base(kind: str, data: np.ndarray, origins: np.ndarray, horizon: int, season: int,
+                 fit_end: int) -> np.ndarray:
+    if kind in STAT_BASES:
+        return statistical.method_forecasts(STAT_BASES[kind], data, origins, horizon, season, fit_end).forecasts
+    return baseline_forecasts(data, origins, horizon, max(season, 1), 1)[kind]
+
+
+def candidate_bases(values: np.ndarray, split: Split, horizon: int, season: int) -> list[Base]:
+    """Every base of BASE_KINDS on the values and (all positive) their logs, fitted before the validation part.
+
+    Logs turn a trend that grows by a share (airline passengers) into a straight
+    one. AutoARIMA is left out on long series or long seasons, where its search
+    from every origin would cost tens of seconds.
+    """
+    every = np.arange(split.validation[0], len(values))
+    arima_ok = len(values) <= ARIMA_BASE_MAX_POINTS and season <= statistical.LIMITS["AutoARIMA"].max_season
+    kinds = [k for k in BASE_KINDS if (season > 1 or k != "seasonal naive") and (arima_ok or "arima" not in k)]
+    bases = []
+    for log in (False, True) if values.min() > 0 else (False,):
+        data = np.log(values) if log else values
+        singles: dict[str, np.ndarray] = {}
+        for kind in kinds:
+            for part in kind.split("+"):
+                if part not in singles:
+                    singles[part] = _single_base(part, data, every, horizon, season, split.validation_start)
+            forecasts = np.mean([singles[part] for part in kind.split("+")], axis=0)
+            bases.append(Base(BASE_NAMES[kind] + (", on the logs" if log else ""), int(every[0]),
+                              np.exp(forecasts) if log else forecasts))
+    return bases
+
+
+def choose_base(values: np.ndarray, split: Split, horizon: int, season: int) -> Base:
+    """The base with the lowest MAE on the validation part (cached per data and sizes)."""
+    truth = values[split.validation[:, None] + np.arange(1, horizon + 1)]
+
+    def best() -> Base:
+        bases = candidate_bases(values, split, horizon, season)
+        return min(bases, key=lambda base: float(np.mean(np.abs(base.at(split.validation) - truth))))
+
+    return _cached(("base", fingerprint(values), tuple(split.validation), horizon, season), best)
+
+
+def auto_choice(series: PreparedSeries, settings: ForecastSettings, split: Split,
+                networks: Forecaster) -> tuple[str, Forecaster, str]:
+    """The networks or the best statistical base, whichever has the lower MAE on the validation part.
+
+    The research bench found the difference network ahead where a series has
+    enough history to learn from, and a statistical forecast ahead on short or
+    smoothly trending ones (bench/RESULTS.md, "Forecasting real series").
+    Returns (label, forecaster, the choice in words).
+    """
+    values = series.values.to_numpy()
+    truth = values[split.validation[:, None] + np.arange(1, settings.horizon + 1)]
+    base = choose_base(values, split, settings.horizon, settings.season)
+    network_mae = float(np.mean(np.abs(networks(split.validation) - truth)))
+    base_mae = float(np.mean(np.abs(base.at(split.validation) - truth)))
+    scores = (f"on the validation part the mean of {settings.seeds} difference networks missed by "
+              f"{network_mae:.3g} on average, the best statistical forecast ({base.name}, fitted on the "
+              f"training part) by {base_mae:.3g}")
+    if network_mae <= base_mae:
+        return f"{settings.cell} model", networks, f"Auto chose the networks: {scores}."
+    return f"{base.name} (auto's pick)", base.at, f"Auto chose the statistical forecast: {scores}."
 
 
 def horizon_blocks(origins: int, horizon: int) -> np.ndarray:
@@ -415,19 +724,12 @@ def horizon_blocks(origins: int, horizon: int) -> np.ndarray:
     return np.arange(origins) // horizon
 
 
-def judge(errors: dict[str, np.ndarray], model_label: str, settings: ForecastSettings,
-          frequency_name: str) -> Verdict:
-    """The model against the baseline with the lowest test MAE, each test origin's forecast one unit."""
+def judge(errors: dict[str, np.ndarray], model_label: str, settings: ForecastSettings, unit: str) -> Verdict:
+    """The model against the other forecaster with the lowest test MAE, each test origin's forecast one unit."""
     best = min((name for name in errors if name != MODEL), key=lambda name: errors[name].mean())
     comparison = compare(errors[MODEL], errors[best], "MAE", higher_is_better=False,
                          groups=horizon_blocks(len(errors[MODEL]), settings.horizon), seed=settings.seed)
-    return verdict(comparison, model_label, best, f"the last {settings.test_size} {unit_of(frequency_name)}")
-
-
-def unit_of(frequency_name: str) -> str:
-    """What one point of a series of this frequency is called ('days' for daily data)."""
-    return {"hourly": "hours", "daily": "days", "weekly": "weeks", "monthly": "months", "quarterly": "quarters",
-            "yearly": "years"}.get(frequency_name, "points")
+    return verdict(comparison, model_label, best, f"the last {settings.test_size} {unit}")
 
 
 def _tiled(series: PreparedSeries, origins: np.ndarray, forecasts: dict[str, np.ndarray], horizon: int) -> pd.DataFrame:
@@ -440,13 +742,14 @@ def _tiled(series: PreparedSeries, origins: np.ndarray, forecasts: dict[str, np.
     return frame
 
 
-def _future(series: PreparedSeries, settings: ForecastSettings, forecast_levels, residuals: np.ndarray) -> pd.DataFrame:
-    """The forecast past the end of the data, with a band from validation errors at each step."""
+def _future(series: PreparedSeries, settings: ForecastSettings, forecast_levels: Forecaster,
+            band: ConformalBand) -> pd.DataFrame:
+    """The forecast past the end of the data, with the likely range calibrated on the validation part."""
     last = len(series.values) - 1
     forecast = forecast_levels(np.array([last]))[0]
-    low, high = np.quantile(residuals, BAND_QUANTILES, axis=0)
     dates = pd.date_range(series.values.index[-1], periods=settings.horizon + 1, freq=series.frequency)[1:]
-    return pd.DataFrame({"date": dates, "value": forecast, "lower": forecast + low, "upper": forecast + high})
+    return pd.DataFrame({"date": dates, "value": forecast, "lower": band.lower(forecast),
+                         "upper": band.upper(forecast)})
 
 
 def training_story(result: TrainResult) -> str:
@@ -462,6 +765,7 @@ def training_story(result: TrainResult) -> str:
 def fit_and_backtest(series: PreparedSeries, settings: ForecastSettings,
                      on_epoch_end: EpochFn | None = None) -> TrainResult[ForecastResult]:
     """The page's Train button: the forecaster, then the backtest folds when they are asked for."""
+    settings = resolve_settings(series, settings)[0]
     result = fit_forecaster(series, settings, on_epoch_end)
     if not settings.backtest_folds:
         return result
@@ -506,11 +810,109 @@ def model_file_bytes(model: keras.Model) -> bytes:
 
 def check_fits(series: PreparedSeries, settings: ForecastSettings) -> None:
     """Raise the page's ValueError before training when the settings cannot fit the series."""
-    lag = lag_of(settings.preprocessing, series.season)
-    chronological_split(len(series.values), settings, lag)
+    settings = resolve_settings(series, settings)[0]
+    lag = lag_of(learned(settings), settings.season)
+    try:
+        chronological_split(len(series.values), settings, lag)
+    except ValueError as err:
+        smallest = smallest_series(series.frequency_name, settings.season)
+        raise ValueError(f"{err} With every size left at 0 (chosen from the data), the smallest "
+                         f"{series.frequency_name} series that trains has {smallest} points.") from None
     if settings.backtest_folds:  # the earliest fold has the least data
         shortest = len(series.values) - (settings.backtest_folds - 1) * settings.horizon
         chronological_split(shortest, settings, lag, test_size=settings.horizon)
+
+
+# ---------------------------------------------------------------- work bounded by the server
+
+# One epoch over one training window of one step (GRU, 32 units, one layer), in seconds: measured on ice cream
+# (852 windows of 56, 30 epochs, 9.5 s) with the machine's 2 cores shared (load 48), so estimates err long.
+SECONDS_PER_WINDOW_STEP = 6.6e-6
+LONG_SERIES = 5000  # points past which the page offers a coarser frequency or the latest part
+LATEST_POINTS = 2000
+COARSER = {"D": ("W-SUN", "weekly totals"), "B": ("W-FRI", "weekly totals")}  # sub-daily data: daily totals
+
+
+def estimated_seconds(series: PreparedSeries, settings: ForecastSettings) -> float:
+    """Seconds the Train button would take at most (every epoch, every seed), from the measured rate."""
+    settings = resolve_settings(series, settings)[0]
+    windows = max(_training_windows(len(series.values), settings.window, settings.horizon, settings.test_size), 0)
+    per_network = SECONDS_PER_WINDOW_STEP * windows * settings.window * settings.epochs * settings.layers
+    return per_network * settings.seeds * (1 + settings.backtest_folds)
+
+
+def coarser(series: PreparedSeries) -> tuple[PreparedSeries, str] | None:
+    """The series summed to the next coarser frequency (hours to days, days to weeks), and its name; or None.
+
+    Only whole bins are kept: a first or last day holding some of its hours
+    would look like a drop in the total.
+    """
+    if _sub_daily(series.frequency):
+        rule, name = "D", "daily totals"
+    elif series.frequency in COARSER:
+        rule, name = COARSER[series.frequency]
+    else:
+        return None
+    totals = series.values.resample(rule).agg(["sum", "count"])
+    whole = totals[totals["count"] == totals["count"].max()]
+    table = pd.DataFrame({"date": whole.index, "value": whole["sum"].to_numpy()})
+    return prepare_series(table, "date", "value"), name
+
+
+def latest(series: PreparedSeries, points: int = LATEST_POINTS) -> PreparedSeries:
+    """The most recent ``points`` of the series: the part that says most about what comes next."""
+    values = series.values.iloc[-points:]
+    report = series.report | {"points": len(values), "first date": show_date(values.index[0], series.frequency)}
+    return replace(series, values=values, report=report)
+
+
+def lighter_versions(series: PreparedSeries, settings: ForecastSettings) -> dict[str, PreparedSeries]:
+    """What a long series can be trained as instead, each named with its estimated cost; empty when not long.
+
+    A series is long when it has over LONG_SERIES points or one network would
+    pass the server's time limit; the visitor then picks before pressing Train.
+    """
+    per_network = estimated_seconds(series, replace(settings, seeds=1, backtest_folds=0))
+    if len(series.values) <= LONG_SERIES and per_network <= TIME_LIMIT_S:
+        return {}
+    options = {f"all {len(series.values)} points (about {estimated_seconds(series, settings):.0f} s)": series}
+    summed = coarser(series)
+    if summed is not None:
+        shorter, name = summed
+        options[f"{name}: {len(shorter.values)} points (about {estimated_seconds(shorter, settings):.0f} s)"] = shorter
+    recent = latest(series)
+    options[f"the latest {len(recent.values)} points (about {estimated_seconds(recent, settings):.0f} s)"] = recent
+    return options
+
+
+def time_limit_warning(series: PreparedSeries, settings: ForecastSettings) -> str | None:
+    """A sentence before training when one network would run past the server's time limit, else None."""
+    per_network = estimated_seconds(series, replace(settings, seeds=1, backtest_folds=0))
+    if per_network <= TIME_LIMIT_S:
+        return None
+    return (f"One network would take up to about {per_network:.0f} s, past this server's limit of "
+            f"{TIME_LIMIT_S:.0f} s per training: it would stop at the limit with the model it has by then. Use "
+            "fewer epochs, a shorter window, or a coarser or shorter series.")
+
+
+def cli_document(series: PreparedSeries, settings: ForecastSettings) -> dict:
+    """The command line's JSON: every setting used (derived ones included), each forecaster's metrics, the
+    range's coverage, the seeds' spread, the choice and the verdict; dates with their hour when finer than a day."""
+    settings, chosen_why = resolve_settings(series, settings)
+    check_fits(series, settings)
+    details = fit_and_backtest(series, settings).details
+    future = details.future.assign(date=lambda f: f["date"].map(lambda d: show_date(d, series.frequency)))
+    band = details.band
+    return {"settings": as_dict(settings), "derived": chosen_why, "frequency": series.frequency,
+            "frequency_name": series.frequency_name, "season": settings.season,
+            "suggested_season": series.suggestion.period if series.suggestion else None,
+            "choice": details.choice, "model": details.model_label,
+            "metrics": {name.replace(" ", "_"): scores for name, scores in details.metrics.items()},
+            "seed_maes": list(details.seed_maes),
+            "interval": {"coverage": band.coverage, "held": band.held, "interval_score": band.interval_score,
+                         "mean_width": band.mean_width, "points": band.points},
+            "substitutes": list(details.notes), "verdict": details.verdict.as_json(),
+            "forecast": future.to_dict(orient="records")}
 
 
 def template_csv() -> str:

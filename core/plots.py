@@ -172,7 +172,7 @@ def plot_forecasts(values: pd.Series, tests: pd.DataFrame, future: pd.DataFrame,
         go.Scatter(x=tests["date"], y=tests[model_name], mode="lines", name=model_name, line={"color": SECOND}),
         go.Scatter(x=list(future["date"]) + list(future["date"][::-1]),
                    y=list(future["upper"]) + list(future["lower"][::-1]), fill="toself", mode="lines",
-                   line={"width": 0}, fillcolor=translucent(SECOND, 0.2), name="likely range (10–90 %)"),
+                   line={"width": 0}, fillcolor=translucent(SECOND, 0.2), name="likely range (80 %)"),
         go.Scatter(x=future["date"], y=future["value"], mode="lines+markers", name="forecast ahead",
                    line={"color": SECOND, "width": 3}, marker={"color": SECOND}),
     ])

@@ -15,7 +15,7 @@ import inspect
 import textwrap
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import ModuleType
 from typing import Any
 
@@ -273,7 +273,12 @@ def _seed_example(level: str) -> str:
 def forecast_script(settings: forecasting.ForecastSettings, series: forecasting.PreparedSeries, data_file: str,
                     date_column: str, value_column: str, product: str | None = None,
                     data: Callable[[], bytes] | None = None) -> Script:
-    """Read the series as the page does, split it in time, scale on the training part, train, compare."""
+    """Read the series as the page does, split it in time, scale on the training part, train, compare.
+
+    Sizes the page chose from the data are written as chosen; 'auto' trains its difference network (one seed).
+    """
+    settings, _ = forecasting.resolve_settings(series, settings)
+    settings = replace(settings, preprocessing=forecasting.learned(settings))
     select = f'table = table[table["product"] == "{product}"]  # one product of the built-in file' if product else ""
     return _script(
         "forecaster.py", "A sliding-window forecaster",
@@ -284,10 +289,10 @@ def forecast_script(settings: forecasting.ForecastSettings, series: forecasting.
         f"""
         table = pd.read_csv("{data_file}")
         {select}
-        dates = pd.to_datetime(table["{date_column}"], format="mixed")
+        dates = {READ_DATES.get(series.date_style, READ_DATES["iso"]).format(column=date_column)}
         series = on_regular_grid(dates, pd.to_numeric(table["{value_column}"]), "{series.frequency}")
+        series = series.loc[series.first_valid_index() : series.last_valid_index()]  # empty ends left out
         values = series.interpolate(limit_direction="both").to_numpy(dtype=float)  # gaps filled as on the page
-        SEASON = {series.season}  # {series.frequency_name} data
 
         # In time order: train | validation | test (TEST_SIZE points each); no forecast straddles two parts
         lag = lag_of(PREPROCESSING, SEASON)
@@ -312,8 +317,17 @@ def forecast_script(settings: forecasting.ForecastSettings, series: forecasting.
         one_season_ago = values[test_origins[:, None] + steps - SEASON * np.ceil(steps / SEASON).astype(int)]
         print("test MAE of the model:", np.abs(forecast - truth).mean())
         print("test MAE of 'same as one season ago':", np.abs(one_season_ago - truth).mean())""",
-        setting_names=[n for n in as_dict(settings) if n != "backtest_folds"],
+        setting_names=[n for n in as_dict(settings) if n not in ("backtest_folds", "seeds")],
         reads=data_file, data=data)
+
+
+# how the script reads each date style of core.dates (the page reads them with core.dates itself)
+READ_DATES = {
+    "year": 'pd.to_datetime(table["{column}"].astype(str).str[:4], format="%Y")',
+    "quarter": 'pd.PeriodIndex(table["{column}"].str.replace(" ", "").str.upper(), freq="Q").to_timestamp()',
+    "compact": 'pd.to_datetime(table["{column}"].astype(str), format="%Y%m%d")',
+    "iso": 'pd.to_datetime(table["{column}"], format="mixed")',
+}
 
 
 # ---------------------------------------------------------------- video classification

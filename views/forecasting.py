@@ -63,12 +63,10 @@ def input_upload() -> ChosenData:
         st.info("Choose a file to upload, or use the built-in sales.")
         st.stop()
     table = or_stop(lambda: fc.read_table(upload.getvalue(), f"'{upload.name}'"))
-    date_columns, value_columns = fc.column_choices(table)
-    if not date_columns:
-        st.error(f"No column of '{upload.name}' holds dates; found: {', '.join(map(str, table.columns))}.")
-        st.stop()
+    date_columns, value_columns = or_stop(lambda: fc.column_choices(table))
     left, right = st.columns(2)
-    date_column = left.selectbox("Date column", date_columns, help="The column that says when.")
+    date_column = left.selectbox("Date column", date_columns, help="The column that says when: dates like "
+                                 "2024-03-01 or 2024-03-01 14:00, 2024-03, Mar 2024, 2024 Q1, or years like 1956.")
     value_column = right.selectbox("Value column", [c for c in value_columns if c != date_column],
                                    help="The numbers to forecast; numeric columns are listed first.")
     return ChosenData(table, date_column, value_column, upload.name, f"'{upload.name}': {value_column}")
@@ -86,9 +84,16 @@ source = input_choice("Data", SOURCES, key=f"{PAGE}.source", radio=True,
                            "average. Upload: your own file with a date column and a number column.")
 chosen = input_data(source)
 series = or_stop(lambda: fc.prepare_series(chosen.table, chosen.date_column, chosen.value_column))
+if series.ambiguous_dates:
+    order = st.radio("Dates like 01/02/2024 are", ("month first (US)", "day first"), horizontal=True,
+                     key=f"{PAGE}.day_first", help="No date in the file has a day over 12, so both orders read. "
+                     "Month first: 01/02/2024 is January 2. Day first: it is 1 February.")
+    series = or_stop(lambda: fc.prepare_series(chosen.table, chosen.date_column, chosen.value_column,
+                                               day_first=order == "day first"))
 st.dataframe(pd.DataFrame([series.report]).astype(str), hide_index=True)
-st.caption(f"What was read. The season is {series.season} points ({series.frequency_name} data); "
-           "gaps and missing values were filled by straight lines between their neighbours.")
+st.caption(f"What was read: {series.report['points']} {series.unit} from {series.report['first date']} to "
+           f"{series.report['last date']}; gaps and missing values were filled by straight lines between their "
+           "neighbours.")
 for note in fc.notes_on(series):
     st.warning(note)
 
@@ -97,28 +102,45 @@ st.header("2 · The model")
 with st.expander("Model and training settings", expanded=True):
     columns = st.columns(3)
     with columns[0]:
-        knobs = input_settings(fc.ForecastSettings, ["window", "horizon", "preprocessing", "test_size",
+        knobs = input_settings(fc.ForecastSettings, ["window", "horizon", "preprocessing", "test_size", "season",
                                                      "backtest_folds"], PAGE)
     with columns[1]:
         knobs |= input_settings(fc.ForecastSettings, ["cell", "units", "layers", "dropout"], PAGE)
     with columns[2]:
-        knobs |= input_settings(fc.ForecastSettings, ["epochs", "batch_size", "learning_rate", "seed"], PAGE)
-settings = fc.ForecastSettings(**knobs)
+        knobs |= input_settings(fc.ForecastSettings, ["epochs", "batch_size", "learning_rate", "seeds", "seed"],
+                                PAGE)
+knob_settings = fc.ForecastSettings(**knobs)  # 0 = chosen from the data; the key of the shared default model
+lighter = fc.lighter_versions(series, knob_settings)
+if lighter:
+    picked = st.radio("This series is long: train on", list(lighter), key=f"{PAGE}.length",
+                      help="A long series costs this shared server a long training. Summing it to a coarser "
+                           "frequency, or keeping its latest part, trains in a fraction of the time; the "
+                           "estimates assume every epoch runs (early stopping usually ends sooner).")
+    series = lighter[picked]
+settings, chosen_why = fc.resolve_settings(series, knob_settings)
+if chosen_why:
+    st.info(chosen_why)
+st.caption(f"Season: {series.suggestion.sentence()} The Season knob sets it (0: {series.season}).")
 st.plotly_chart(plot_window(series.values, settings.window, settings.horizon))
-st.caption("One training example: the model reads the blue window and learns to predict the orange horizon. "
-           "Sliding it along the series makes every other example.")
+st.caption(f"One training example: the model reads the blue window ({settings.window} {series.unit}) and learns "
+           f"to predict the orange horizon ({settings.horizon}). Sliding it along the series makes every other "
+           "example.")
 or_stop(lambda: fc.check_fits(series, settings))
+if source != SOURCES[2]:  # built-in data: its yardsticks are fitted while the visitor reads, not after Train
+    fc.prefetch_statistics(series, settings)
+if (too_long := fc.time_limit_warning(series, settings)) is not None:
+    st.warning(too_long)
 share_panel(PAGE)
 
 # ------------------------------------------------------------------ train
 st.header("3 · Train and judge it")
 compare_on = (f"{chosen.data_name}, horizon {settings.horizon}, the last {settings.test_size} "
-              f"{fc.unit_of(series.frequency_name)}")
+              f"{series.unit}")
 result = train_or_reuse(
-    PAGE, settings, fingerprint(series.values, source),
+    PAGE, knob_settings, fingerprint(series.values, source),
     run=lambda on_epoch_end: fc.fit_and_backtest(series, settings, on_epoch_end),
     summary=f"{chosen.value_column} · {settings.cell} {settings.units}, window {settings.window}",
-    models=1 + settings.backtest_folds, public_data=source != SOURCES[2], compare_on=compare_on,
+    models=settings.seeds * (1 + settings.backtest_folds), public_data=source != SOURCES[2], compare_on=compare_on,
 )
 if result is None:
     stop_before_results(PAGE)
@@ -127,6 +149,7 @@ forecast = result.details
 model_name, baseline = forecast.model_label, forecast.best_baseline
 metrics = forecast.labelled(pd.DataFrame(forecast.metrics).T)
 st.subheader(forecast.verdict.sentence)
+st.info(forecast.choice)
 st.dataframe(metrics.style.format("{:.2f}").highlight_min(axis=0, color="#d4edda"), column_config={
     "MAE": st.column_config.NumberColumn(help="Mean absolute error: the typical miss, in the series' units."),
     "RMSE": st.column_config.NumberColumn(help="Root mean squared error: like MAE, but big misses count more."),
@@ -139,7 +162,12 @@ st.dataframe(metrics.style.format("{:.2f}").highlight_min(axis=0, color="#d4edda
 st.caption(f"Scores on the last {settings.test_size} points, forecast {settings.horizon} at a time from every "
            f"point of the test part; green marks the best in each column. MASE divides each MAE by "
            f"{forecast.mase_scale:.3g}, the one-step seasonal-naive miss on the training part, so it is a "
-           "yardstick of its own, not the headline's comparison.")
+           "yardstick of its own, not the headline's comparison. AutoETS, AutoTheta and AutoARIMA are the field's "
+           "standard statistical forecasters, fitted on everything before the test part.")
+for note in forecast.notes:
+    st.caption(f"Substitute: {note}.")
+st.markdown(f"**Seeds:** {forecast.seed_spread()}; the model above is their mean. "
+            f"**Likely range:** {forecast.band.sentence()}")
 st.plotly_chart(plot_history(result.history, settings.epochs))
 st.caption(fc.training_story(result))
 
@@ -161,12 +189,17 @@ if forecast.backtest is not None:
 
 st.subheader("Downloads")
 left, middle, right = st.columns(3)
-left.download_button("Forecast ahead (CSV)", forecast.future.to_csv(index=False), "forecast.csv", "text/csv",
+dated = fc.date_format(series.frequency)  # hourly data keeps its hour
+left.download_button("Forecast ahead (CSV)", forecast.future.to_csv(index=False, date_format=dated), "forecast.csv",
+                     "text/csv",
                      help="The forecast past the end of the data with its likely range.")
-middle.download_button("Test predictions (CSV)", tests.to_csv(index=False), "test_predictions.csv", "text/csv",
+middle.download_button("Test predictions (CSV)", tests.to_csv(index=False, date_format=dated), "test_predictions.csv",
+                       "text/csv",
                        help="Model and baseline forecasts beside the truth.")
 right.download_button("Trained model (.keras)", lambda: fc.model_file_bytes(result.model), "forecaster.keras",
-                      help="The Keras model, to load with keras.saving.load_model in your own Python.")
+                      help="The first seed's network as a Keras model, to load with keras.saving.load_model in your "
+                           "own Python. The page's forecast is the mean of the seeds' networks, or the statistical "
+                           "forecast auto chose.")
 
 review_run(PAGE, run_of(result, {model_name: result.history}, forecast.verdict, restores_best_epoch=True),
            scripts.forecast_script(settings, series, chosen.data_file, chosen.date_column, chosen.value_column,

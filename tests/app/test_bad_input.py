@@ -45,7 +45,7 @@ FORECAST_CASES = [
     Case("twenty-mb.csv", b"date,sales\n" + b"2024-01-01,1\n" * (20 * 2**20 // 13), "is 20.0 MB; the limit is 5 MB"),
     Case("header-only.csv", b"date,sales\n", "has a header (date, sales) but no rows"),
     Case("words.csv", b"date,sales\n2024-01-01,3\n2024-01-02,lots\n", "non-numeric cells, e.g. 'lots' in row 2"),
-    Case("no-numbers.csv", b"date,shop\n2024-01-01,A\n2024-01-02,B\n", "non-numeric cells"),
+    Case("no-numbers.csv", b"date,shop\n2024-01-01,A\n2024-01-02,B\n", "No column beside the dates holds numbers"),
     Case("nodates.csv", b"shop,sales\nA,1\nB,2\n", "No column"),
     Case("bad-dates.csv", b"date,sales\nsoon,1\nlater,2\nnever,3\n", "No column"),
     Case("one.csv", b"date,sales\n2024-01-01,3\n", "fewer than two numbers"),
@@ -56,6 +56,16 @@ FORECAST_CASES = [
     Case("latin.csv", "date;ventes\n2024-01-01;3\n2024-01-02;\xe9\n".encode("latin-1"), "non-numeric"),
     Case("negative.csv", daily_csv([v - 14 for v in LONG]), "below zero", kind="warning"),
     Case("utf16.csv", daily_csv(LONG).decode().encode("utf-16"), "were filled by straight lines", kind="caption"),
+    Case("years-with-gaps.csv", b"year,count\n" + b"".join(f"{y},{y % 7 + 3}\n".encode()
+                                                           for y in [*range(1900, 1950), 1949, *range(1955, 2000)]),
+         "1 rows repeat a date already seen", kind="warning"),
+    Case("mixed-dates.csv", b"date,sales\n2024-01-01,3\nMar 2024,4\n2024-01-03,5\n", "mixes date styles"),
+    Case("flat-inside.csv", daily_csv(["", ""] + [5] * 40 + [""]), "once its empty start and end are left out"),
+    Case("only-years.csv", b"year,label\n" + b"".join(f"{y},x{y}\n".encode() for y in range(1950, 2000)),
+         "only numeric column holds dates"),
+    Case("few-months.csv", b"month,sales\n" + b"".join(f"2020-{m:02d},{m * 3 % 7}\n".encode() for m in range(1, 13))
+         + b"".join(f"2021-{m:02d},{m * 3 % 7}\n".encode() for m in range(1, 13)),
+         f"smallest monthly series that trains has {forecasting.smallest_series('monthly', 12)} points"),
 ]
 
 WORDS = " ".join(f"word{i % 40}" for i in range(400))
@@ -136,7 +146,7 @@ def check(at: AppTest, case: Case, trained: int) -> None:
 
 
 def test_forecasting_uploads(open_page):
-    at = train_with(open_page("views/forecasting.py"), "Sales forecasting", epochs=2)
+    at = train_with(open_page("views/forecasting.py"), "Sales forecasting", epochs=2, seeds=1)
     at.radio(key="Sales forecasting.source").set_value("Upload a CSV").run()
     for case in FORECAST_CASES:
         at.file_uploader(key="Sales forecasting.upload").set_value((case.name, case.data, "text/csv")).run()

@@ -1,4 +1,6 @@
 
+import pandas as pd
+
 from tests.app.helpers import models, train_with
 
 PAGE = "views/forecasting.py"
@@ -26,7 +28,9 @@ def test_defaults_train_and_show_metrics_forecast_and_downloads(open_page):
 
 
 def test_changing_the_cell_trains_another_model_and_keeps_both(open_page):
-    at = train_quickly(open_page(PAGE))
+    at = open_page(PAGE)
+    at.selectbox(key=f"{PREFIX}.preprocessing").set_value("difference").run()  # the networks, not auto's choice
+    at = train_quickly(at)
     at.selectbox(key=f"{PREFIX}.cell").set_value("LSTM").run()
     at.button(key=f"{PREFIX}.train").click().run()
     assert models(at) == 2
@@ -47,3 +51,21 @@ def test_backtest_option_trains_the_folds_and_shows_them(open_page):
     at.slider(key=f"{PREFIX}.backtest_folds").set_value(2).run()
     at = train_quickly(at)
     assert any("Rolling-origin backtest: 2 folds" in s.value for s in at.subheader)
+
+
+MONTHLY = b"month,passengers\n" + b"".join(
+    f"{pd.Timestamp('1949-01-01') + pd.DateOffset(months=k):%b %Y},{100 + 2 * k + 20 * (k % 12 in (5, 6, 7))}\n"
+    .encode() for k in range(120))
+
+
+def test_a_monthly_upload_derives_its_sizes_says_why_and_trains_with_the_defaults(open_page):
+    at = upload(open_page(PAGE), "air.csv", MONTHLY)
+    report = at.dataframe[0].value.iloc[0]
+    assert (report["points"], report["frequency"], report["first date"]) == ("120", "monthly", "1949-01-01")
+    assert any("monthly data, 120 points: a horizon of 12, a window of 24" in i.value for i in at.info)
+    at = train_quickly(at)
+    assert not at.exception, at.exception
+    assert any(i.value.startswith("Auto chose") for i in at.info)
+    assert any("band held" in m.value for m in at.markdown)
+    table = at.dataframe[1].value
+    assert {"AutoETS", "AutoTheta", "AutoARIMA", "naive", "seasonal naive"} <= set(table.index)

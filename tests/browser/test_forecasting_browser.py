@@ -1,3 +1,4 @@
+import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
@@ -15,12 +16,33 @@ def test_upload_a_csv_train_and_see_metrics_and_forecast(page, server_url, tmp_p
     page.get_by_text("Upload a CSV").click()
     wait_for_idle(page)
     page.locator("input[type=file]").set_input_files(str(csv))
-    expect(page.get_by_text("What was read. The season is 7 points (daily data)")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("What was read: 1095 days from 2022-01-01")).to_be_visible(timeout=30_000)
     page.get_by_role("button", name="Train", exact=True).click()
     verdict = page.get_by_role("heading").filter(has_text="on the last 90 days")  # beats … or … tie: …
-    expect(verdict).to_be_visible(timeout=90_000)
+    expect(verdict).to_be_visible(timeout=240_000)
     expect(page.get_by_test_id("stDataFrame").nth(1)).to_be_visible()  # the metrics table, after the file report
     forecast_plot = page.get_by_test_id("stPlotlyChart").filter(has=page.locator("text=forecast ahead"))
     expect(forecast_plot).to_be_visible()
     page.screenshot(path=str(tmp_path / "forecast.png"), full_page=True)
     expect(page.get_by_role("button", name="Trained model (.keras)")).to_be_visible()
+
+
+def test_upload_the_monthly_airline_series_and_train_it_with_the_defaults(page, server_url, tmp_path):
+    from statsforecast.utils import AirPassengers
+
+    csv = tmp_path / "airline.csv"
+    months = pd.date_range("1949-01-01", periods=len(AirPassengers), freq="MS").strftime("%b %Y")
+    pd.DataFrame({"month": months, "passengers": AirPassengers.astype(int)}).to_csv(csv, index=False)
+    page.goto(f"{server_url}/forecasting")
+    wait_for_idle(page)
+    page.get_by_text("Upload a CSV").click()
+    wait_for_idle(page)
+    page.locator("input[type=file]").set_input_files(str(csv))
+    expect(page.get_by_text("What was read: 144 months from 1949-01-01")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("monthly data, 144 points: a horizon of 12, a window of 24")).to_be_visible()
+    page.get_by_role("button", name="Train", exact=True).click()
+    verdict = page.get_by_role("heading").filter(has_text="on the last 22 months")
+    expect(verdict).to_be_visible(timeout=240_000)
+    expect(page.get_by_text("Auto chose")).to_be_visible()
+    expect(page.get_by_text("band held")).to_be_visible()
+    page.screenshot(path=str(tmp_path / "airline.png"), full_page=True)

@@ -3,6 +3,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+
 from core.beyond import BeyondSettings, model_of, receptive_field
 from core.datasets import load_builtin_sales, make_noise_sales
 
@@ -21,10 +24,28 @@ def test_forecast_prints_one_json_object_with_metrics_and_forecast(tmp_path):
                    "--epochs", "2", "--horizon", "3", "--json")
     assert done.returncode == 0, done.stderr
     document = json.loads(done.stdout)
-    assert set(document["metrics"]) == {"model", "naive", "seasonal_naive", "moving_average"}
+    assert set(document["metrics"]) == {"model", "naive", "seasonal_naive", "moving_average", "AutoETS", "AutoTheta",
+                                        "AutoARIMA"}
     assert set(document["metrics"]["model"]) == {"MAE", "RMSE", "sMAPE", "MASE"}
     assert (document["frequency"], document["season"]) == ("D", 7)
     assert len(document["forecast"]) == 3 and set(document["forecast"][0]) == {"date", "value", "lower", "upper"}
+
+
+def test_forecast_json_reports_derived_settings_coverage_and_keeps_the_hours(tmp_path):
+    csv = tmp_path / "hourly.csv"
+    hours = pd.date_range("2025-07-10", periods=24 * 21, freq="h")
+    pd.DataFrame({"time": hours.strftime("%Y-%m-%d %H:%M"),
+                  "load": 10 + np.sin(np.arange(len(hours)) * 2 * np.pi / 24)}).to_csv(csv, index=False)
+    done = run_cli("forecast", "--csv", str(csv), "--date-col", "time", "--value-col", "load", "--epochs", "1",
+                   "--seeds", "1", "--json")
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    assert document["settings"]["horizon"] == 24 and document["settings"]["season"] == 24
+    assert "hourly data, 504 points" in document["derived"]
+    assert [row["date"] for row in document["forecast"][:2]] == ["2025-07-31 00:00", "2025-07-31 01:00"]
+    interval = document["interval"]
+    assert interval["coverage"] == 0.8 and 0 <= interval["held"] <= 1 and interval["points"] > 0
+    assert len(document["seed_maes"]) == 1 and document["choice"].startswith("Auto chose")
 
 
 def test_bad_input_exits_non_zero_with_the_page_message(tmp_path):
@@ -74,7 +95,8 @@ def test_forecast_on_pure_noise_reports_a_tie_in_the_json(tmp_path):
     done = run_cli("forecast", "--csv", str(csv), "--date-col", "date", "--value-col", "sales", "--json")
     assert done.returncode == 0, done.stderr
     verdict = json.loads(done.stdout)["verdict"]
-    assert verdict["winner"] == "tie" and verdict["baseline"] in ("naive", "seasonal naive", "moving average")
+    assert verdict["winner"] == "tie" and verdict["baseline"] in ("naive", "seasonal naive", "moving average",
+                                                                 "AutoETS", "AutoTheta", "AutoARIMA")
     assert "tie" in verdict["sentence"]
 
 
@@ -128,3 +150,10 @@ def test_video_trains_the_three_models_and_says_what_each_sees():
     assert "3D CNN: accuracy" in for_reader and "what each model can see:" in for_reader
     refused = run_cli("video", "--temporal-kernel", "9")
     assert refused.returncode == 2 and "at most 5" in refused.stderr
+
+
+def test_forecast_help_lists_every_knob_even_with_a_percent_sign_in_its_tooltip():
+    done = run_cli("forecast", "--help")
+    assert done.returncode == 0, done.stderr
+    assert all(option in done.stdout for option in ("--season", "--seeds", "--test-size", "--day-first"))
+    assert "15 % of the series" in " ".join(done.stdout.split())

@@ -136,14 +136,14 @@ def test_window_longer_than_the_series_is_refused_before_training():
 def test_future_forecast_follows_the_data_with_a_band():
     rng = np.random.default_rng(1)
     values = 100 + 20 * np.sin(np.arange(500) * 2 * np.pi / 7) + rng.normal(0, 2, 500)
-    settings = fc.ForecastSettings(epochs=3, test_size=30)
+    settings = fc.ForecastSettings(epochs=3, horizon=7, test_size=30, preprocessing="none", seeds=2)
     result = fc.fit_forecaster(daily(values), settings)
     future = result.details.future
     assert len(future) == settings.horizon
     assert future["date"].iloc[0] == pd.Timestamp("2024-01-01") + pd.Timedelta(days=500)
     assert (future["lower"] <= future["value"]).all() and (future["value"] <= future["upper"]).all()
     assert {result.details.label(name) for name in result.details.metrics} == {
-        "GRU model", "naive", "seasonal naive", "moving average"}
+        "GRU model", "naive", "seasonal naive", "moving average", "AutoETS", "AutoTheta", "AutoARIMA"}
 
 
 def test_verdict_says_better_or_worse_honestly():
@@ -151,11 +151,11 @@ def test_verdict_says_better_or_worse_honestly():
     baseline = np.abs(rng.normal(10, 3, 84))
     settings = fc.ForecastSettings(horizon=7, test_size=90)
     better = fc.judge({fc.MODEL: baseline * 0.8, "seasonal naive": baseline, "naive": baseline * 1.2}, "GRU model",
-                      settings, "daily")
+                      settings, "days")
     assert better.winner == "model" and better.baseline == "seasonal naive"
     assert "beats seasonal naive" in better.sentence and "20%" in better.sentence
     assert "the last 90 days" in better.sentence
-    worse = fc.judge({fc.MODEL: baseline * 1.1, "seasonal naive": baseline}, "GRU model", settings, "daily")
+    worse = fc.judge({fc.MODEL: baseline * 1.1, "seasonal naive": baseline}, "GRU model", settings, "days")
     assert worse.winner == "baseline" and "10%" in worse.sentence
 
 

@@ -6,6 +6,8 @@ import runpy
 from concurrent.futures import ThreadPoolExecutor
 
 import keras
+import numpy as np
+import pandas as pd
 import pytest
 
 from core import beyond, connections, datasets, forecasting, internals, scripts, text, video
@@ -65,13 +67,29 @@ def test_forecast_script_builds_the_page_model_and_splits_alike(preprocessing, t
     table = datasets.load_builtin_sales("umbrellas")
     series = forecasting.prepare_series(table, "date", "sales")
     script = scripts.forecast_script(settings, series, datasets.SALES_FILE.name, "date", "sales", "umbrellas")
+    settings, _ = forecasting.resolve_settings(series, settings)
     variables = run_script(script, tmp_path, monkeypatch, datasets.SALES_FILE.read_bytes())
     page_model = forecasting.build_forecaster(settings.window, settings.horizon, settings.cell, settings.units,
                                               settings.layers, settings.dropout)
     assert architecture(variables["model"]) == architecture(page_model)
     split = forecasting.chronological_split(len(series.values), settings,
-                                            forecasting.lag_of(preprocessing, series.season))
+                                            forecasting.lag_of(preprocessing, settings.season))
     assert variables["train_origins"].tolist() == split.train.tolist()
+    assert variables["test_origins"].tolist() == split.test.tolist()
+
+
+@pytest.mark.parametrize(("cells", "freq"), [(list(range(1700, 1830)), "yearly"),
+                                             ([f"{1900 + k // 4} Q{k % 4 + 1}" for k in range(130)], "quarterly")])
+def test_forecast_script_reads_years_and_quarters_as_the_page_does(cells, freq, tmp_path, monkeypatch):
+    table = pd.DataFrame({"when": cells, "value": 50 + 40 * np.sin(np.arange(130) * 2 * np.pi / 11)})
+    series = forecasting.prepare_series(table, "when", "value")
+    settings = forecasting.ForecastSettings(epochs=1)
+    script = scripts.forecast_script(settings, series, "series.csv", "when", "value")
+    variables = run_script(script, tmp_path, monkeypatch, table.to_csv(index=False).encode())
+    settings, _ = forecasting.resolve_settings(series, settings)
+    split = forecasting.chronological_split(len(series.values), settings, 1)  # auto trains the difference network
+    assert series.frequency_name == freq
+    assert variables["values"].tolist() == series.values.tolist()
     assert variables["test_origins"].tolist() == split.test.tolist()
 
 
