@@ -111,7 +111,8 @@ TRY_THIS: dict[str, tuple[Experiment, ...]] = {
     ),
     "views/forecasting.py": (
         Experiment("Look back three days", "core.forecasting:ForecastSettings", {"window": 3},
-                   "The forecast loses the weekly rise and fall, and 'same as last week' may now beat it.",
+                   "The window no longer spans the 7-day season of daily sales: the forecast can lose the weekly "
+                   "rise and fall, and 'same as last week' may now beat it.",
                    "A window shorter than a week cannot show a pattern that repeats every week."),
         Experiment("Forecast a month ahead", "core.forecasting:ForecastSettings", {"horizon": 28},
                    "The errors grow and the likely range widens with the horizon.",

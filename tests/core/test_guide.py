@@ -124,3 +124,13 @@ def test_switching_attention_off_leaves_no_attention_to_draw():
     assert "attention pictures disappear" in off.expect
     assert cp.attention_reader(cp.build_for(cp.CaptionSettings())) is not None
     assert cp.attention_reader(cp.build_for(cp.CaptionSettings(**off.values))) is None
+
+
+def test_the_short_window_no_longer_spans_the_season_of_the_built_in_sales():
+    from core import datasets
+    from core import forecasting as fc
+
+    short = TRY_THIS["views/forecasting.py"][0]
+    product = next(iter(datasets.PRODUCTS))
+    series = fc.prepare_series(datasets.load_builtin_sales(product), "date", "sales")
+    assert short.values["window"] < series.season and f"{series.season}-day season" in short.expect
