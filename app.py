@@ -6,6 +6,7 @@ import streamlit as st
 from core.catalogue import HOME, sections
 from ui.keras_state import keep_keras_state_between_runs
 from ui.model_panel import sidebar_model_panel
+from ui.replica import say_if_moved_here, sidebar_queue_line
 
 st.set_page_config(page_title="Sequence Lab", page_icon=":material/timeline:", layout="wide")
 keep_keras_state_between_runs()
@@ -15,4 +16,6 @@ navigation = st.navigation({
     for section, pages in sections().items()
 })
 sidebar_model_panel()
+sidebar_queue_line()
+say_if_moved_here()
 navigation.run()
