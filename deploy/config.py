@@ -53,6 +53,8 @@ def compose_file(replicas: int) -> str:
     build: ..
     image: sequence-lab
     hostname: {replica_name(n)}
+    command: [".venv/bin/python", "-m", "deploy.replica", "run", "app.py", "--server.address", "0.0.0.0",
+              "--server.port", "{APP_PORT}"]
     environment:
       {REPLICA_VARIABLE}: {replica_name(n)}
       JAX_COMPILATION_CACHE_DIR: /shared/xla

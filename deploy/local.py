@@ -55,14 +55,16 @@ def wait_until_healthy(url: str, process: subprocess.Popen, timeout_s: float) ->
 
 
 def start_server(port: int, env: dict[str, str] | None = None, options: tuple[str, ...] = (),
-                 log: IO[str] | None = None) -> subprocess.Popen:
+                 log: IO[str] | None = None, warm: bool = False) -> subprocess.Popen:
     """The same command line as scripts/run.sh, on the given loopback port.
 
     ``env`` adds to the environment, ``options`` to Streamlit's command line;
-    the server's output goes to ``log`` (an open file), else nowhere.
+    the server's output goes to ``log`` (an open file), else nowhere. With
+    ``warm``, deploy/replica.py runs that command line and trains every page's
+    default model in the background meanwhile.
     """
     return subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+        [sys.executable, "-m", "deploy.replica" if warm else "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", *options],
         cwd=ROOT, stdout=subprocess.DEVNULL if log is None else log, stderr=subprocess.STDOUT,
         env={**os.environ, **(env or {})},
@@ -74,14 +76,15 @@ class LocalDeployment:
 
     ``url`` is what visitors open; ``servers`` maps each replica's name to its
     process; ``kill`` ends one at once, as a crash would. ``log`` receives
-    every process's output (HAProxy's request log included).
+    every process's output (HAProxy's request log included). ``warm`` replicas
+    train every page's default model as they start (deploy/replica.py).
     """
 
     def __init__(self, replicas: int, port: int = 0, env: dict[str, str] | None = None,
-                 options: tuple[str, ...] = (), log: IO[str] | None = None):
+                 options: tuple[str, ...] = (), log: IO[str] | None = None, warm: bool = True):
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self._replicas, self._env, self._options, self._log = replicas, env or {}, options, log
+        self._replicas, self._env, self._options, self._log, self._warm = replicas, env or {}, options, log, warm
         self.servers: dict[str, subprocess.Popen] = {}
         self.ports: dict[str, int] = {}
         self.haproxy: subprocess.Popen | None = None
@@ -104,7 +107,7 @@ class LocalDeployment:
             name = replica_name(number)
             self.ports[name] = free_port()
             self.servers[name] = start_server(self.ports[name], {**self._env, REPLICA_VARIABLE: name},
-                                              self._options, self._log)
+                                              self._options, self._log, self._warm)
         for name, server in self.servers.items():
             wait_until_healthy(f"http://127.0.0.1:{self.ports[name]}", server, START_TIMEOUT_S)
         config = Path(self._folder.name) / "haproxy.cfg"
@@ -136,8 +139,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--replicas", type=int, default=2, help="how many app servers")
     parser.add_argument("--port", type=int, default=8080, help="where HAProxy listens (on 127.0.0.1)")
+    parser.add_argument("--cold", action="store_true", help="do not train the default models at start")
     args = parser.parse_args()
-    with LocalDeployment(args.replicas, args.port, log=sys.stdout) as deployment:
+    with LocalDeployment(args.replicas, args.port, log=sys.stdout, warm=not args.cold) as deployment:
         ports = ", ".join(f"{name} on {port}" for name, port in deployment.ports.items())
         print(f"Sequence Lab at {deployment.url} (HAProxy in front of {ports}); Ctrl+C stops everything.",
               flush=True)

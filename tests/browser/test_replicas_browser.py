@@ -23,7 +23,7 @@ RESULT = "Held-out accuracy"
 
 @pytest.fixture
 def deployment() -> Iterator[LocalDeployment]:
-    with LocalDeployment(replicas=2) as running:
+    with LocalDeployment(replicas=2, warm=False) as running:  # no warm-up: the test trains its own settings
         yield running
 
 
