@@ -47,7 +47,8 @@ def write(lines: list[str], owns: str) -> None:
 
 
 # headings of the sections written by other commands than bench.run (bench.load, bench.memory), or by hand
-OTHERS = ("## Load", "## Memory over", "## Notes", "## Forecasting real series", "## Hostile", "## Attention")
+OTHERS = ("## Load", "## Memory over", "## Notes", "## Forecasting real series", "## Hostile", "## Attention",
+          "## Replicas", "## Capacity")
 
 
 def _owner(heading: str) -> str:

@@ -27,6 +27,7 @@ from typing import IO
 
 from core.replicas import REPLICA_VARIABLE
 from deploy.config import haproxy_config, replica_name
+from deploy.replica import WARM_LIMIT_S
 
 ROOT = Path(__file__).resolve().parents[1]
 HAPROXY = shutil.which("haproxy") or "/usr/sbin/haproxy"
@@ -108,8 +109,9 @@ class LocalDeployment:
             self.ports[name] = free_port()
             self.servers[name] = start_server(self.ports[name], {**self._env, REPLICA_VARIABLE: name},
                                               self._options, self._log, self._warm)
+        limit_s = START_TIMEOUT_S + (WARM_LIMIT_S if self._warm else 0)  # a warm replica listens once warm
         for name, server in self.servers.items():
-            wait_until_healthy(f"http://127.0.0.1:{self.ports[name]}", server, START_TIMEOUT_S)
+            wait_until_healthy(f"http://127.0.0.1:{self.ports[name]}", server, limit_s)
         config = Path(self._folder.name) / "haproxy.cfg"
         config.write_text(haproxy_config(f"127.0.0.1:{self.port}",
                                          {name: f"127.0.0.1:{port}" for name, port in self.ports.items()}))

@@ -1,14 +1,20 @@
-"""One replica: Streamlit's own command line, with every page's default model trained in the background.
+"""One replica: Streamlit's own command line, started once every page's default model is trained.
 
     .venv/bin/python -m deploy.replica run app.py --server.port 8501
 
-takes exactly the arguments of ``streamlit``. Before handing over to it, a
-thread starts training each page's default model (core.warmup) into the
-server's shared store, one at a time through the server's admission queue,
-so it never trains alongside more visitors than the queue allows. The first
-visitor after a deploy then finds the default trained (or being trained:
-they wait for that one instead of starting another) and the XLA programs
-compiled.
+takes exactly the arguments of ``streamlit``. First a thread trains each
+page's default model (core.warmup) into the server's shared store, one at a
+time through the server's admission queue; the server starts listening once
+it is done, or after ``WARM_LIMIT_S`` (the rest then trains in the
+background). Until then the replica fails HAProxy's health check, so HAProxy
+sends visitors to the replicas already warm: the first visitor to reach this
+one finds the defaults trained and the XLA programs compiled, and waits no
+longer than a later one. A visitor who starts warming while it trains in the
+background waits for that training instead of starting another.
+
+Measured (bench/RESULTS.md): warming in the background while the first
+visitor's page loads made that visitor wait as long as without warming, as
+both compete for the same cores; hence the wait before listening.
 """
 
 from __future__ import annotations
@@ -16,6 +22,8 @@ from __future__ import annotations
 import sys
 import threading
 import time
+
+WARM_LIMIT_S = 180.0  # a replica whose warm-up takes longer serves anyway (the rest warms in the background)
 
 
 def warm_defaults() -> None:
@@ -42,7 +50,9 @@ def warm_defaults() -> None:
 def main() -> None:
     from streamlit.web import cli
 
-    threading.Thread(target=warm_defaults, name="warm-defaults", daemon=True).start()
+    warming = threading.Thread(target=warm_defaults, name="warm-defaults", daemon=True)
+    warming.start()
+    warming.join(timeout=WARM_LIMIT_S)
     sys.argv = ["streamlit", *sys.argv[1:]]
     cli.main()
 
