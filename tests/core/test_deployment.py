@@ -8,11 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from core import captioning, forecasting, settings_io, text, video
+from core import captioning, forecasting, settings_io, text, video, warmup
 from core.replicas import PAGE_COOKIE, REPLICA_VARIABLE, moved_from, queue_line
+from core.training import TrainingSettings
 from core.uploads import RECEIVE_MB
 from deploy import config as deploy_config
 from deploy.local import HAPROXY
+from deploy.replica import warm_defaults
+from ui.session import shared_results
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
@@ -139,3 +142,18 @@ def test_the_sidebar_line_names_the_replica_only_behind_a_load_balancer():
 ])
 def test_a_page_knows_it_moved_only_from_another_named_replica(cookies, replica, moved):
     assert moved_from(cookies, replica) == moved
+
+
+def test_a_replica_warms_every_default_into_the_shared_store_and_skips_one_that_fails(monkeypatch, capsys):
+    def no_data(on_epoch_end):
+        raise ValueError("no data")
+
+    jobs = [warmup.DefaultJob("A", TrainingSettings(seed=1), "a", lambda _: "model A"),
+            warmup.DefaultJob("B", TrainingSettings(seed=2), "b", no_data),
+            warmup.DefaultJob("C", TrainingSettings(seed=3), "c", lambda _: "model C")]
+    monkeypatch.setattr(warmup, "default_jobs", lambda: iter(jobs))
+    shared_results.clear()
+    warm_defaults()
+    assert [shared_results().get(job.key) for job in jobs] == ["model A", None, "model C"]
+    assert "Warm-up: B failed (ValueError: no data); visitors will train it" in capsys.readouterr().out
+    shared_results.clear()
