@@ -254,14 +254,16 @@ def capacity_section(costs: dict[str, tuple[float, float]]) -> list[str]:
              "| page | CPU s | wall s | cores busy | trainings per core-minute |", "|---|---|---|---|---|"]
     for page, (cpu, wall) in costs.items():
         lines.append(f"| {page} | {cpu:.1f} | {wall:.1f} | {cpu / wall:.1f} | {60 / cpu:.1f} |")
-    lines += ["", "A class where every visitor trains their own model of a page's default size within one minute "
-              "(each replica trains one at a time, so replicas = visitors × wall s / 60, and cores = visitors × CPU s "
-              "/ 60, rounded up; visitors who keep the defaults need one training per replica, shared):", "",
-              "| page | " + " | ".join(f"{n:,} visitors: replicas / cores" for n in CLASS_SIZES) + " |",
+    lines += ["", "A class where every visitor trains a model of their own, of a page's default size, within one "
+              "minute: cores = visitors × CPU s / 60, rounded up, and one replica per core (a replica trains one "
+              "model at a time, and with a core to itself takes about its CPU seconds; the wall seconds above are "
+              "longer because other jobs shared the cores). Memory: a replica's peak in the section above, per "
+              "replica. Visitors who keep the defaults cost nothing: each replica trained them at "
+              "start.", "",
+              "| page | " + " | ".join(f"{n:,} visitors: replicas = cores" for n in CLASS_SIZES) + " |",
               "|---|" + "---|" * len(CLASS_SIZES)]
-    for page, (cpu, wall) in costs.items():
-        cells = [f"{math.ceil(n * wall / 60)} / {math.ceil(n * cpu / 60)}" for n in CLASS_SIZES]
-        lines.append(f"| {page} | " + " | ".join(cells) + " |")
+    for page, (cpu, _) in costs.items():
+        lines.append(f"| {page} | " + " | ".join(f"{math.ceil(n * cpu / 60)}" for n in CLASS_SIZES) + " |")
     return [*lines, ""]
 
 
