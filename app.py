@@ -1,9 +1,10 @@
-"""Sequence Lab's entry point: page config, Keras kept safe from Streamlit's cleanup, the shared sidebar,
-and the navigation. Nothing else."""
+"""Sequence Lab's entry point: page config, Keras kept safe from Streamlit's cleanup, the shared sidebar
+(trained models, the guide), and the navigation. Nothing else."""
 
 import streamlit as st
 
 from core.catalogue import HOME, sections
+from ui.guide import guide_sidebar
 from ui.keras_state import keep_keras_state_between_runs
 from ui.model_panel import sidebar_model_panel
 from ui.replica import say_if_moved_here, sidebar_queue_line
@@ -16,6 +17,7 @@ navigation = st.navigation({
     for section, pages in sections().items()
 })
 sidebar_model_panel()
+guide_sidebar(navigation.title)
 sidebar_queue_line()
 say_if_moved_here()
 navigation.run()

@@ -13,7 +13,7 @@ and records its resident memory as idle; the peak is the high-water mark above
 that. Wall seconds suffer from other processes on the machine; CPU seconds
 (this process's user + system time) much less: both are printed with the load
 average. Targets (issue 25): under 2 s and 200 MB above idle for every file.
-Prints a markdown table; nothing is written to RESULTS.md.
+Writes its section of bench/RESULTS.md ("## Hostile uploads").
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.results import measured_on, write
 from bench.worker import run_fresh
 
 TIMEOUT_S = 120
@@ -86,7 +87,8 @@ def row(case, found: dict) -> str:
 
 def report(rows: list[str], idle: list[float], load: tuple[float, float]) -> list[str]:
     return ["## Hostile uploads: bytes to message", "",
-            f"Command: `.venv/bin/python -m bench.hostile`. Each file read by its page's core reader in a fresh "
+            f"{measured_on()} Command: `.venv/bin/python -m bench.hostile`. Each file read by its page's core "
+            "reader in a fresh "
             f"process (idle resident memory after importing the readers: {min(idle):.0f}–{max(idle):.0f} MB); "
             f"peak = resident high-water mark above idle. Load average {load[0]:.1f} at the start, {load[1]:.1f} "
             "at the end (2 cores): wall seconds include waiting for the CPU, CPU seconds do not. "
@@ -110,7 +112,10 @@ def main() -> None:
         rows.append(row(case, found))
         idle.append(found["idle_mb"])
         print(rows[-1], flush=True)
-    print("\n".join(report(rows, idle, (load_start, os.getloadavg()[0]))))
+    lines = report(rows, idle, (load_start, os.getloadavg()[0]))
+    print("\n".join(lines))
+    if not only:
+        write(lines, "## Hostile")
 
 
 if __name__ == "__main__":

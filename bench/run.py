@@ -156,17 +156,7 @@ def section_textgen(runs: int) -> list[str]:
 
 
 def section_video(runs: int) -> list[str]:
-    found = video.measure(max(2, runs // 2))
-    accuracy, pairs = found["accuracy"], found["pairs"]
-    return ["## Video classification, default settings", "",
-            f"Train click to results: generate clips, train the CNN+RNN and the frame-only baseline one after the "
-            f"other, score both on {6 * 40} unseen clips (6 classes, chance 0.17): cold {found['cold']:.1f} s, warm "
-            f"median {statistics.median(found['warm']):.1f} s.", "",
-            "| model | test accuracy | " + " | ".join(f"{pair} (chance 0.5)" for pair in pairs["cnn_rnn"]) + " |",
-            "|---|---|" + "---|" * len(pairs["cnn_rnn"]),
-            *[f"| {name} | {accuracy[key]:.3f} | " + " | ".join(f"{v:.2f}" for v in pairs[key].values()) + " |"
-              for key, name in (("cnn_rnn", "CNN+RNN"), ("frame_only", "frame-only baseline"))],
-            f"| CNN+RNN, test frames shuffled | {accuracy['shuffled']:.3f} |" + " |" * len(pairs["cnn_rnn"]), ""]
+    return video.section(video.measure_all(max(2, runs // 2)))
 
 
 def main() -> None:

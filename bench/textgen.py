@@ -55,7 +55,9 @@ model.fit(prepared.x_train, keras.utils.to_categorical(prepared.y_train, size), 
           callbacks=[callback], verbose=0)
 seconds = time.perf_counter() - started
 probabilities = np.asarray(model.predict(prepared.x_validation, batch_size=1024, verbose=0))
-print(json.dumps({"seconds": seconds, "metrics": tx.next_token_scores(probabilities, prepared.y_validation),
+from dataclasses import asdict
+from core.next_token import next_token_scores
+print(json.dumps({"seconds": seconds, "metrics": asdict(next_token_scores(probabilities, prepared.y_validation)),
                   "context": longest, "curve": curve}))
 """
 

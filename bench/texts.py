@@ -1,4 +1,5 @@
-"""Real English texts for the text benchmark, from the Python standard library (offline, no download).
+"""Real English texts for the text benchmark, from the Python standard library and installed PyPI packages
+(offline, no download).
 
 Each becomes a ``.txt`` file a visitor could upload: one paragraph per line.
 Two genres, both written by people for people:
@@ -8,6 +9,9 @@ Two genres, both written by people for people:
   are left out: they are not prose. Repeated sections are kept, as a visitor would upload them.
 - *Standard-library docstrings*: the module, class and function docstrings of
   the standard library's own source, in file order, until the size cap.
+- *numpy and pandas docstrings*: the same, from two installed PyPI packages.
+- *Package descriptions*: the README each installed PyPI package ships in its
+  METADATA (what pypi.org shows), code blocks and tables left out.
 
 Usage: ``.venv/bin/python -m bench.texts [FOLDER]`` (default ``bench/out/texts``).
 """
@@ -82,8 +86,42 @@ def stdlib_docstrings(max_chars: int = DOCSTRING_CHARS) -> list[str]:
     return found
 
 
+def _site_packages() -> Path:
+    """The installed packages' folder (of the interpreter running this)."""
+    return Path(sysconfig.get_paths()["purelib"])
+
+
+def package_docstrings(packages: tuple[str, ...] = ("numpy", "pandas"), max_chars: int = DOCSTRING_CHARS) -> list[str]:
+    """Paragraphs of the docstrings of installed PyPI packages (numpy, pandas), files in sorted order."""
+    found: list[str] = []
+    size = 0
+    for package in packages:
+        for path in sorted((_site_packages() / package).rglob("*.py")):
+            if "tests" in path.parts:
+                continue
+            for paragraph in (p for docstring in _docstrings(path) for p in paragraphs(docstring)):
+                found.append(paragraph)
+                size += len(paragraph) + 1
+                if size >= max_chars:
+                    return found
+    return found
+
+
+def package_descriptions() -> list[str]:
+    """Paragraphs of the long descriptions (README shown on PyPI) in the installed packages' METADATA files."""
+    found: list[str] = []
+    for path in sorted(_site_packages().glob("*.dist-info/METADATA")):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        _, _, description = text.partition("\n\n")  # headers first, then the description
+        description = re.sub(r"```.*?```", "", description, flags=re.DOTALL)  # code blocks are not prose
+        found += [p for p in paragraphs(description) if not p.startswith(("|", "<", "[!", "!["))]
+    return found
+
+
 TEXTS: dict[str, Callable[[], list[str]]] = {"python_reference": python_reference,
-                                              "stdlib_docstrings": stdlib_docstrings}
+                                              "stdlib_docstrings": stdlib_docstrings,
+                                              "numpy_pandas_docstrings": package_docstrings,
+                                              "package_descriptions": package_descriptions}
 
 
 def write_texts(folder: Path = FOLDER) -> dict[str, Path]:

@@ -1,8 +1,10 @@
 """Sequence Lab from the command line: the pages' code paths, without the browser.
 
     python -m core forecast --csv FILE --date-col NAME --value-col NAME [--window N ...] [--json]
-    python -m core textgen --text FILE [--column NAME --cell LSTM ...] --generate "seed words" --words N [--json]
+    python -m core textgen [--text FILE --column NAME --cell LSTM ...] --generate "seed words" --words N [--json]
     python -m core caption [--attention false --beam-width 3 ...] [--json]
+    python -m core beyond [--task motif --longest 120 --tcn-levels 6 ...] [--json]
+    python -m core video [--temporal-kernel 3 --cell LSTM ...] [--json]
     python -m core make-data
 
 Every knob of a page is an option, with the page's tooltip as its help (``--help``). Without ``--json`` the
@@ -78,19 +80,34 @@ def forecast_command(args: argparse.Namespace) -> dict:
 
 
 def textgen_command(args: argparse.Namespace) -> dict:
-    """Run the text generation page's code path on a text or CSV file; return the JSON document."""
+    """Run the text generation page's code path on a text or CSV file (default: the built-in descriptions)."""
+    import time
+
     from core import text as tx
+    from core.datasets import load_builtin_descriptions
 
     settings = settings_from(args, tx.TextSettings)
     options = settings_from(args, tx.GenerationSettings)
-    path = Path(args.text)
-    documents = tx.documents_from_file(path.read_bytes(), f"'{path}'", path.suffix.lower() == ".csv", args.column)
+    if args.text is None:
+        documents = load_builtin_descriptions()
+    else:
+        path = Path(args.text)
+        documents = tx.documents_from_file(path.read_bytes(), f"'{path}'", path.suffix.lower() == ".csv",
+                                           args.column)
+    started = time.perf_counter()
     prepared = tx.prepare_text(documents, settings)
     result = tx.fit_text_model(prepared, settings)
-    generation = tx.generate(result.model, prepared.vocabulary, settings.level, args.generate, options,
-                             settings.context_length)
-    return {"metrics": result.details.metrics, "verdict": result.details.verdict.as_json(),
-            "vocabulary_size": prepared.vocabulary.size, "settings": dataclasses.asdict(settings),
+    seconds = time.perf_counter() - started
+    details = result.details
+    generation = tx.generate(details.mixture, prepared.vocabulary, settings.level, args.generate, options)
+    kneser_ney = details.mixture.kneser_ney
+    return {"metrics": details.metrics, "verdict": details.verdict.as_json(), "split": details.split,
+            "vocabulary_size": prepared.vocabulary.size, "vocabulary_eligible": prepared.vocabulary.eligible,
+            "mixture": {"network_weight": details.mixture.weight, "ngram": kneser_ney.name,
+                        "ngram_order": kneser_ney.order, "ngram_discount": kneser_ney.discount},
+            "settings": dataclasses.asdict(settings), "generation": dataclasses.asdict(options),
+            "epochs_run": result.epochs_run, "train_seconds": result.seconds, "seconds": seconds,
+            "seed_suggestion": tx.seed_suggestion(prepared, settings.level),
             "generated": generation.text, "unknown_seed_tokens": generation.unknown}
 
 
@@ -103,6 +120,20 @@ def caption_command(args: argparse.Namespace) -> dict:
     return cp.cli_document(settings, beam_width=decoding.beam_width)
 
 
+def beyond_command(args: argparse.Namespace) -> dict:
+    """Run the Beyond recurrence page's code path on generated sequences; return the JSON document."""
+    from core import beyond as by
+
+    return by.cli_document(settings_from(args, by.BeyondSettings))
+
+
+def video_command(args: argparse.Namespace) -> dict:
+    """Run the video classification page's code path (CNN+RNN, 3D CNN, frame-only) on generated clips."""
+    from core import video as vd
+
+    return vd.cli_document(settings_from(args, vd.VideoSettings))
+
+
 def for_a_reader(document: dict) -> str:
     """The JSON document as lines for a person: the verdict first, then each scorer's numbers."""
     lines = [document["verdict"]["sentence"], ""]
@@ -112,6 +143,8 @@ def for_a_reader(document: dict) -> str:
     if "examples" in document:
         lines += ["", "captions of unseen scenes (greedy | truth):"] + [
             f"  {example['greedy']} | {example['truth']}" for example in document["examples"]]
+    if "sees" in document:
+        lines += ["", "what each model can see:"] + [f"  {name}: {words}" for name, words in document["sees"].items()]
     if "generated" in document:
         lines += ["", f"generated: {document['generated']}"]
     if "forecast" in document:
@@ -132,8 +165,10 @@ def parser() -> argparse.ArgumentParser:
     forecast.add_argument("--date-col", required=True, help="the column holding dates")
     forecast.add_argument("--value-col", required=True, help="the column holding the numbers to forecast")
     add_knob_options(forecast, ForecastSettings)
-    textgen = commands.add_parser("textgen", help="train the next-word model on a text file and generate")
-    textgen.add_argument("--text", required=True, help="a .txt file (one document per line) or a .csv")
+    textgen = commands.add_parser("textgen", aliases=["text"],
+                                  help="train the next-word model on a text file and generate")
+    textgen.add_argument("--text", help="a .txt file (one document per line) or a .csv (default: the built-in "
+                                        "descriptions)")
     textgen.add_argument("--column", help="the CSV column holding the text (default: the longest texts)")
     textgen.add_argument("--generate", default="", help="the seed text to continue (default: start afresh)")
     add_knob_options(textgen, TextSettings)
@@ -143,13 +178,22 @@ def parser() -> argparse.ArgumentParser:
     caption = commands.add_parser("caption", help="train the image captioner on generated scenes and score it")
     add_knob_options(caption, CaptionSettings)
     add_knob_options(caption, DecodingSettings)
-    for command in (forecast, textgen, caption):
+    from core.beyond import BeyondSettings
+
+    beyond = commands.add_parser("beyond", help="train SimpleRNN, LSTM, GRU, a TCN and a Transformer side by side")
+    add_knob_options(beyond, BeyondSettings)
+    from core.video import VideoSettings
+
+    video = commands.add_parser("video", help="train the three video classifiers on generated clips and score them")
+    add_knob_options(video, VideoSettings)
+    for command in (forecast, textgen, caption, beyond, video):
         command.add_argument("--json", action="store_true", help="print one JSON object instead of lines of text")
     commands.add_parser("make-data", help="(re)make the shipped data files in data/")
     return main_parser
 
 
-COMMANDS = {"forecast": forecast_command, "textgen": textgen_command, "caption": caption_command}
+COMMANDS = {"forecast": forecast_command, "textgen": textgen_command, "text": textgen_command,
+            "caption": caption_command, "beyond": beyond_command, "video": video_command}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -32,12 +32,15 @@ PAGES: tuple[PageInfo, ...] = (
     PageInfo("views/internals.py", "RNN internals", ":material/memory:", "Foundations",
              "The forward pass number by number, gradients vanishing and exploding through time, "
              "and how LSTM and GRU gates keep a memory alive."),
+    PageInfo("views/beyond.py", "Beyond recurrence", ":material/hub:", "Foundations",
+             "SimpleRNN, LSTM, GRU, a temporal convolutional network and a small Transformer on the same task: "
+             "who remembers, who sees far enough, where attention looks, and what reading in parallel buys."),
     PageInfo("views/textgen.py", "Text generation", ":material/edit_note:", "Applications",
              "Train a next-word model on clothing descriptions (or your own text), let it write from your "
              "seed words, and see where it puts each word."),
     PageInfo("views/video.py", "Video classification", ":material/movie:", "Applications",
-             "A CNN reads each frame, a recurrent layer reads them in order: watch it tell left from right "
-             "where a frame-by-frame model cannot."),
+             "A CNN reads each frame, a recurrent layer reads them in order, a 3D CNN sees a few frames at once: "
+             "see which of them tells left from right, and why a frame-by-frame model cannot."),
     PageInfo("views/captioning.py", "Image captioning", ":material/image:", "Applications",
              "A CNN encodes a generated scene and a recurrent decoder writes what it shows, word by word: watch "
              "greedy and beam search decide, see where attention looks, and test it on pairs it never saw."),

@@ -11,10 +11,15 @@ from itertools import pairwise
 
 import plotly.graph_objects as go
 
+from core.palette import FIRST, FOURTH, NEUTRAL, OKABE_ITO, SECOND, THIRD, translucent
+
 ROW_Y = {"x": 0.0, "h": 1.0, "y": 2.0}
-COLOURS = {"W_xh": "#2ca02c", "W_hh": "#d62728", "W_hy": "#1f77b4", "copy": "#7f7f7f",
-           "state": "#9467bd", "feedback": "#8c564b"}
-NODE_COLOURS = {"x": "#c7e9c0", "h": "#fcbba1", "y": "#c6dbef"}
+# Each weight matrix its own colour from the shared palette, so W_xh and W_hh stay apart for red–green blindness.
+COLOURS = {"W_xh": THIRD, "W_hh": SECOND, "W_hy": FIRST, "copy": NEUTRAL, "state": FOURTH,
+           "feedback": OKABE_ITO["orange"]}
+# Pale fills of the same colours under dark labels, on the diagram's own white ground in either theme.
+NODE_COLOURS = {"x": translucent(THIRD, 0.3), "h": translucent(SECOND, 0.3), "y": translucent(FIRST, 0.3)}
+NODE_TEXT = "#111111"
 
 
 @dataclass(frozen=True)
@@ -86,8 +91,8 @@ def plot_unrolled(pattern: str, steps: int, output_steps: int | None = None) -> 
         chosen = [n for n in nodes if n.row == row]
         fig.add_trace(go.Scatter(
             x=[n.column for n in chosen], y=[ROW_Y[row] for n in chosen], mode="markers+text",
-            text=[n.label for n in chosen], textfont={"size": 14},
-            marker={"size": 42, "color": NODE_COLOURS[row], "line": {"width": 1.5, "color": "#444"}},
+            text=[n.label for n in chosen], textfont={"size": 14, "color": NODE_TEXT},
+            marker={"size": 42, "color": NODE_COLOURS[row], "line": {"width": 1.5, "color": "#444444"}},
             hoverinfo="skip", showlegend=False))
     for name in sorted({a.matrix for a in arrows}):
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=name.replace("_", " "),

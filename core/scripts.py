@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
-from core import captioning, connections, forecasting, internals, scenes, text, video, vision
+from core import beyond, captioning, connections, corpus, forecasting, internals, scenes, text, video, vision
 from core.recurrent import cells_line, recurrent_stack
 from core.settings import as_dict
 
@@ -170,12 +170,56 @@ def memory_script(settings: internals.MemorySettings) -> Script:
         constants=_constants(internals, "MEMORY_CELLS", "MEMORY_LENGTHS", "MEMORY_KEYS"))
 
 
+# ---------------------------------------------------------------- beyond recurrence
+
+
+def beyond_script(settings: beyond.BeyondSettings) -> Script:
+    """The five model families trained on the same task, each scored at every length; the TCN's receptive field."""
+    return _script(
+        "beyond_recurrence.py", "Beyond recurrence: SimpleRNN, LSTM, GRU, a TCN and a Transformer side by side",
+        "import keras\nimport numpy as np\nfrom keras import ops", settings,
+        (internals.recall_task, beyond.motif_task, beyond.make_task, beyond.features_of, beyond.task_lengths,
+         beyond.LastStep, beyond.PositionalEncoding, recurrent_stack, beyond.build_recurrent, beyond.build_tcn,
+         beyond.build_transformer, beyond.build_family, beyond.receptive_field),
+        """
+        lengths = task_lengths(LONGEST)
+        x, y, _ = make_task(TASK, NUM_EXAMPLES, lengths, NOISE, SEED)
+        x_test, y_test, lengths_test = make_task(TASK, TEST_PER_LENGTH * len(lengths), lengths, NOISE, SEED + 1)
+        models = {}
+        for family in FAMILIES:
+            keras.utils.set_random_seed(SEED)  # every model starts from the same seed and data
+            model = build_family(family, TASK, UNITS, TCN_LEVELS, KERNEL_SIZE)
+            model.compile(optimizer=keras.optimizers.Adam(LEARNING_RATE), loss="sparse_categorical_crossentropy",
+                          metrics=["accuracy"])
+            model.fit(x, y, validation_split=0.2, epochs=EPOCHS, batch_size=BATCH_SIZE, verbose=0)
+            right = model.predict(x_test, verbose=0).argmax(axis=-1) == y_test
+            print(family, model.count_params(), "weights", {n: round(float(right[lengths_test == n].mean()), 3)
+                                                           for n in lengths})
+            models[family] = model
+        print("TCN receptive field:", receptive_field(models["TCN"]), "steps")""",
+        constants=_constants(internals, "MEMORY_KEYS") + "\n"
+        + _constants(beyond, "SYMBOLS", "MOTIF", "MOST_MOTIFS", "SHORTEST", "CLASSES", "HEADS", "FAMILIES",
+                     "TEST_PER_LENGTH"))
+
+
 # ---------------------------------------------------------------- text generation
 
 
+_SPLIT_SOURCES = (corpus.normalise, corpus.Deduplicated, corpus.deduplicate, corpus.block_count,
+                  corpus.contiguous_blocks, corpus.held_out_indices, corpus.leaked_documents, corpus.SplitReport,
+                  corpus.DocumentSplit, corpus.split_documents, corpus._too_little_message, text.TextSplit,
+                  text.split_text)
+
+
 def text_script(settings: text.TextSettings, data_file: str, column: str | None,
-                data: Callable[[], bytes] | None = None) -> Script:
-    """Read the documents, tokenize, hold out documents, build the vocabulary, pair, train, generate."""
+                data: Callable[[], bytes] | None = None, seed_text: str | None = None) -> Script:
+    """Read the documents, remove repeats and hold out documents, build the vocabulary, pair, train, generate.
+
+    The page then mixes the network with a Kneser–Ney n-gram (core/ngram.py);
+    the script stops at the network, which is what the visitor tuned. It
+    continues ``seed_text`` (the page's seed drawn from the text).
+    """
+    seed_text = _seed_example(settings.level) if seed_text is None else seed_text
     if column is None:
         read = f'documents = [line.strip() for line in open("{data_file}", encoding="utf-8") if line.strip()]'
     else:
@@ -183,16 +227,20 @@ def text_script(settings: text.TextSettings, data_file: str, column: str | None,
     unit = "word" if settings.level == "word" else "character"
     return _script(
         "next_word_model.py", "A next-word model",
-        "import re\nimport string\nfrom collections import Counter\n\nimport keras\nimport numpy as np\n"
+        "import itertools\nimport re\nimport string\nimport unicodedata\nfrom collections import Counter\n"
+        "from collections.abc import Sequence\nfrom dataclasses import dataclass\n\nimport keras\nimport numpy as np\n"
         "import pandas as pd", settings,
-        (text.tokenize, text.pieces, text.tokenized_documents, text.hold_out, text.ranked_tokens, text.make_pairs,
-         recurrent_stack, text.build_text_model),
+        (*_SPLIT_SOURCES, text.tokenize, text.ranked_tokens, text.make_pairs, recurrent_stack,
+         text.build_text_model),
         f"""
         {read}
-        tokenized = tokenized_documents(documents, LEVEL)
-        train_docs, validation_docs = hold_out(tokenized, VALIDATION_SHARE, SEED)  # whole documents held out
-        vocabulary = ["", "[UNK]", *(t for t, _ in ranked_tokens(train_docs, MAX_VOCABULARY - 2))]  # 0 pads
-        index = {{token: i for i, token in enumerate(vocabulary)}}  # 1 stands for every other token
+        split = split_text(documents, SEED)  # repeats removed first, then whole documents held out
+        print(split.report.sentence())
+        train_docs, validation_docs, test_docs = (
+            [tokens for tokens in (tokenize(d, LEVEL) for d in part) if tokens]
+            for part in (split.train, split.validation, split.test))
+        vocabulary = ["", "[UNK]", *(t for t, _ in ranked_tokens(train_docs, MAX_VOCABULARY - 2, MIN_COUNT))]
+        index = {{token: i for i, token in enumerate(vocabulary)}}  # 0 pads; 1 stands for every other token
         x_train, y_train = make_pairs([[index.get(t, 1) for t in d] for d in train_docs], CONTEXT_LENGTH)
         x_val, y_val = make_pairs([[index.get(t, 1) for t in d] for d in validation_docs], CONTEXT_LENGTH)
 
@@ -202,14 +250,16 @@ def text_script(settings: text.TextSettings, data_file: str, column: str | None,
         _fit_block("x_train", "y_train", "validation_data=(x_val, y_val)", '"sparse_categorical_crossentropy"',
                    '["accuracy"]'),
         f"""
-        # Greedy generation: always the most likely next {unit}
-        context = [index.get(t, 1) for t in tokenize("{_seed_example(settings.level)}", LEVEL)]
+        # Greedy generation: always the most likely next {unit} (never padding or [UNK])
+        context = [index.get(t, 1) for t in tokenize({seed_text!r}, LEVEL)]
         for _ in range(15):
             window = np.array([([0] * CONTEXT_LENGTH + context)[-CONTEXT_LENGTH:]])
-            context.append(int(model.predict(window, verbose=0)[0].argmax()))
+            context.append(int(model.predict(window, verbose=0)[0][2:].argmax()) + 2)
         print({'" "' if settings.level == 'word' else '""'}.join(vocabulary[i] for i in context))""",
         constants='_PUNCTUATION = re.compile(f"[{re.escape(string.punctuation)}]")\n'
-                  + _constants(text, "MIN_DOCUMENTS", "PIECE_TOKENS", "VALIDATION_SHARE"),
+                  + _constants(text, "HELD_OUT_SHARE", "MIN_COUNT") + "\n"
+                  + _constants(corpus, "VALIDATION_SHARE", "MIN_DOCUMENTS", "BLOCK_WORDS", "MIN_BLOCKS", "MAX_BLOCKS",
+                               "_WORD", "_DIGITS", "_LETTER"),
         reads=data_file, data=data)
 
 
@@ -270,12 +320,13 @@ def forecast_script(settings: forecasting.ForecastSettings, series: forecasting.
 
 
 def video_script(settings: video.VideoSettings) -> Script:
-    """Generate the clips, train the CNN+RNN and the frame-only baseline, score both on unseen clips."""
+    """Generate the clips, train the CNN+RNN, the frame-only baseline and the 3D CNN, score all on unseen clips."""
     return _script(
-        "video_classifier.py", "Video classification: a CNN per frame, a recurrent layer over time",
-        "import keras\nimport numpy as np", settings,
-        (video.make_clip, video._draw, video.make_clips, video.build_frame_cnn, video.build_cnn_rnn,
-         video.build_frame_only),
+        "video_classifier.py", "Video classification: a CNN+RNN, a frame-only baseline and a 3D CNN",
+        "from typing import Any\n\nimport keras\nimport numpy as np", settings,
+        (video.make_clip, video._draw, video.make_clips, vision.conv_grid, video.build_frame_cnn,
+         video.build_cnn_rnn, video.build_frame_only, video.NeighbourFrames, video.build_cnn3d,
+         video.temporal_field),
         """
         classes = CLASSES[:NUM_CLASSES]
         x, y = make_clips(classes, CLIPS_PER_CLASS, FRAMES, FRAME_SIZE, NOISE, SEED)
@@ -291,10 +342,16 @@ def video_script(settings: video.VideoSettings) -> Script:
         _fit_block("x", "y", "validation_split=0.2", '"sparse_categorical_crossentropy"', '["accuracy"]',
                    model="baseline"),
         """
-        print("CNN+RNN on unseen clips:", model.evaluate(x_test, y_test, return_dict=True))
-        print("frame-only on unseen clips:", baseline.evaluate(x_test, y_test, return_dict=True))
+        keras.utils.set_random_seed(SEED)
+        cnn3d = build_cnn3d(FRAMES, FRAME_SIZE, NUM_CLASSES, FILTERS, CONV_LAYERS, TEMPORAL_KERNEL)
+        print("each output of the 3D CNN's convolutions sees", temporal_field(cnn3d), "neighbouring frames")""",
+        _fit_block("x", "y", "validation_split=0.2", '"sparse_categorical_crossentropy"', '["accuracy"]',
+                   model="cnn3d"),
+        """
         shuffled = np.stack([clip[np.random.default_rng(i).permutation(FRAMES)] for i, clip in enumerate(x_test)])
-        print("CNN+RNN on the same clips, frames shuffled:", model.evaluate(shuffled, y_test, return_dict=True))""",
+        for name, trained in (("CNN+RNN", model), ("frame-only", baseline), ("3D CNN", cnn3d)):
+            print(name, "on unseen clips:", trained.evaluate(x_test, y_test, return_dict=True))
+            print(name, "on the same clips, frames shuffled:", trained.evaluate(shuffled, y_test, return_dict=True))""",
         constants=_constants(video, "CLASSES", "FEATURES", "TEST_CLIPS_PER_CLASS"))
 
 

@@ -12,16 +12,20 @@ from __future__ import annotations
 import re
 import string
 from collections import Counter
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, replace
 
 import keras
 import numpy as np
 import pandas as pd
 
+from core.corpus import SplitReport, held_out_indices, split_documents
 from core.datasets import WORD_GROUPS
+from core.next_token import CHUNK_ROWS, UNKNOWN_INDEX, NextTokenScores, ScoreTally, known_log_loss, tally, target_ranks
+from core.ngram import MAX_ORDER, BigramRule, KneserNey, NgramCounts, choose_kneser_ney, windows
 from core.recurrent import cell_knob, dropout_knob, layers_knob, recurrent_stack, units_knob
 from core.settings import batch_size_knob, epochs_knob, knob, learning_rate_knob
-from core.training import EpochFn, TrainingSettings, TrainResult, predict, train
+from core.training import EpochFn, TrainingSettings, TrainResult, predict, tell, train
 from core.uploads import check_text, decode_upload, parse_csv
 from core.verdicts import Verdict, compare, standard_error, verdict
 
@@ -30,11 +34,12 @@ PADDING, OUT_OF_VOCABULARY = "", "[UNK]"  # indices 0 and 1, as in keras.layers.
 STRATEGIES = ("greedy", "temperature", "top-k")
 MAX_UPLOAD_MB = 2
 MIN_TRAINING_PAIRS = 200
-MIN_DOCUMENTS = 10  # fewer lines than this: the text is cut into pieces so some can be held out
-PIECE_TOKENS = 40
-VALIDATION_SHARE = 0.1
+HELD_OUT_SHARE = 0.2  # of the distinct documents: half validation, half test
+MIX_WEIGHTS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)  # the network's share, chosen on validation
+MIN_COUNT = 2  # a token enters the vocabulary only when training text holds it at least this often
 TOP_K = 5
 SEED_MAX_CHARS = 200
+Scorer = Callable[[np.ndarray, np.ndarray], np.ndarray]  # (network windows, n-gram windows) -> (rows, V)
 _PUNCTUATION = re.compile(f"[{re.escape(string.punctuation)}]")
 
 
@@ -158,14 +163,16 @@ def join_tokens(tokens: list[str], level: str) -> str:
     return ("" if level == "character" else " ").join(tokens)
 
 
-def ranked_tokens(documents: list[list[str]], count: int) -> list[tuple[str, int]]:
-    """The ``count`` most frequent tokens with their counts, most frequent first, ties alphabetically.
+def ranked_tokens(documents: list[list[str]], count: int, min_count: int = 1) -> list[tuple[str, int]]:
+    """The ``count`` most frequent tokens seen at least ``min_count`` times, with their counts, most frequent
+    first, ties alphabetically.
 
     Ties are broken by the token itself, so the same text always gives the
     same numbering, whatever order Python's counter met the tokens in.
     """
     counted = Counter(token for document in documents for token in document)
-    return sorted(counted.items(), key=lambda item: (-item[1], item[0]))[:count]
+    ranked = sorted(counted.items(), key=lambda item: (-item[1], item[0]))
+    return [(token, n) for token, n in ranked if n >= min_count][:count]
 
 
 @dataclass(frozen=True)
@@ -174,12 +181,16 @@ class Vocabulary:
 
     tokens: tuple[str, ...]
     counts: tuple[int, ...]  # how often each token occurs in the training text (0 for the two specials)
+    eligible: int = 0  # training tokens seen often enough to enter; more than fit when the size cap bites
 
     @classmethod
-    def build(cls, documents: list[list[str]], max_size: int) -> Vocabulary:
-        """The ``max_size`` - 2 most frequent tokens (ties alphabetically), after padding and [UNK]."""
-        ranked = ranked_tokens(documents, max_size - 2)
-        return cls((PADDING, OUT_OF_VOCABULARY, *(t for t, _ in ranked)), (0, 0, *(c for _, c in ranked)))
+    def build(cls, documents: list[list[str]], max_size: int, min_count: int = 1) -> Vocabulary:
+        """The ``max_size`` - 2 most frequent tokens seen ``min_count`` times (ties alphabetically), after
+        padding and [UNK]."""
+        eligible = ranked_tokens(documents, 10**9, min_count)
+        ranked = eligible[: max_size - 2]
+        return cls((PADDING, OUT_OF_VOCABULARY, *(t for t, _ in ranked)), (0, 0, *(c for _, c in ranked)),
+                   len(eligible))
 
     @property
     def size(self) -> int:
@@ -219,30 +230,35 @@ def make_pairs(documents: list[list[int]], context_length: int) -> tuple[np.ndar
     return windows[:, :-1], windows[:, -1]  # (pairs, context_length), (pairs,)
 
 
-def pieces(documents: list[list[str]], length: int = PIECE_TOKENS) -> list[list[str]]:
-    """Documents cut into pieces of at most ``length`` tokens (for free text with few line breaks)."""
-    return [doc[i : i + length] for doc in documents for i in range(0, len(doc), length)]
+@dataclass(frozen=True)
+class TextSplit:
+    """Distinct training, validation and test documents, and what the honest split did (core.corpus)."""
+
+    train: tuple[str, ...]
+    validation: tuple[str, ...]  # early stopping, the n-gram's order and the mixture weight are chosen here
+    test: tuple[str, ...]  # every score the page prints is measured here, on documents nothing was chosen on
+    report: SplitReport  # its validation count is validation and test together (the held-out documents)
 
 
-def tokenized_documents(documents: list[str], level: str) -> list[list[str]]:
-    """Each document as tokens, empty ones dropped; free text with few lines is cut into pieces first,
-    so that some pieces can be held out."""
-    tokenized = [tokenize(document, level) for document in documents]
-    if len(tokenized) < MIN_DOCUMENTS:
-        tokenized = pieces(tokenized)
-    return [document for document in tokenized if document]
+def split_text(documents: list[str], seed: int) -> TextSplit:
+    """Deduplicate, then hold out ``HELD_OUT_SHARE`` of the documents (by document), half validation, half test.
 
-
-def hold_out(documents: list[list[str]], share: float, seed: int) -> tuple[list[list[str]], list[list[str]]]:
-    """(training, validation) documents: ``share`` of them, at least one, drawn with ``seed``.
-
-    The split is by document, not by pair: pairs from one description share
-    most of their words, so a random pair split would score the model on text
-    it has nearly seen.
+    Deduplication comes first (core.corpus), so a repeated line can never be on
+    both sides. Test is apart from validation because validation is used to
+    choose things (when to stop, the n-gram's order, the mixture weight):
+    scores on it would flatter what was chosen on it.
     """
-    order = np.random.default_rng(seed).permutation(len(documents))
-    held_out = max(1, round(len(documents) * share))
-    return [documents[i] for i in order[held_out:]], [documents[i] for i in order[:held_out]]
+    split = split_documents(documents, seed, HELD_OUT_SHARE)
+    held = split.validation
+    if len(held) < 2:
+        removed = split.report.duplicates_removed
+        raise ValueError(f"{'After removing ' + format(removed, ',') + ' repeated lines, t' if removed else 'T'}he "
+                         f"text is too short to hold out a document to validate and another to test: at least "
+                         f"{MIN_TRAINING_PAIRS} different words are needed. Upload a longer text with different "
+                         "lines, or use the built-in descriptions.")
+    tested = set(held_out_indices(len(held), 0.5, seed).tolist())
+    return TextSplit(split.train, tuple(d for i, d in enumerate(held) if i not in tested),
+                     tuple(d for i, d in enumerate(held) if i in tested), split.report)
 
 
 @dataclass(frozen=True)
@@ -250,33 +266,44 @@ class PreparedText:
     """The corpus as the model sees it: vocabulary, padded pairs, and the held-out split."""
 
     vocabulary: Vocabulary
+    split: TextSplit
     train_documents: list[list[int]]
     validation_documents: list[list[int]]
+    test_documents: list[list[int]]
     x_train: np.ndarray
     y_train: np.ndarray
     x_validation: np.ndarray
     y_validation: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
 
 
 def prepare_text(documents: list[str], settings: TextSettings) -> PreparedText:
-    """Tokenize, hold out ``VALIDATION_SHARE`` of the documents, build the vocabulary on the rest, make pairs.
+    """Split by document (repeats removed first), tokenize, build the vocabulary on training only, make pairs.
 
-    The vocabulary is built from training documents only: a word seen only in
-    validation is [UNK] to the model, as a new word would be.
+    The vocabulary is the training tokens seen at least ``MIN_COUNT`` times, at
+    most ``max_vocabulary``: a word seen once cannot be learned, and a word seen
+    only in validation or test is [UNK] to the model, as a new word would be.
     """
-    tokenized = tokenized_documents(documents, settings.level)
-    total = sum(map(len, tokenized))
-    if total < MIN_TRAINING_PAIRS or len(tokenized) < 2:
+    split = split_text(documents, settings.seed)
+    tokenized = [[tokenize(d, settings.level) for d in part] for part in (split.train, split.validation, split.test)]
+    tokenized = [[document for document in part if document] for part in tokenized]
+    total = sum(map(len, tokenized[0]))
+    if total < MIN_TRAINING_PAIRS or not tokenized[1] or not tokenized[2]:
         tokens = f"{total} {settings.level}{'' if total == 1 else 's'}"
-        raise ValueError(f"The text has {tokens}; at least {MIN_TRAINING_PAIRS} are needed to learn anything. "
-                         "Upload a longer text, or use the built-in descriptions.")
-    train_docs, validation_docs = hold_out(tokenized, VALIDATION_SHARE, settings.seed)
-    vocabulary = Vocabulary.build(train_docs, settings.max_vocabulary)
-    train_ids = [vocabulary.encode(doc) for doc in train_docs]
-    validation_ids = [vocabulary.encode(doc) for doc in validation_docs]
-    x_train, y_train = make_pairs(train_ids, settings.context_length)
-    x_validation, y_validation = make_pairs(validation_ids, settings.context_length)
-    return PreparedText(vocabulary, train_ids, validation_ids, x_train, y_train, x_validation, y_validation)
+        removed = split.report.duplicates_removed
+        raise ValueError(f"After removing {removed:,} repeated line{'' if removed == 1 else 's'} and holding out "
+                         f"documents, the training text has {tokens}; "
+                         f"at least {MIN_TRAINING_PAIRS} are needed to learn anything. Upload a longer text with "
+                         "different lines, or use the built-in descriptions.")
+    vocabulary = Vocabulary.build(tokenized[0], settings.max_vocabulary, MIN_COUNT)
+    if vocabulary.size == 2:
+        raise ValueError(f"No {settings.level} occurs {MIN_COUNT} times in the training text, so there is nothing "
+                         "to learn to predict (every token is new each time, like a list of different numbers). "
+                         "Upload a text in which words repeat, such as sentences of prose.")
+    encoded = [[vocabulary.encode(doc) for doc in part] for part in tokenized]
+    pairs = [make_pairs(part, settings.context_length) for part in encoded]
+    return PreparedText(vocabulary, split, *encoded, *pairs[0], *pairs[1], *pairs[2])
 
 
 def pairs_table(prepared: PreparedText, rows: int = 12) -> pd.DataFrame:
@@ -305,36 +332,90 @@ def build_text_model(vocabulary_size: int, context_length: int, embedding_dim: i
     return keras.Model(inputs, outputs)
 
 
-def top_guesses(probabilities: np.ndarray) -> np.ndarray:
-    """The ``TOP_K`` most likely tokens of each row, most likely first: (pairs, TOP_K)."""
-    return np.argsort(-probabilities, axis=1)[:, :TOP_K]
+@dataclass(frozen=True)
+class Mixture:
+    """The page's model: the network's next-token distribution mixed with a Kneser–Ney n-gram's,
+    p = w · p_network + (1 − w) · p_Kneser–Ney.
 
-
-def next_token_scores(top: np.ndarray, targets: np.ndarray, probabilities: np.ndarray | None = None
-                      ) -> dict[str, float | None]:
-    """Accuracy and top-5 accuracy of ranked guesses, and perplexity when there are probabilities to score."""
-    scores: dict[str, float | None] = {"accuracy": float(np.mean(top[:, 0] == targets)),
-                                       "top5_accuracy": float(np.mean((top == targets[:, None]).any(axis=1))),
-                                       "perplexity": None}
-    if probabilities is not None:
-        chosen = np.clip(probabilities[np.arange(len(targets)), targets], 1e-12, None)
-        scores["perplexity"] = float(np.exp(-np.mean(np.log(chosen))))
-    return scores
-
-
-def bigram_guesses(prepared: PreparedText) -> np.ndarray:
-    """The baseline: the tokens that most often followed the previous one in the training pairs: (pairs, TOP_K).
-
-    An unseen previous token falls back to the overall most frequent tokens.
-    It has no perplexity: a count table gives unseen pairs probability 0.
+    On real prose a small network alone does not beat Kneser–Ney (it forgets
+    rare exact phrases the counts keep); mixed with it, it does
+    (bench/TEXTGEN_RESEARCH.md). The weight ``w`` is chosen on validation.
     """
-    followers: dict[int, Counter] = {}
-    for previous, following in zip(prepared.x_train[:, -1].tolist(), prepared.y_train.tolist(), strict=True):
-        followers.setdefault(previous, Counter())[following] += 1
-    overall = [t for t, _ in Counter(prepared.y_train.tolist()).most_common(TOP_K)]
-    ranked = {previous: [t for t, _ in counts.most_common(TOP_K)] for previous, counts in followers.items()}
-    rows = [ranked.get(previous, overall) for previous in prepared.x_validation[:, -1].tolist()]
-    return np.array([row + [-1] * (TOP_K - len(row)) for row in rows])  # -1: no guess
+
+    network: keras.Model
+    kneser_ney: KneserNey
+    weight: float  # the network's share
+    context_length: int  # the network's window
+
+    def probabilities(self, windows_: np.ndarray, short_windows: np.ndarray) -> np.ndarray:
+        """(rows, V): ``windows_`` are the network's contexts, ``short_windows`` the n-gram's (last MAX_ORDER − 1)."""
+        network = predict(self.network, windows_, batch_size=1024)
+        return self.weight * network + (1 - self.weight) * self.kneser_ney.probabilities(short_windows)
+
+    def next_probabilities(self, context: list[int]) -> np.ndarray:
+        """(V,): the distribution of the token after ``context`` (token indices, padded in front as in training)."""
+        padded = [0] * max(self.context_length, MAX_ORDER - 1) + context
+        window = np.array([padded[-self.context_length:]], np.int32)
+        short = np.array([padded[-(MAX_ORDER - 1):]], np.int64)
+        return self.probabilities(window, short)[0]
+
+
+def choose_weight(network: np.ndarray, counts: np.ndarray, targets: np.ndarray) -> dict[float, float]:
+    """Validation log loss (sum over known targets) of each mixture weight in ``MIX_WEIGHTS``, for one chunk."""
+    real = 1.0 - network[:, 0] - network[:, 1], 1.0 - counts[:, 0] - counts[:, 1]
+    rows = np.arange(len(targets))
+    return {w: known_log_loss(w * network[rows, targets] + (1 - w) * counts[rows, targets],
+                              w * real[0] + (1 - w) * real[1], targets)[0] for w in MIX_WEIGHTS}
+
+
+def first_guess_hits(probabilities: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """Per known (non-[UNK]) target: 1.0 when it was the first real-token guess (the accuracy rule of
+    core.next_token), for the paired verdict."""
+    known = targets != UNKNOWN_INDEX
+    return (target_ranks(probabilities[known], targets[known]) == 0).astype(float)
+
+
+@dataclass(frozen=True)
+class HeldOut:
+    """One held-out part's pairs in the two shapes the scorers read, and each pair's document."""
+
+    windows: np.ndarray  # (pairs, context_length): the network's contexts
+    short_windows: np.ndarray  # (pairs, MAX_ORDER − 1): the n-grams' contexts, the same pairs in the same order
+    targets: np.ndarray  # (pairs,)
+    documents: np.ndarray  # (pairs,) which document each pair comes from: the verdict resamples documents
+
+    @classmethod
+    def of(cls, documents: list[list[int]], windows_: np.ndarray, targets: np.ndarray) -> HeldOut:
+        short, _ = windows(documents, MAX_ORDER - 1)
+        return cls(windows_, short, targets, pair_documents(documents))
+
+    def chunks(self, rows: int = CHUNK_ROWS):
+        """Slices of at most ``rows`` pairs: a whole held-out set × vocabulary of floats can be gigabytes."""
+        return (slice(start, start + rows) for start in range(0, len(self.targets), rows))
+
+
+def mixture_weight(network: keras.Model, kneser_ney: KneserNey, validation: HeldOut) -> float:
+    """The weight of ``MIX_WEIGHTS`` with the lowest validation perplexity (known targets)."""
+    losses = dict.fromkeys(MIX_WEIGHTS, 0.0)
+    for rows in validation.chunks():
+        found = choose_weight(predict(network, validation.windows[rows], batch_size=1024),
+                              kneser_ney.probabilities(validation.short_windows[rows]), validation.targets[rows])
+        losses = {w: losses[w] + found[w] for w in MIX_WEIGHTS}
+    return min(MIX_WEIGHTS, key=lambda w: (losses[w], w))
+
+
+def held_out_scores(scorers: dict[str, Scorer], test: HeldOut
+                    ) -> tuple[dict[str, NextTokenScores], dict[str, np.ndarray]]:
+    """Every scorer's scores on the test pairs by the one rule (core.next_token), and its per-pair first-guess
+    hits on known targets."""
+    tallies = dict.fromkeys(scorers, ScoreTally())
+    hits: dict[str, list[np.ndarray]] = {name: [] for name in scorers}
+    for rows in test.chunks():
+        for name, scorer in scorers.items():
+            p = scorer(test.windows[rows], test.short_windows[rows])
+            tallies[name] = tallies[name] + tally(p, test.targets[rows])
+            hits[name].append(first_guess_hits(p, test.targets[rows]))
+    return {name: t.scores() for name, t in tallies.items()}, {name: np.concatenate(h) for name, h in hits.items()}
 
 
 def pair_documents(documents: list[list[int]]) -> np.ndarray:
@@ -342,18 +423,72 @@ def pair_documents(documents: list[list[int]]) -> np.ndarray:
     return np.repeat(np.arange(len(documents)), [len(document) for document in documents])
 
 
+BASELINE_NAMES = {"bigram": "the bigram rule"}
+
+
+def scorer_name(name: str) -> str:
+    """A scorer's key as a sentence names it: "kneser_ney_5gram" → "the Kneser–Ney 5-gram"."""
+    if name.startswith("kneser_ney_"):
+        return f"the Kneser–Ney {name.removeprefix('kneser_ney_').replace('gram', '-gram')}"
+    return BASELINE_NAMES.get(name, name)
+
+
 @dataclass(frozen=True)
 class TextResult:
-    """What the text page shows about one trained model: scores on held-out documents, and its vocabulary."""
+    """What the text page shows about one trained model: scores on held-out test documents, and its vocabulary."""
 
-    metrics: dict[str, dict[str, float | None]]  # scorer ("model", "bigram") -> accuracy, top5_accuracy, perplexity
+    metrics: dict[str, dict[str, float | int | None]]  # scorer ("model", "network", "kneser_ney_4gram", "bigram")
     vocabulary: Vocabulary
-    verdict: Verdict  # the model against the bigram rule, tokens of one document resampled together
+    verdict: Verdict  # the model against the strongest baseline, tokens of one document resampled together
+    mixture: Mixture  # what generates: the network mixed with the n-gram
+    split: dict[str, int | float]  # the split's counts, as the command line prints them
+
+
+def split_counts(prepared: PreparedText, unknown_target_share: float) -> dict[str, int | float]:
+    """The split in numbers: documents per part, repeats removed, leaks (0), and the share of [UNK] test targets."""
+    report = prepared.split.report
+    return {"train_documents": len(prepared.split.train), "validation_documents": len(prepared.split.validation),
+            "test_documents": len(prepared.split.test), "duplicates_removed": report.duplicates_removed,
+            "exact_duplicates": report.exact_duplicates, "near_duplicates": report.near_duplicates,
+            "blocks": report.blocks, "leaked_documents": report.leaked_documents,
+            "unknown_target_share": unknown_target_share}
+
+
+def strongest_verdict(metrics: dict[str, NextTokenScores], hits: dict[str, np.ndarray], test: HeldOut,
+                      baselines: list[str], seed: int) -> Verdict:
+    """The model against the baseline with the best test accuracy, documents resampled together (core.verdicts)."""
+    strongest = max(baselines, key=lambda name: (metrics[name].accuracy, name))
+    groups = test.documents[test.targets != UNKNOWN_INDEX]
+    comparison = compare(hits["model"], hits[strongest], "accuracy on known words", higher_is_better=True,
+                         groups=groups, seed=seed)
+    on_what = (f"{metrics['model'].known_pairs:,} known-word tokens of {len(np.unique(test.documents)):,} "
+               "held-out test documents")
+    return verdict(comparison, "model", scorer_name(strongest), on_what, percent_metric=True)
+
+
+def results_story(details: TextResult) -> str:
+    """The score table's caption, from the result: what was scored, the unknown share, what the mix is made of."""
+    model, split, mixture = details.metrics["model"], details.split, details.mixture
+    kneser_ney = mixture.kneser_ney
+    return (f"Scores on {split['test_documents']:,} test documents ({model['pairs']:,} tokens) that nothing was "
+            f"trained or chosen on. {model['unknown_target_share']:.1%} of those tokens are outside the vocabulary "
+            f"([UNK]): they are never counted as a hit, so every score is over the other {model['known_pairs']:,}. "
+            f"The model is {mixture.weight:.0%} network and {1 - mixture.weight:.0%} Kneser–Ney "
+            f"{kneser_ney.order}-gram (discount {kneser_ney.discount}): the mix, the order and the discount that did "
+            f"best on the {split['validation_documents']:,} validation documents. The Kneser–Ney n-gram counts "
+            "which words followed the last few words in training, falling back on shorter contexts; the bigram rule "
+            "guesses the token that most often followed the previous one, and has no perplexity because it gives "
+            "unseen pairs no chance at all.")
 
 
 def fit_text_model(prepared: PreparedText, settings: TextSettings,
                    on_epoch_end: EpochFn | None = None) -> TrainResult[TextResult]:
-    """Train the next-token model on the training pairs; score it and the bigram baseline on validation pairs."""
+    """Train the network; count the n-grams; mix the two on validation; score all four on test documents.
+
+    The Kneser–Ney order and discount and the mixture weight are chosen on
+    validation documents, early stopping reads validation loss too; the test
+    documents are touched only to score, so no score flatters a choice.
+    """
     def build() -> keras.Model:
         return build_text_model(prepared.vocabulary.size, settings.context_length, settings.embedding_dim,
                                 settings.cell, settings.units, settings.layers, settings.dropout)
@@ -361,21 +496,28 @@ def fit_text_model(prepared: PreparedText, settings: TextSettings,
     result = train(build, prepared.x_train, prepared.y_train, settings, loss="sparse_categorical_crossentropy",
                    metrics=["accuracy"], validation=(prepared.x_validation, prepared.y_validation),
                    on_epoch_end=on_epoch_end)
-    probabilities = predict(result.model, prepared.x_validation, batch_size=1024)
-    targets = prepared.y_validation
-    guesses = {"model": top_guesses(probabilities), "bigram": bigram_guesses(prepared)}
-    metrics = {"model": next_token_scores(guesses["model"], targets, probabilities),
-               "bigram": next_token_scores(guesses["bigram"], targets)}
-    documents = pair_documents(prepared.validation_documents)
-    model_hits = guesses["model"][:, 0] == targets
-    comparison = compare(model_hits, guesses["bigram"][:, 0] == targets, "accuracy", higher_is_better=True,
-                         groups=documents, seed=settings.seed)
-    found = verdict(comparison, "model", "the bigram rule", f"{len(targets):,} tokens of "
-                    f"{len(prepared.validation_documents):,} held-out documents", percent_metric=True)
-    return replace(result, details=TextResult(metrics, prepared.vocabulary, found),
-                   scores={"validation accuracy": metrics["model"]["accuracy"],
-                           "bigram accuracy": metrics["bigram"]["accuracy"]},
-                   score_noise={"validation accuracy": standard_error(model_hits, documents, settings.seed)})
+    tell(on_epoch_end, "Counting n-grams and choosing the mixture on validation documents…")
+    counts = NgramCounts.count(prepared.train_documents, prepared.vocabulary.size)
+    validation = HeldOut.of(prepared.validation_documents, prepared.x_validation, prepared.y_validation)
+    kneser_ney = choose_kneser_ney(counts, validation.short_windows, validation.targets).model
+    mixture = Mixture(result.model, kneser_ney, mixture_weight(result.model, kneser_ney, validation),
+                      settings.context_length)
+    test = HeldOut.of(prepared.test_documents, prepared.x_test, prepared.y_test)
+    bigram = BigramRule(counts)
+    scorers: dict[str, Scorer] = {"model": mixture.probabilities,
+                                  "network": lambda w, _: predict(result.model, w, batch_size=1024),
+                                  kneser_ney.name: lambda _, s: kneser_ney.probabilities(s),
+                                  "bigram": lambda _, s: bigram.probabilities(s)}
+    metrics, hits = held_out_scores(scorers, test)
+    metrics["bigram"] = replace(metrics["bigram"], perplexity=None)  # a count table gives unseen pairs p = 0
+    found = strongest_verdict(metrics, hits, test, [kneser_ney.name, "bigram"], settings.seed)
+    details = TextResult({name: asdict(m) for name, m in metrics.items()}, prepared.vocabulary, found, mixture,
+                         split_counts(prepared, metrics["model"].unknown_target_share))
+    groups = test.documents[test.targets != UNKNOWN_INDEX]
+    return replace(result, details=details,
+                   scores={"test accuracy": metrics["model"].accuracy,
+                           "n-gram accuracy": metrics[kneser_ney.name].accuracy},
+                   score_noise={"test accuracy": standard_error(hits["model"], groups, settings.seed)})
 
 
 # ---------------------------------------------------------------- generation
@@ -411,8 +553,8 @@ class Generation:
     text: str  # seed and continuation together
 
 
-def generate(model: keras.Model, vocabulary: Vocabulary, level: str, seed_text: str,
-             settings: GenerationSettings, context_length: int) -> Generation:
+def generate(model: Mixture, vocabulary: Vocabulary, level: str, seed_text: str,
+             settings: GenerationSettings) -> Generation:
     """Continue ``seed_text`` one token at a time, each picked from the model's next-token distribution.
 
     A seed over ``SEED_MAX_CHARS`` is refused in words rather than cut: the
@@ -427,8 +569,7 @@ def generate(model: keras.Model, vocabulary: Vocabulary, level: str, seed_text: 
     rng = np.random.default_rng(settings.sampling_seed)
     tokens, chosen_probabilities, candidates = [], [], []
     for step in range(settings.num_words):
-        window = ([0] * context_length + context)[-context_length:]
-        probabilities = predict(model, np.array([window], np.int32))[0]
+        probabilities = model.next_probabilities(context)
         if step == 0:
             top = np.argsort(-probabilities[2:])[:max(settings.top_k, 10)] + 2
             candidates = [(shown(vocabulary.tokens[i]), float(probabilities[i])) for i in top]
@@ -504,9 +645,29 @@ def word_group(token: str) -> str:
 
 
 def probe_token(vocabulary: Vocabulary) -> str:
-    """The token whose neighbours the page lists first: the most frequent grouped word (a colour, a material…)."""
+    """The token whose neighbours the page lists first: the most frequent grouped word (a colour, a material…),
+    else the most frequent word of at least four letters (a content word rather than "the")."""
     tokens = [t for t in vocabulary.tokens[2:] if t.strip()]
-    return next((t for t in tokens if word_group(t) != "other"), tokens[0] if tokens else vocabulary.tokens[2])
+    grouped = (t for t in tokens if word_group(t) != "other")
+    long_words = (t for t in tokens if len(t) >= 4 and t.isalpha())
+    return next(grouped, next(long_words, tokens[0] if tokens else vocabulary.tokens[2]))
+
+
+def seed_suggestion(prepared: PreparedText, level: str, words: int = 2) -> str:
+    """The page's default seed, drawn from the corpus: the most common opening of a training document.
+
+    The first ``words`` tokens (word level; the first word's letters at
+    character level) of the most documents, ties alphabetically, with no
+    [UNK] in it, so the default never warns about unknown words.
+    """
+    vocabulary = prepared.vocabulary
+    decoded = (vocabulary.decode(document) for document in prepared.train_documents)
+    if level == "character":
+        openings = ["".join(d).split(" ")[0] for d in decoded]
+    else:
+        openings = [" ".join(d[:words]) for d in decoded]
+    counted = Counter(o for o in openings if o and OUT_OF_VOCABULARY not in o)
+    return min(counted.items(), key=lambda item: (-item[1], item[0]))[0] if counted else ""
 
 
 def embedding_projection(model: keras.Model, vocabulary: Vocabulary, dimensions: int = 2,
@@ -533,20 +694,39 @@ def nearest_tokens(model: keras.Model, vocabulary: Vocabulary, token: str, count
                          "cosine similarity": similarity[order].round(3)})
 
 
+LABELLED_TOKENS = 25  # the most frequent tokens keep a label on the embedding plot; the rest are points with hover
+
+
+def label_mask(points: pd.DataFrame, word: str, neighbours: pd.DataFrame, count: int = LABELLED_TOKENS) -> pd.Series:
+    """Which tokens the embedding plot labels: the ``count`` most frequent, the chosen word and its neighbours.
+
+    Three hundred labels pile up into an unreadable blot in the middle; these
+    few say what the space is about, and hovering names every other point.
+    """
+    chosen = {word, *neighbours["token"]}
+    return pd.Series([i < count or token in chosen for i, token in enumerate(points["token"])], index=points.index)
+
+
 def embedding_story(points: pd.DataFrame, word: str, neighbours: pd.DataFrame) -> str:
     """The embedding plot's caption, from what it shows: how many tokens, what the colours are, the word's
     nearest neighbours."""
     grouped = "; colours are the word groups of the built-in descriptions" if points["group"].nunique() > 1 else ""
     nearest = ", ".join(f"“{token}”" for token in neighbours["token"].head(3))
-    return (f"The {len(points)} most frequent tokens{grouped}. Tokens the model uses in the same places end up "
-            f"near each other: the nearest to “{word}” are {nearest}.")
+    return (f"The {len(points)} most frequent tokens{grouped}; the {LABELLED_TOKENS} most frequent and the "
+            f"neighbours of “{word}” are labelled, hover over a point for the others. Tokens the model uses in the "
+            f"same places end up near each other: the nearest to “{word}” are {nearest}.")
 
 
-def score_table(metrics: dict[str, dict[str, float]]) -> pd.DataFrame:
-    """The model's and the baseline's scores as the page prints them (a dash where a score does not exist)."""
-    def shown(scores: dict[str, float]) -> dict[str, str]:
+SCORER_ROWS = {"model": "model (network + counts)", "network": "network alone", "bigram": "bigram rule"}
+
+
+def score_table(metrics: dict[str, dict[str, float | int | None]]) -> pd.DataFrame:
+    """Every scorer's test scores as the page prints them (a dash where a score does not exist)."""
+    def shown(scores: dict[str, float | int | None]) -> dict[str, str]:
         perplexity = scores.get("perplexity")
-        return {"accuracy": f"{scores['accuracy']:.1%}", "top-5 accuracy": f"{scores['top5_accuracy']:.1%}",
+        return {"accuracy on known words": f"{scores['accuracy']:.1%}",
+                "top-5 accuracy": f"{scores['top5_accuracy']:.1%}",
                 "perplexity": "—" if perplexity is None else f"{perplexity:.2f}"}
 
-    return pd.DataFrame({name: shown(scores) for name, scores in metrics.items()}).T
+    names = {name: SCORER_ROWS.get(name, scorer_name(name).removeprefix("the ")) for name in metrics}
+    return pd.DataFrame({names[name]: shown(scores) for name, scores in metrics.items()}).T

@@ -1,4 +1,9 @@
-"""Video classification: a CNN reads each frame, a recurrent layer reads the frames in order.
+"""Video classification: three models read the same clips, each seeing time its own way.
+
+A CNN+RNN reads each frame with a CNN and the frames in order with a recurrent
+layer; a 3D CNN convolves over (time, height, width), so its first filters see a
+few neighbouring frames at once; the frame-only baseline reads every frame with the
+same CNN and averages them, so it sees no order at all.
 
 The clips are generated so that only motion tells the classes apart: a shape
 moving left covers, over the clip, exactly the positions a shape moving right
@@ -10,7 +15,8 @@ apart; one that reads them in order can. That is the lesson of the page.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
+from typing import Any
 
 import keras
 import numpy as np
@@ -20,6 +26,7 @@ from core.settings import batch_size_knob, epochs_knob, knob, learning_rate_knob
 from core.training import EpochFn, TrainingSettings, TrainResult, predict, tell, train
 from core.uploads import read_gif
 from core.verdicts import Verdict, compare, standard_error, verdict
+from core.vision import conv_grid
 
 CLASSES = ("left", "right", "up", "down", "growing", "shrinking")
 PAIRS = (("left", "right"), ("up", "down"), ("growing", "shrinking"))  # each differs only in direction
@@ -34,7 +41,7 @@ WHEN_FAILING = ("the CNN may not find the shape (more filters, less noise) or th
 
 @dataclass(frozen=True)
 class VideoSettings(TrainingSettings):
-    """Every knob of the video page: the generated clips and both models."""
+    """Every knob of the video page: the generated clips and the three models."""
 
     num_classes: int = knob(6, "Classes", "How many kinds of motion to tell apart, in this order: left, "
                             "right, up, down, growing, shrinking.", low=2, high=6)
@@ -50,6 +57,10 @@ class VideoSettings(TrainingSettings):
                         "for in a frame. More filters see more but train slower.", low=2, high=32)
     conv_layers: int = knob(2, "Convolution layers", "Convolution layers per frame; each steps two pixels at "
                             "a time, halves the frame and sees larger patterns.", low=1, high=3)
+    temporal_kernel: int = knob(3, "3D CNN: frames per filter", "How many neighbouring frames each filter of the "
+                                "3D CNN's first layer spans. Wider filters see longer stretches of motion but "
+                                "train slower.",
+                                low=2, high=5)
     cell: str = cell_knob(choices=("LSTM", "GRU"), note=" Here it reads the frames' features in order.")
     units: int = units_knob(32, low=4, high=128, of="the recurrent layer's memory of the frames so far")
     epochs: int = epochs_knob(8, high=60, of="the training clips (each model)")
@@ -151,18 +162,16 @@ def shuffled_frames(clips: np.ndarray, seed: int) -> np.ndarray:
 # ---------------------------------------------------------------- models
 
 
-def build_frame_cnn(frame_size: int, num_filters: int = 8, num_conv_layers: int = 2) -> keras.Model:
-    """One frame in, ``FEATURES`` numbers out. Flattened, not pooled: where the shape is must survive.
+def build_frame_cnn(frame_size: int, num_filters: int = 8, num_conv_layers: int = 2, channels: int = 3) -> keras.Model:
+    """One frame in, ``FEATURES`` numbers out: the shared strided CNN (core.vision), flattened, not pooled.
 
-    Each convolution steps two pixels at a time instead of being followed by
-    max pooling: on CPU, XLA's gradient of max pooling made a video epoch 7x
-    slower on JAX (bench/RESULTS.md), and the scores were the same.
+    Flattened because where the shape is must survive to the recurrent layer.
+    ``channels`` is 3 (colours) for one frame; the 3D CNN hands it a frame
+    with its neighbours' colours stacked on, ``3 × temporal_kernel``.
     """
-    inputs = keras.Input((frame_size, frame_size, 3))
-    hidden = inputs
-    for layer in range(num_conv_layers):
-        hidden = keras.layers.Conv2D(num_filters * 2**layer, 3, strides=2, padding="same", activation="relu")(hidden)
-    features = keras.layers.Dense(FEATURES, activation="relu")(keras.layers.Flatten()(hidden))
+    inputs = keras.Input((frame_size, frame_size, channels))
+    grid = conv_grid(inputs, num_filters, num_conv_layers)  # (batch, rows, columns, channels)
+    features = keras.layers.Dense(FEATURES, activation="relu")(keras.layers.Flatten()(grid))
     return keras.Model(inputs, features, name="frame_cnn")
 
 
@@ -192,6 +201,60 @@ def build_frame_only(frames: int, frame_size: int, num_classes: int, num_filters
     averaged = keras.layers.GlobalAveragePooling1D(name="average_over_time")(features)  # (batch, FEATURES)
     outputs = keras.layers.Dense(num_classes, activation="softmax")(averaged)
     return keras.Model(inputs, outputs, name="frame_only")
+
+
+class NeighbourFrames(keras.layers.Layer):
+    """Each frame with its ``temporal_kernel`` - 1 neighbours in time, their colours stacked as channels.
+
+    A 2D convolution over this is a 3D convolution over (time, height, width)
+    with a kernel ``temporal_kernel`` frames deep: the same weights, the same
+    outputs as ``keras.layers.Conv3D`` with ``padding="same"`` (a test checks
+    it). We compute it so because on CPU, XLA's gradient of ``Conv3D`` made the
+    3D CNN's training step about 9× slower (210 against 23 ms of CPU;
+    bench/RESULTS.md, video section).
+    """
+
+    def __init__(self, temporal_kernel: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.temporal_kernel = temporal_kernel
+
+    def call(self, clips: Any) -> Any:
+        frames, before = clips.shape[1], (self.temporal_kernel - 1) // 2  # "same" padding, as Conv3D pads
+        padded = keras.ops.pad(clips, [(0, 0), (before, self.temporal_kernel - 1 - before), (0, 0), (0, 0), (0, 0)])
+        return keras.ops.concatenate([padded[:, shift : shift + frames] for shift in range(self.temporal_kernel)],
+                                     axis=-1)  # (batch, frames, height, width, colours × temporal_kernel)
+
+    def get_config(self) -> dict[str, Any]:
+        return super().get_config() | {"temporal_kernel": self.temporal_kernel}
+
+
+def build_cnn3d(frames: int, frame_size: int, num_classes: int, num_filters: int = 8, num_conv_layers: int = 2,
+                temporal_kernel: int = 3) -> keras.Model:
+    """Clip in, class probabilities out: a 3D convolution over (time, height, width) first, then as frame-only.
+
+    The frame-only baseline with one change: its first convolution spans
+    ``temporal_kernel`` neighbouring frames as well as 3×3 pixels, so it can
+    see which way a shape moved between them (time fused early, in the first
+    layer; later layers work frame by frame, which kept a training step
+    cheap). The features are then averaged over time, so order farther apart
+    than the filters reach (:func:`temporal_field`) is lost.
+    """
+    inputs = keras.Input((frames, frame_size, frame_size, 3))  # (batch, frames, height, width, colours)
+    neighbours = NeighbourFrames(temporal_kernel, name="neighbour_frames")(inputs)  # (..., colours × kernel)
+    features = keras.layers.TimeDistributed(build_frame_cnn(frame_size, num_filters, num_conv_layers,
+                                                            3 * temporal_kernel),
+                                            name="cnn3d_per_frame")(neighbours)  # (batch, frames, FEATURES)
+    averaged = keras.layers.GlobalAveragePooling1D(name="average_over_time")(features)  # (batch, FEATURES)
+    outputs = keras.layers.Dense(num_classes, activation="softmax")(averaged)
+    return keras.Model(inputs, outputs, name="cnn3d")
+
+
+def temporal_field(model: keras.Model) -> int:
+    """How many consecutive frames one of the 3D CNN's features sees, read from its layers.
+
+    Each layer spanning k frames (stride 1 in time) widens the field by k - 1.
+    """
+    return 1 + sum(layer.temporal_kernel - 1 for layer in model.layers if isinstance(layer, NeighbourFrames))
 
 
 def per_frame_reader(model: keras.Model) -> keras.Model:
@@ -237,17 +300,27 @@ class ClipScores:
 
 @dataclass(frozen=True)
 class VideoResult:
-    """Both models' scores on the same unseen clips, and what the page needs to show them at work."""
+    """The three models' scores on the same unseen clips, and what the page needs to show them at work."""
 
     cnn_rnn: ClipScores
     frame_only: ClipScores
+    cnn3d: ClipScores
     shuffled: ClipScores  # the CNN+RNN again, on the same clips with their frames shuffled
+    cnn3d_shuffled: ClipScores  # the 3D CNN on the same shuffled clips
     frame_only_model: keras.Model
     frame_only_history: dict[str, list[float]]
+    cnn3d_model: keras.Model
+    cnn3d_history: dict[str, list[float]]
     per_frame_reader: keras.Model  # the CNN+RNN's answer after every frame
     example_clips: dict[str, np.ndarray]  # one unseen clip of each class, (frames, size, size, 3)
     verdict: Verdict  # the CNN+RNN against the frame-only model, clip by clip
+    cnn3d_verdict: Verdict  # the 3D CNN against the frame-only model
+    rnn_against_3d: Verdict  # the CNN+RNN against the 3D CNN
     order_matters: Verdict  # the CNN+RNN against itself on the same clips with their frames shuffled
+    cnn3d_order_matters: Verdict  # the 3D CNN against itself on shuffled frames
+    temporal_field: int  # frames one output of the 3D CNN's convolutions sees, read from its layers
+    parameters: dict[str, int]  # model name -> Keras's count of its weights
+    seconds: dict[str, float]  # model name -> its training time
 
 
 def clip_scores(model: keras.Model, clips: np.ndarray, labels: np.ndarray, classes: tuple[str, ...]) -> ClipScores:
@@ -260,40 +333,78 @@ def clip_scores(model: keras.Model, clips: np.ndarray, labels: np.ndarray, class
 
 
 def fit_video_models(settings: VideoSettings, on_epoch_end: EpochFn | None = None) -> TrainResult[VideoResult]:
-    """Train the CNN+RNN, then the frame-only baseline, on the same clips; score both on unseen clips.
+    """Train the CNN+RNN, the frame-only baseline and the 3D CNN on the same clips; score all on unseen clips.
 
-    Also scores the CNN+RNN on the unseen clips with their frames shuffled: if
-    it uses order, that costs it accuracy.
+    Also scores the CNN+RNN and the 3D CNN on the unseen clips with their
+    frames shuffled: a model that uses order loses accuracy there.
     """
     check_memory(settings)
     tell(on_epoch_end, f"Making {settings.num_classes * settings.clips_per_class:,} training clips…")
     x, y = training_clips(settings)
-    n = settings.num_classes
-    result = train(lambda: build_cnn_rnn(settings.frames, settings.frame_size, n, settings.filters,
-                                         settings.conv_layers, settings.cell, settings.units),
-                   x, y, settings, loss="sparse_categorical_crossentropy", metrics=["accuracy"],
-                   on_epoch_end=on_epoch_end)
-    baseline = train(lambda: build_frame_only(settings.frames, settings.frame_size, n, settings.filters,
-                                              settings.conv_layers),
-                     x, y, settings, loss="sparse_categorical_crossentropy", metrics=["accuracy"],
-                     on_epoch_end=on_epoch_end)
-    tell(on_epoch_end, "Scoring both models on unseen clips…")
+    n, s = settings.num_classes, settings
+    fitted = [train(build, x, y, settings, loss="sparse_categorical_crossentropy", metrics=["accuracy"],
+                    on_epoch_end=on_epoch_end)
+              for build in (lambda: build_cnn_rnn(s.frames, s.frame_size, n, s.filters, s.conv_layers, s.cell, s.units),
+                            lambda: build_frame_only(s.frames, s.frame_size, n, s.filters, s.conv_layers),
+                            lambda: build_cnn3d(s.frames, s.frame_size, n, s.filters, s.conv_layers,
+                                                s.temporal_kernel))]
+    tell(on_epoch_end, "Scoring the three models on unseen clips…")
+    result, baseline, cnn3d = fitted
+    details = score_models(settings, result, baseline, cnn3d)
+    ours, cubes = details.cnn_rnn, details.cnn3d
+    return replace(result, details=details, seconds=sum(f.seconds for f in fitted),
+                   scores={"CNN+RNN test accuracy": ours.accuracy, "frame-only test accuracy":
+                           details.frame_only.accuracy, "3D CNN test accuracy": cubes.accuracy},
+                   score_noise={"CNN+RNN test accuracy": standard_error(ours.correct, seed=settings.seed),
+                                "3D CNN test accuracy": standard_error(cubes.correct, seed=settings.seed)})
+
+
+def score_models(settings: VideoSettings, ours_fitted: TrainResult, baseline: TrainResult,
+                 cnn3d: TrainResult) -> VideoResult:
+    """Every model on the same unseen clips, as they are and with their frames shuffled, and the verdicts."""
+    cnn_rnn = ours_fitted.model
     test_x, test_y = test_clips(settings)
     classes = settings.classes
-    ours, theirs = clip_scores(result.model, test_x, test_y, classes), clip_scores(baseline.model, test_x, test_y,
-                                                                                    classes)
-    shuffled = clip_scores(result.model, shuffled_frames(test_x, settings.seed), test_y, classes)
+    shuffled_x = shuffled_frames(test_x, settings.seed)
+    ours, theirs, cubes = (clip_scores(m, test_x, test_y, classes) for m in (cnn_rnn, baseline.model, cnn3d.model))
+    shuffled, cubes_shuffled = (clip_scores(m, shuffled_x, test_y, classes) for m in (cnn_rnn, cnn3d.model))
     on_what = f"{len(test_y)} unseen clips"
-    details = VideoResult(
-        ours, theirs, shuffled, baseline.model, baseline.history, per_frame_reader(result.model),
+    fitted_by_name = {"CNN+RNN": ours_fitted, "frame-only": baseline, "3D CNN": cnn3d}
+
+    def said(first: ClipScores, second: ClipScores, first_name: str, second_name: str) -> Verdict:
+        return verdict(compare(first.correct, second.correct, "accuracy", True, seed=settings.seed), first_name,
+                       second_name, on_what, percent_metric=True)
+
+    return VideoResult(
+        ours, theirs, cubes, shuffled, cubes_shuffled, baseline.model, baseline.history, cnn3d.model,
+        cnn3d.history, per_frame_reader(cnn_rnn),
         {name: test_x[np.flatnonzero(test_y == index)[0]] for index, name in enumerate(classes)},
-        verdict(compare(ours.correct, theirs.correct, "accuracy", True, seed=settings.seed), "CNN+RNN",
-                "the frame-only model", on_what, percent_metric=True),
-        verdict(compare(ours.correct, shuffled.correct, "accuracy", True, seed=settings.seed), "CNN+RNN",
-                "itself on shuffled frames", on_what, percent_metric=True))
-    return replace(result, details=details, seconds=result.seconds + baseline.seconds,
-                   scores={"CNN+RNN test accuracy": ours.accuracy, "frame-only test accuracy": theirs.accuracy},
-                   score_noise={"CNN+RNN test accuracy": standard_error(ours.correct, seed=settings.seed)})
+        said(ours, theirs, "CNN+RNN", "the frame-only model"), said(cubes, theirs, "3D CNN", "the frame-only model"),
+        said(ours, cubes, "CNN+RNN", "the 3D CNN"), said(ours, shuffled, "CNN+RNN", "itself on shuffled frames"),
+        said(cubes, cubes_shuffled, "3D CNN", "itself on shuffled frames"), temporal_field(cnn3d.model),
+        {name: fitted.model.count_params() for name, fitted in fitted_by_name.items()},
+        {name: fitted.seconds for name, fitted in fitted_by_name.items()})
+
+
+def cli_document(settings: VideoSettings) -> dict[str, Any]:
+    """Train with ``settings`` as the page does; each model's scores, the verdicts and what each model sees.
+
+    ``python -m core video … --json`` prints this.
+    """
+    result = fit_video_models(settings)
+    d: VideoResult = result.details
+    scored = {"CNN+RNN": (d.cnn_rnn, d.shuffled), "3D CNN": (d.cnn3d, d.cnn3d_shuffled),
+              "frame-only": (d.frame_only, None)}
+    return {"settings": asdict(settings), "seconds": round(result.seconds, 2), "verdict": d.verdict.as_json(),
+            "verdicts": {"3D CNN against frame-only": d.cnn3d_verdict.as_json(),
+                         "CNN+RNN against 3D CNN": d.rnn_against_3d.as_json(),
+                         "CNN+RNN on shuffled frames": d.order_matters.as_json(),
+                         "3D CNN on shuffled frames": d.cnn3d_order_matters.as_json()},
+            "metrics": {name: {"accuracy": scores.accuracy,
+                               "shuffled_frames_accuracy": None if shuffled is None else shuffled.accuracy,
+                               **{f"pair {pair}": value for pair, value in scores.pairs.items()},
+                               "parameters": d.parameters[name]} for name, (scores, shuffled) in scored.items()},
+            "temporal_field": d.temporal_field, "sees": what_each_sees(settings, d.temporal_field)}
 
 
 def sample_clips(settings: VideoSettings) -> np.ndarray:
@@ -322,6 +433,18 @@ def clip_to_gif(clip: np.ndarray, scale: int = 4, frame_ms: int = 120) -> bytes:
     return buffer.getvalue()
 
 
+def describe_clip(clip: np.ndarray, motion: str | None = None) -> str:
+    """Alternative text for a clip's GIF, read by screen readers in place of the animation.
+
+    It says what the clip shows and how long it is, e.g. "a shape moving left, 12 frames of 32 × 32 pixels";
+    ``motion`` is one of CLASSES, or None for a clip whose motion is not known (an upload).
+    """
+    frames, size = clip.shape[0], clip.shape[1]  # (frames, size, size, 3)
+    what = {"growing": "a shape growing", "shrinking": "a shape shrinking", None: "an animation"}.get(
+        motion, f"a shape moving {motion}")
+    return f"{what}, {frames} frames of {size} × {size} pixels"
+
+
 def gif_to_clip(data: bytes, name: str, frames: int, size: int) -> np.ndarray:
     """An uploaded GIF as a clip the models read: ``frames`` frames spread over it, resized to size × size.
 
@@ -330,14 +453,31 @@ def gif_to_clip(data: bytes, name: str, frames: int, size: int) -> np.ndarray:
     return read_gif(data, name, MAX_UPLOAD_MB, frames, size)
 
 
-def order_story(details: VideoResult) -> str:
-    """What shuffling the frames did to the CNN+RNN, said only as far as the numbers show it."""
-    shuffled = details.shuffled.accuracy
-    if details.order_matters.winner == "model":
-        return (f"On the same clips with their frames shuffled it scores {shuffled:.0%}: the order of the frames "
-                "is what it learned.")
-    return (f"On the same clips with their frames shuffled it still scores {shuffled:.0%}, no worse within the "
-            "noise: it does not rely on the order.")
+def order_story(model_name: str, shuffled: ClipScores, order_matters: Verdict) -> str:
+    """What shuffling the frames did to one model, said only as far as the numbers show it."""
+    if order_matters.winner == "model":
+        return (f"On the same clips with their frames shuffled the {model_name} scores {shuffled.accuracy:.0%}: "
+                "the order of the frames is what it learned.")
+    return (f"On the same clips with their frames shuffled the {model_name} still scores {shuffled.accuracy:.0%}, "
+            "no worse within the noise: it does not rely on the order.")
+
+
+def what_each_sees(settings: VideoSettings, field: int) -> dict[str, str]:
+    """Per model, in plain words, what its layers let it see of time and what they hide from it.
+
+    Said from the architecture (``field`` is read from the 3D CNN's layers),
+    not from a result: it holds before and after training.
+    """
+    return {
+        "frame-only": "Every frame, one at a time, then the average: what appears in the clip and where, but not "
+                      "in which order, so it cannot tell left from right or growing from shrinking.",
+        "CNN+RNN": f"Every frame in order: its {settings.cell} state carries what it saw from the first frame to the "
+                   f"last, so it can follow the whole motion. It sees each frame only through the CNN's "
+                   f"{FEATURES} numbers.",
+        "3D CNN": f"{field} neighbouring frames at a time (its first convolution spans {settings.temporal_kernel} "
+                  "frames as well as 3×3 pixels): enough to see which way the shape moved between them. Its features "
+                  f"are then averaged over time, so order farther apart than {field} frames is lost.",
+    }
 
 
 def mistakes_story(scores: ClipScores, classes: tuple[str, ...], model_name: str) -> str:

@@ -42,7 +42,8 @@ with right:
 style = or_stop(lambda: cp.CaptionSettings(**knobs).style)
 samples = sc.make_scenes(style, 6, [cp.CaptionSettings().seed, 7])
 for column, image, scene in zip(st.columns(6), samples.images, samples.scenes, strict=True):
-    column.image(as_picture(image, 4), caption=" ".join(scene.words(style.with_size)), width="stretch")
+    words = " ".join(scene.words(style.with_size))
+    column.image(as_picture(image, 4), caption=words, width="stretch", alt=f"a generated scene: {words}")
 held_out_text = ", ".join(f"**{c} {k}**" for c, k in style.held_out)
 st.caption(f"Six scenes drawn as the {knobs['num_scenes']:,} training scenes are, each with the caption it is "
            f"trained to write. " + (f"Never in training: {held_out_text}. Scenes holding those pairs are scored "
@@ -128,7 +129,7 @@ greedy = cp.caption_greedy(result.model, image[None], decoding.top_k)[0]
 beam = cp.caption_beam(result.model, image, decoding.beam_width, top_k=2 * decoding.beam_width)
 truth = details.unseen.truth[scene_number - 1]
 left, right = st.columns([1, 3])
-left.image(as_picture(image), caption=f"truth: {truth}", width="stretch")
+left.image(as_picture(image), caption=f"truth: {truth}", width="stretch", alt=f"test scene {scene_number}: {truth}")
 with right:
     st.markdown(f"**Greedy:** {' '.join(sc.words_of(greedy.sequence.tokens))}  ·  **beam (width "
                 f"{decoding.beam_width}):** {' '.join(sc.words_of(beam.sequences[0].tokens))}")
@@ -201,7 +202,7 @@ def show_caption(picture: np.ndarray, label: str, key: str) -> None:
     written = cp.caption_greedy(result.model, picture[None], decoding.top_k)[0]
     found = cp.caption_beam(result.model, picture, decoding.beam_width)
     left, right = st.columns([1, 3])
-    left.image(as_picture(picture), caption=label, width="stretch")
+    left.image(as_picture(picture), caption=label, width="stretch", alt=f"the picture captioned: {label}")
     right.markdown(f"**Greedy:** {' '.join(sc.words_of(written.sequence.tokens))} "
                    f"(probability {written.sequence.probability:.3f})")
     right.dataframe(cp.beam_captions(found).style.format({"probability": "{:.3g}"}), hide_index=True)

@@ -119,7 +119,7 @@ def show_spelling(model: keras.Model, settings: cx.ConnectionSettings, spelling:
     weights = cx.attention_weights(model, number, steps)
     if weights is not None:
         st.plotly_chart(plot_heatmap(weights.tolist(), [f"{i}·{d}" for i, d in enumerate(str(number), start=1)],
-                                     [f"{s.step}·{s.word}" for s in steps], colorscale="Viridis", zmid=None))
+                                     [f"{s.step}·{s.word}" for s in steps], zmid=None))
         st.caption(cx.attention_story(weights, steps, number))
     by_digits = {"this model": spelling.accuracy_by_length}
     if spelling.without_attention is not None:

@@ -6,6 +6,7 @@ Plain text and page links only: this page must paint fast and never import Keras
 import streamlit as st
 
 from core.catalogue import PAGES
+from ui.guide import first_visit_path
 
 st.title("Sequence Lab")
 st.markdown(
@@ -64,7 +65,8 @@ families[2].markdown(
 )
 
 if PAGES:
-    st.header("Where to go next")
+    first_visit_path()
+    st.header("Every page")
     cards = st.columns(min(len(PAGES), 3))
     for index, page in enumerate(PAGES):
         with cards[index % len(cards)].container(border=True):

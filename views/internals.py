@@ -132,7 +132,7 @@ gate = st.radio("Gate", ["forget", "input", "output"], horizontal=True,
 step_labels = [str(i + 1) for i in range(max(rnn.MEMORY_LENGTHS))]
 st.plotly_chart(plot_heatmap(gates[gate].T.tolist(), step_labels,
                              [f"unit {i + 1}" for i in range(memory_settings.units)],
-                             colorscale="Viridis", zmid=None))
+                             zmid=None))
 st.caption(rnn.gate_story(memory.gates, gate))
 
 review_run(PAGE, run_of(result, memory.histories, held_out=rnn.held_out(memory)),

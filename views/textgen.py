@@ -22,8 +22,7 @@ PAGE = "Text generation"
 SOURCES = ("Built-in product descriptions", "Upload a text file or CSV")
 
 st.title(PAGE)
-st.markdown("Teach a small model to guess the next word of a clothing description, then let it write: type "
-            "*elegant dress* and watch it carry on. Below, every step in between is laid out.")
+intro = st.empty()  # written once the text is read: it names the text and a seed drawn from it
 
 # ------------------------------------------------------------------ the text
 st.header("1 · The text")
@@ -100,6 +99,11 @@ def prepared_text(documents: list[str], level: str, max_vocabulary: int, context
 prepared = or_stop(lambda: prepared_text(documents, **knobs))
 vocabulary = prepared.vocabulary
 unit = "words" if knobs["level"] == "word" else "characters"
+suggested_seed = tx.seed_suggestion(prepared, knobs["level"])
+starts = (f"it starts from *{suggested_seed}* (the commonest opening of the text)" if suggested_seed
+          else "it starts a document from nothing")
+intro.markdown(f"Teach a small model to guess the next {knobs['level']} of {chosen_text.data_name}, then let it "
+               f"write: {starts} and carries on. Below, every step in between is laid out.")
 
 st.subheader("The vocabulary")
 found = st.text_input("Find a token", key=f"{PAGE}.find", max_chars=50,
@@ -107,8 +111,10 @@ found = st.text_input("Find a token", key=f"{PAGE}.find", max_chars=50,
 table = vocabulary.table()
 st.dataframe(table[table["token"].str.contains(found.strip().lower(), regex=False)] if found.strip() else table,
              hide_index=True, height=240)
-st.caption(f"Each of the {vocabulary.size:,} tokens gets a number, most frequent first. 0 is padding; 1, [UNK], "
-           "stands for every token that did not make the cut.")
+cap = (f" (the cap of {knobs['max_vocabulary']:,} keeps the most frequent of {vocabulary.eligible:,})"
+       if vocabulary.eligible > vocabulary.size - 2 else "")
+st.caption(f"Each of the {vocabulary.size:,} tokens gets a number, most frequent first: the training tokens seen at "
+           f"least {tx.MIN_COUNT} times{cap}. 0 is padding; 1, [UNK], stands for every other token.")
 
 st.subheader("The training pairs")
 st.dataframe(tx.pairs_table(prepared), hide_index=True)
@@ -116,7 +122,9 @@ st.caption(f"Each position of each document makes one pair: the previous {knobs[
            "(zeros in front when there are fewer) and the token to guess.")
 st.markdown(f"**Split:** {len(prepared.x_train):,} training pairs from {len(prepared.train_documents):,} "
             f"documents; {len(prepared.x_validation):,} validation pairs from {len(prepared.validation_documents):,} "
-            f"held-out documents ({tx.VALIDATION_SHARE:.0%}) the model never trains on.")
+            f"documents (to watch for overfitting and to choose the mix) and {len(prepared.x_test):,} test pairs from "
+            f"{len(prepared.test_documents):,} documents (every score below), none of them trained on. "
+            f"{prepared.split.report.sentence()}")
 
 # ------------------------------------------------------------------ model
 st.header("3 · Train the model")
@@ -131,7 +139,8 @@ with st.expander("Model and training settings", expanded=True):
 settings = tx.TextSettings(**knobs)
 st.caption(f"Embedding({vocabulary.size}, {settings.embedding_dim}) → {settings.layers} × {settings.cell}"
            f"({settings.units}) → softmax over {vocabulary.size} tokens. Labels stay token numbers "
-           "(sparse), never a one-hot table.")
+           "(sparse), never a one-hot table. After training, this network is mixed with a Kneser–Ney n-gram "
+           "counted on the same training text, in the proportion that does best on the validation documents.")
 
 register_knobs(tx.GenerationSettings, PAGE)  # drawn once a model exists; a link may already set them
 share_panel(PAGE)
@@ -146,26 +155,30 @@ result = train_or_reuse(
 if result is None:
     st.stop()
 
-metrics = result.details.metrics
-st.subheader(result.details.verdict.sentence)
+details = result.details
+metrics = details.metrics
+st.subheader(details.verdict.sentence)
 st.dataframe(tx.score_table(metrics), column_config={
-    "accuracy": st.column_config.Column(help="Share of held-out pairs whose next token was the model's first guess."),
+    "accuracy on known words": st.column_config.Column(
+        help="Share of test tokens (words in the vocabulary) whose next token was the first guess."),
     "top-5 accuracy": st.column_config.Column(help="Share where the right token was among the five most likely."),
-    "perplexity": st.column_config.Column(help="How many tokens the model is, in effect, choosing between. "
+    "perplexity": st.column_config.Column(help="How many tokens the scorer is, in effect, choosing between. "
                                                "Lower is better."),
 })
-st.caption("Scores on the held-out documents. The bigram rule guesses the token that most often followed the "
-           "previous one in training; it has no perplexity because it gives unseen pairs no chance at all.")
+st.caption(tx.results_story(details))
 st.plotly_chart(plot_history(result.history, settings.epochs))
-st.caption(f"Loss and accuracy per epoch ({result.seconds:.1f} s in all). Validation flat or rising while "
-           "training keeps improving means the model is learning the training text by heart.")
+st.caption(f"Loss and accuracy per epoch of the network ({result.seconds:.1f} s in all). Validation flat or rising "
+           "while training keeps improving means the network is learning the training text by heart.")
 
 # ------------------------------------------------------------------ generate
 st.header("4 · Let it write")
-model_vocabulary = result.details.vocabulary
+model_vocabulary = details.vocabulary
+seed_key, seed_for = f"{PAGE}.seed_text", (fingerprint(*documents), settings.level)
+if st.session_state.get(f"{PAGE}.seed_for") != seed_for:  # another text: its own seed, not the last text's
+    st.session_state[seed_key], st.session_state[f"{PAGE}.seed_for"] = suggested_seed, seed_for
 left, right = st.columns([2, 1])
-seed_text = left.text_input(f"Seed text (at most {tx.SEED_MAX_CHARS} characters)", "elegant dress",
-                            max_chars=TYPED_MAX_CHARS, key=f"{PAGE}.seed_text",
+seed_text = left.text_input(f"Seed text (at most {tx.SEED_MAX_CHARS} characters)",
+                            max_chars=TYPED_MAX_CHARS, key=seed_key,
                             help="The words the model continues. Leave it empty to let it start a document.")
 with right:
     strategy = input_settings(tx.GenerationSettings, ["strategy"], PAGE)
@@ -175,8 +188,8 @@ generation_knobs = strategy
 for column, name in zip(columns, chosen, strict=True):
     with column:
         generation_knobs |= input_settings(tx.GenerationSettings, [name], PAGE)
-generation = or_stop(lambda: tx.generate(result.model, model_vocabulary, settings.level, seed_text,
-                                         tx.GenerationSettings(**generation_knobs), settings.context_length))
+generation = or_stop(lambda: tx.generate(details.mixture, model_vocabulary, settings.level, seed_text,
+                                         tx.GenerationSettings(**generation_knobs)))
 
 
 
@@ -198,7 +211,8 @@ left, right = st.columns(2)
 with left:
     names, probabilities = zip(*generation.candidates[: max(generation_knobs.get("top_k", 5), 5)], strict=True)
     st.plotly_chart(plot_bars(list(names), list(probabilities)))
-    st.caption("The most likely next tokens right after the seed, with the model's probability for each.")
+    st.caption("The most likely next tokens right after the seed, with the model's probability for each (network "
+               "and n-gram mixed).")
 with right:
     labels = [f"{i}·{token}" for i, token in enumerate(generation.tokens, start=1)]
     st.plotly_chart(plot_bars(labels, generation.probabilities))
@@ -230,13 +244,15 @@ word = right.selectbox("Nearest neighbours of", probes, index=probes.index(tx.pr
                        help="Tokens whose learned vectors point the same way (cosine similarity): the model "
                             "treats them as interchangeable.")
 points = tx.embedding_projection(result.model, model_vocabulary, dimensions)
+neighbours = tx.nearest_tokens(result.model, model_vocabulary, word)
+points["labelled"] = tx.label_mask(points, tx.shown(word), neighbours)
 left, right = st.columns([3, 1])
 left.plotly_chart(plot_embedding(points, tx.shown(word)))
-neighbours = tx.nearest_tokens(result.model, model_vocabulary, word)
 left.caption(tx.embedding_story(points, tx.shown(word), neighbours))
 right.dataframe(neighbours, hide_index=True)
 right.caption(f"The tokens nearest to “{tx.shown(word)}”.")
 
 
-review_run(PAGE, run_of(result, verdict=result.details.verdict),
-           scripts.text_script(settings, chosen_text.data_file, chosen_text.column, chosen_text.data), compare_on)
+review_run(PAGE, run_of(result, verdict=details.verdict),
+           scripts.text_script(settings, chosen_text.data_file, chosen_text.column, chosen_text.data,
+                               suggested_seed), compare_on)

@@ -64,7 +64,19 @@ TEXT_CASES = [
     Case("blank.txt", b"  \n \n\t", "empty"),
     Case("image.txt", BINARY, "looks binary"),
     Case("huge.txt", b"word " * (text.MAX_UPLOAD_MB * 2**20 // 5 + 10), f"limit is {text.MAX_UPLOAD_MB} MB"),
-    Case("short.txt", b"just a few words here", "at least 200 are needed"),
+    Case("short.txt", b"just a few words here", "too short to hold out"),
+    Case("one-line-repeated.txt", b"the same line again\n" * 500, "After removing 499 repeated lines"),
+    Case("all-duplicates.txt", "".join(f"the {c} {i} is {a}\n" for c in ("red", "blue", "green", "black")
+                                       for i in ("dress", "coat", "hat") for a in ("soft", "warm")).encode() * 2,
+         "After removing 24 repeated lines"),
+    Case("renumbered.txt", "".join(f"Changed in version 3.{i}.\n" for i in range(300)).encode(),
+         "After removing 299 repeated lines"),
+    Case("numbers-only.txt", "".join(f"{i} {i + 1000} {i + 2000}\n" for i in range(300)).encode(),
+         "No word occurs 2 times"),
+    Case("one-enormous-line.txt", ("word " * 20_000).encode(), "Put each document on a line of its own"),
+    Case("emoji-and-scripts.txt", "".join(f"der Hund 🐕 {i % 7} läuft, 犬が走る, the dog runs {i % 5}\n"
+                                          f"le chat 🐈 dort {i % 3}, a cat sleeps\n" for i in range(40)).encode(),
+         "The first of", kind="caption"),
     Case("numbers.csv", b"a,b\n1,2\n3,4\n", "no column of text"),
     Case("utf16.txt", WORDS.encode("utf-16"), "tokens", kind="caption"),
 ]
@@ -165,7 +177,8 @@ def test_settings_files(open_page):
 
 PAGES = {"views/connections.py": "Connection types", "views/internals.py": "RNN internals",
          "views/forecasting.py": "Sales forecasting", "views/textgen.py": "Text generation",
-         "views/video.py": "Video classification", "views/captioning.py": "Image captioning"}
+         "views/video.py": "Video classification", "views/captioning.py": "Image captioning",
+         "views/beyond.py": "Beyond recurrence"}
 
 
 def test_every_slider_at_its_extremes_draws_the_page_without_training(open_page):

@@ -20,6 +20,8 @@ PAGES = {
                    {"epochs": "1", "num_scenes": "200", "units": "16", "filters": "4"}, "seed"),
     "video": ("views/video.py", "Video classification",
               {"epochs": "1", "num_classes": "2", "clips_per_class": "20", "frames": "4", "frame_size": "16"}, "seed"),
+    "beyond": ("views/beyond.py", "Beyond recurrence",
+               {"epochs": "1", "longest": "20", "units": "8", "tcn_levels": "2", "num_examples": "500"}, "seed"),
 }
 
 

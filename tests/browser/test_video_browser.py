@@ -6,11 +6,16 @@ from tests.browser.helpers import wait_for_idle
 pytestmark = pytest.mark.browser
 
 
-def test_train_with_defaults_then_classify_a_new_clip(page, server_url, tmp_path):
+def test_train_the_three_models_with_defaults_then_classify_a_new_clip(page, server_url, tmp_path):
     page.goto(f"{server_url}/video")
     wait_for_idle(page)
     page.get_by_role("button", name="Train", exact=True).click()
     expect(page.get_by_text("Reading frames in order")).to_be_visible(timeout=120_000)
+    expect(page.get_by_text("What each model can and cannot see")).to_be_visible()
+    tab = page.get_by_role("tab", name="3D CNN curves")
+    tab.click()
+    expect(tab).to_have_attribute("aria-selected", "true")
+    expect(page.locator('[role="tabpanel"]:visible').locator(".stPlotlyChart")).to_be_visible()
     page.get_by_role("button", name="Make a new clip", exact=True).click()
     wait_for_idle(page)
     expect(page.get_by_text("new clip #1")).to_be_visible(timeout=30_000)

@@ -3,6 +3,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from core.beyond import BeyondSettings, model_of, receptive_field
 from core.datasets import load_builtin_sales, make_noise_sales
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,17 +37,24 @@ def test_bad_input_exits_non_zero_with_the_page_message(tmp_path):
     assert done.returncode == 2 and "at most 365" in done.stderr
 
 
-def test_textgen_prints_metrics_vocabulary_and_generated_text(tmp_path):
+def test_textgen_prints_every_scorer_the_split_and_generated_text(tmp_path):
     text = tmp_path / "shop.txt"
     text.write_text("\n".join(f"the {c} {i} is made from {m} and fits well" for c in ("red", "blue", "green")
                               for i in ("dress", "shirt", "coat") for m in ("silk", "wool", "linen")))
-    done = run_cli("textgen", "--text", str(text), "--cell", "lstm", "--epochs", "2", "--seed", "3",
+    done = run_cli("text", "--text", str(text), "--cell", "lstm", "--epochs", "2", "--seed", "3",
                    "--generate", "the red", "--words", "4", "--json")
     assert done.returncode == 0, done.stderr
     document = json.loads(done.stdout)
-    assert set(document["metrics"]["model"]) == {"accuracy", "top5_accuracy", "perplexity"}
-    assert 0 <= document["metrics"]["bigram"]["accuracy"] <= 1
-    assert document["vocabulary_size"] == 2 + len(set(text.read_text().split()))
+    ngram = document["mixture"]["ngram"]
+    assert set(document["metrics"]) == {"model", "network", ngram, "bigram"}
+    assert {"accuracy", "top5_accuracy", "perplexity", "unknown_target_share"} <= set(document["metrics"]["model"])
+    assert 0 <= document["metrics"]["bigram"]["accuracy"] <= 1 and document["metrics"]["bigram"]["perplexity"] is None
+    assert document["split"]["leaked_documents"] == 0
+    assert document["split"]["train_documents"] + document["split"]["validation_documents"] \
+        + document["split"]["test_documents"] == 27
+    train_words = set(text.read_text().split())  # every word occurs at least three times
+    assert document["vocabulary_size"] <= 2 + len(train_words)
+    assert document["settings"]["cell"] == "LSTM" and document["verdict"]["baseline"]
     assert document["generated"].startswith("the red ") and len(document["generated"].split()) == 6
 
 
@@ -55,7 +63,7 @@ def test_textgen_reads_a_csv_column_and_refuses_bad_input(tmp_path):
     table.write_text("id,text\n1,too short\n")
     done = run_cli("textgen", "--text", str(table), "--column", "text", "--json")
     assert done.returncode == 2 and done.stdout == ""
-    assert "at least 200 are needed" in done.stderr
+    assert "at least" in done.stderr
     done = run_cli("textgen", "--text", str(table), "--column", "missing", "--json")
     assert done.returncode == 2 and "no text column 'missing'" in done.stderr
 
@@ -90,3 +98,33 @@ def test_caption_trains_on_generated_scenes_and_reads_switches_as_words():
     assert document["verdict"]["winner"] in ("model", "baseline", "tie") and document["examples"]
     refused = run_cli("caption", "--attention", "maybe")
     assert refused.returncode == 2 and "must be true or false" in refused.stderr
+
+
+def test_beyond_trains_five_families_and_refuses_a_length_out_of_range():
+    done = run_cli("beyond", "--task", "motif", "--longest", "20", "--units", "8", "--tcn-levels", "2",
+                   "--num-examples", "500", "--epochs", "1", "--json")
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    settings = BeyondSettings(**document["settings"])
+    assert settings.task == "motif" and document["tcn_receptive_field"] == receptive_field(model_of("TCN", settings))
+    assert list(document["metrics"]) == ["SimpleRNN", "LSTM", "GRU", "TCN", "Transformer"]
+    assert all(0 <= m["accuracy at length 20"] <= 1 and m["parameters"] > 0 for m in document["metrics"].values())
+    assert len(document["verdicts"]) == 2 and document["verdict"]["winner"] in ("model", "baseline", "tie")
+    refused = run_cli("beyond", "--longest", "5000")
+    assert refused.returncode == 2 and "at most 300" in refused.stderr
+
+
+def test_video_trains_the_three_models_and_says_what_each_sees():
+    from core.__main__ import for_a_reader
+
+    done = run_cli("video", "--num-classes", "2", "--frames", "4", "--frame-size", "16", "--clips-per-class", "20",
+                   "--epochs", "1", "--temporal-kernel", "2", "--cell", "lstm", "--json")
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    assert set(document["metrics"]) == set(document["sees"]) == {"CNN+RNN", "3D CNN", "frame-only"}
+    assert (document["settings"]["temporal_kernel"], document["settings"]["cell"]) == (2, "LSTM")
+    assert document["sees"]["3D CNN"].startswith(f"{document['temporal_field']} neighbouring frames")
+    for_reader = for_a_reader(document)
+    assert "3D CNN: accuracy" in for_reader and "what each model can see:" in for_reader
+    refused = run_cli("video", "--temporal-kernel", "9")
+    assert refused.returncode == 2 and "at most 5" in refused.stderr

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import keras
 import pytest
 
-from core import connections, datasets, forecasting, internals, scripts, text, video
+from core import beyond, connections, datasets, forecasting, internals, scripts, text, video
 
 
 def architecture(model: keras.Model) -> tuple[list[str], int]:
@@ -75,12 +75,13 @@ def test_forecast_script_builds_the_page_model_and_splits_alike(preprocessing, t
     assert variables["test_origins"].tolist() == split.test.tolist()
 
 
-def test_video_script_builds_both_page_models(tmp_path, monkeypatch):
+def test_video_script_builds_the_three_page_models(tmp_path, monkeypatch):
     settings = video.VideoSettings(num_classes=2, frames=4, frame_size=16, clips_per_class=20, epochs=1)
     variables = run_script(scripts.video_script(settings), tmp_path, monkeypatch)
     args = (settings.frames, settings.frame_size, settings.num_classes, settings.filters, settings.conv_layers)
     assert architecture(variables["model"]) == architecture(video.build_cnn_rnn(*args, settings.cell, settings.units))
     assert architecture(variables["baseline"]) == architecture(video.build_frame_only(*args))
+    assert architecture(variables["cnn3d"]) == architecture(video.build_cnn3d(*args, settings.temporal_kernel))
 
 
 def test_scripts_state_every_setting_they_were_made_from():
@@ -114,3 +115,10 @@ def test_sources_read_in_many_threads_at_once_all_come_back_whole():
         readers = [pool.submit(read_repeatedly) for _ in range(8)]
         found = {source for reader in readers for source in reader.result()}
     assert found == {inspect.getsource(connections.ToyTask).rstrip()}
+
+
+def test_beyond_script_trains_the_five_models_of_the_page(tmp_path, monkeypatch):
+    settings = beyond.BeyondSettings(task="motif", longest=20, units=8, tcn_levels=2, num_examples=500, epochs=1)
+    variables = run_script(scripts.beyond_script(settings), tmp_path, monkeypatch)
+    for family in beyond.FAMILIES:
+        assert architecture(variables["models"][family]) == architecture(beyond.model_of(family, settings)), family

@@ -1,4 +1,5 @@
 import numpy as np
+import pandas as pd
 import pytest
 
 from core import text as tx
@@ -55,45 +56,56 @@ def test_long_contexts_keep_only_the_last_tokens():
     assert x[-1].tolist() == [3, 4] and y[-1] == 5
 
 
-def test_held_out_documents_are_never_trained_on_and_vocabulary_comes_from_training():
-    documents = [f"item {i} is made from fabric {i % 7}" for i in range(60)]
-    prepared = tx.prepare_text(documents, small_settings())
-    assert len(prepared.validation_documents) == 6
-    assert not {tuple(d) for d in prepared.train_documents} & {tuple(d) for d in prepared.validation_documents}
-    train_tokens = {t for doc in prepared.train_documents for t in doc}
+COLOURS, ITEMS = ("red", "blue", "green", "black", "white"), ("dress", "shirt", "coat", "scarf", "skirt", "hat")
+DISTINCT = [f"the {c} {i} is {a} and {m}" for c in COLOURS for i in ITEMS for a in ("soft", "light")
+            for m in ("warm", "cool")]  # 120 distinct lines
+
+
+def test_repeated_lines_are_removed_before_the_split_so_no_held_out_line_is_trained_on():
+    repeated = DISTINCT + [line.upper() + "!" for line in DISTINCT[:40]] + DISTINCT[:30]
+    prepared = tx.prepare_text(repeated, small_settings())
+    split = prepared.split
+    assert split.report.duplicates_removed == 70 and split.report.leaked_documents == 0
+    assert len(split.train) + len(split.validation) + len(split.test) == 120
+    assert (len(split.validation), len(split.test)) == (12, 12)
+    held = {*split.validation, *split.test}
+    assert not held & set(split.train) and not set(split.validation) & set(split.test)
     assert all(count > 0 for count in prepared.vocabulary.counts[2:])
-    assert set(range(2, prepared.vocabulary.size)) <= train_tokens
     assert len(prepared.x_train) == sum(len(d) for d in prepared.train_documents)
+    assert len(prepared.x_test) == sum(len(d) for d in prepared.test_documents)
 
 
-def test_free_text_on_few_lines_is_cut_into_pieces_so_some_can_be_held_out():
+def test_vocabulary_keeps_training_tokens_seen_twice_and_counts_those_left_out_by_the_cap():
+    documents = [["a", "a", "a", "b", "b", "c", "d", "d"]]
+    vocabulary = tx.Vocabulary.build(documents, max_size=4, min_count=2)
+    assert vocabulary.tokens == ("", "[UNK]", "a", "b") and vocabulary.eligible == 3
+    assert "c" not in tx.Vocabulary.build(documents, max_size=50, min_count=2).tokens
+
+
+def test_free_text_on_few_lines_is_cut_into_blocks_so_some_can_be_held_out():
     prepared = tx.prepare_text([" ".join(f"word{i % 30}" for i in range(400))], small_settings())
-    assert len(prepared.train_documents) + len(prepared.validation_documents) == 10
+    split = prepared.split
+    assert split.report.blocks == len(split.train) + len(split.validation) + len(split.test) == 20
 
 
-@pytest.mark.parametrize("documents", [["tiny text"], ["word " * 50] * 3])
+@pytest.mark.parametrize("documents", [["tiny text"], ["word " * 50] * 3, DISTINCT[:1] * 300])
 def test_too_little_text_is_refused_with_a_message(documents):
-    with pytest.raises(ValueError, match="at least 200 are needed"):
+    with pytest.raises(ValueError, match="at least"):
         tx.prepare_text(documents, small_settings())
 
 
-def test_scores_count_first_guesses_top5_and_perplexity():
-    probabilities = np.array([[0.0, 0.0, 0.5, 0.3, 0.2], [0.0, 0.0, 0.5, 0.3, 0.2]])
-    scores = tx.next_token_scores(tx.top_guesses(probabilities), np.array([2, 3]), probabilities)
-    assert scores["accuracy"] == 0.5 and scores["top5_accuracy"] == 1.0
-    assert scores["perplexity"] == pytest.approx(np.exp(-(np.log(0.5) + np.log(0.3)) / 2))
+def test_first_guess_hits_skip_unknown_targets_and_never_guess_unknown():
+    probabilities = np.array([[0.0, 0.6, 0.3, 0.1], [0.0, 0.6, 0.1, 0.3], [0.0, 0.9, 0.05, 0.05]])
+    hits = tx.first_guess_hits(probabilities, np.array([2, 2, 1]))  # [UNK] most likely everywhere: never a guess
+    assert hits.tolist() == [1.0, 0.0]  # the third pair's target is [UNK]: not scored at all
 
 
-def test_bigram_baseline_guesses_the_most_frequent_follower():
-    documents = ["red dress red dress red shirt blue coat"] * 30 + ["red dress blue coat"] * 4
-    prepared = tx.prepare_text(documents, small_settings())
-    scores = tx.next_token_scores(tx.bigram_guesses(prepared), prepared.y_validation)
-    index = prepared.vocabulary.index()
-    val_prev, val_next = prepared.x_validation[:, -1], prepared.y_validation
-    after_red = val_next[val_prev == index["red"]]
-    expected_hits = (after_red == index["dress"]).sum() + (val_next[val_prev == index["blue"]] == index["coat"]).sum()
-    assert scores["accuracy"] < 1.0
-    assert scores["accuracy"] >= expected_hits / len(val_next)
+def test_the_mixture_weight_is_the_one_with_the_lowest_validation_loss():
+    network = np.array([[0.0, 0.0, 0.9, 0.1], [0.0, 0.0, 0.9, 0.1]])
+    counts = np.array([[0.0, 0.0, 0.1, 0.9], [0.0, 0.0, 0.5, 0.5]])
+    losses = tx.choose_weight(network, counts, np.array([2, 3]))
+    by_hand = {w: -np.log(w * 0.9 + (1 - w) * 0.1) - np.log(w * 0.1 + (1 - w) * 0.5) for w in tx.MIX_WEIGHTS}
+    assert losses == pytest.approx(by_hand)
 
 
 def test_sampling_with_a_fixed_seed_repeats_itself():
@@ -137,10 +149,8 @@ def test_loops_are_found_when_a_stretch_repeats_three_times():
 
 @pytest.fixture(scope="module")
 def trained():
-    documents = [f"the {c} {i} is made from {m}" for c in ("red", "blue", "green") for m in ("silk", "wool")
-                 for i in ("dress", "shirt", "coat", "scarf", "skirt")] * 3
     settings = small_settings(epochs=3)
-    prepared = tx.prepare_text(documents, settings)
+    prepared = tx.prepare_text(DISTINCT, settings)
     return prepared, settings, tx.fit_text_model(prepared, settings)
 
 
@@ -151,19 +161,31 @@ def test_model_is_embedding_recurrent_layers_and_softmax_over_the_vocabulary():
     assert model.count_params() == 50 * 8 + 4 * 16 * (8 + 16 + 1) + 4 * 16 * (16 + 16 + 1) + 16 * 50 + 50
 
 
-def test_training_reports_model_and_bigram_scores_on_held_out_pairs(trained):
+def test_training_scores_model_network_and_both_yardsticks_on_test_documents(trained):
     prepared, _, result = trained
-    assert set(result.details.metrics) == {"model", "bigram"}
-    assert 0 <= result.details.metrics["model"]["accuracy"] <= 1
-    assert result.details.metrics["model"]["perplexity"] < prepared.vocabulary.size
+    metrics = result.details.metrics
+    kneser_ney = result.details.mixture.kneser_ney.name
+    assert set(metrics) == {"model", "network", kneser_ney, "bigram"}
+    assert {m["pairs"] for m in metrics.values()} == {len(prepared.y_test)}
+    assert metrics["bigram"]["perplexity"] is None and metrics["model"]["perplexity"] < prepared.vocabulary.size
+    assert result.details.mixture.weight in tx.MIX_WEIGHTS
+    assert result.details.verdict.baseline in (tx.scorer_name(kneser_ney), "the bigram rule")
+    assert result.details.split["leaked_documents"] == 0 and result.details.split["test_documents"] == 12
     assert len(result.history["val_loss"]) == 3
 
 
+def test_the_default_seed_is_the_commonest_opening_of_the_corpus(trained):
+    prepared, _, _ = trained
+    assert tx.seed_suggestion(prepared, "word") in {f"the {c}" for c in COLOURS}
+    characters = tx.prepare_text(DISTINCT, small_settings(level="character"))
+    assert tx.seed_suggestion(characters, "character") == "the"
+
+
 def test_generation_is_reproducible_and_names_unknown_seed_words(trained):
-    _, settings, result = trained
+    _, _, result = trained
     options = tx.GenerationSettings(num_words=6, sampling_seed=3)
-    first, second = (tx.generate(result.model, result.details.vocabulary, "word", "The RED zebra", options,
-                                 settings.context_length) for _ in range(2))
+    first, second = (tx.generate(result.details.mixture, result.details.vocabulary, "word", "The RED zebra", options)
+                     for _ in range(2))
     assert first == second
     assert first.unknown == ["zebra"] and first.seed_tokens == ["the", "red", "zebra"]
     assert len(first.tokens) == 6 and all(0 < p <= 1 for p in first.probabilities)
@@ -172,9 +194,9 @@ def test_generation_is_reproducible_and_names_unknown_seed_words(trained):
 
 
 def test_an_empty_seed_starts_a_document(trained):
-    _, settings, result = trained
-    found = tx.generate(result.model, result.details.vocabulary, "word", "  ",
-                        tx.GenerationSettings(num_words=3, strategy="greedy"), settings.context_length)
+    _, _, result = trained
+    found = tx.generate(result.details.mixture, result.details.vocabulary, "word", "  ",
+                        tx.GenerationSettings(num_words=3, strategy="greedy"))
     assert found.seed_tokens == [] and len(found.tokens) == 3 and "[UNK]" not in found.tokens
 
 
@@ -184,7 +206,7 @@ def test_embedding_projection_and_neighbours(trained):
     points = tx.embedding_projection(result.model, vocabulary, dimensions=3)
     assert list(points.columns[:3]) == ["x", "y", "z"] and len(points) == vocabulary.size - 2
     assert points.set_index("token").loc["red", "group"] == "colour"
-    assert points.set_index("token").loc["silk", "group"] == "material"
+    assert points.set_index("token").loc["coat", "group"] != "other"
     neighbours = tx.nearest_tokens(result.model, vocabulary, "red", count=4)
     assert "red" not in neighbours["token"].tolist() and len(neighbours) == 4
     assert neighbours["cosine similarity"].is_monotonic_decreasing
@@ -192,12 +214,19 @@ def test_embedding_projection_and_neighbours(trained):
 
 def test_score_table_shows_a_dash_where_the_baseline_has_no_perplexity():
     table = tx.score_table({"model": {"accuracy": 0.5, "top5_accuracy": 0.75, "perplexity": 3.21},
-                            "bigram": {"accuracy": 0.25, "top5_accuracy": 0.5}})
-    assert table.loc["model"].tolist() == ["50.0%", "75.0%", "3.21"]
-    assert table.loc["bigram", "perplexity"] == "—"
+                            "kneser_ney_4gram": {"accuracy": 0.4, "top5_accuracy": 0.7, "perplexity": 4.5},
+                            "bigram": {"accuracy": 0.25, "top5_accuracy": 0.5, "perplexity": None}})
+    assert table.loc["model (network + counts)"].tolist() == ["50.0%", "75.0%", "3.21"]
+    assert table.loc["bigram rule", "perplexity"] == "—" and "Kneser–Ney 4-gram" in table.index
+
+
+def test_only_the_most_frequent_tokens_and_the_chosen_words_neighbours_are_labelled():
+    points = pd.DataFrame({"token": [f"t{i}" for i in range(40)]})
+    labelled = tx.label_mask(points, "t35", pd.DataFrame({"token": ["t36", "t2"]}), count=5)
+    assert points["token"][labelled].tolist() == ["t0", "t1", "t2", "t3", "t4", "t35", "t36"]
 
 
 def test_the_first_probe_word_is_a_grouped_word_when_there_is_one():
     vocabulary = tx.Vocabulary(("", "[UNK]", "the", "silk", "red"), (0, 0, 9, 5, 4))
     assert tx.probe_token(vocabulary) == "silk"
-    assert tx.probe_token(tx.Vocabulary(("", "[UNK]", "xy", "zz"), (0, 0, 2, 1))) == "xy"
+    assert tx.probe_token(tx.Vocabulary(("", "[UNK]", "xy", "the", "module"), (0, 0, 3, 2, 1))) == "module"

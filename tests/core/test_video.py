@@ -102,3 +102,83 @@ def test_settings_too_big_for_the_server_are_refused_before_anything_is_made():
         vd.check_memory(vd.VideoSettings(frames=20, frame_size=48, clips_per_class=400))
     with pytest.raises(ValueError, match="first convolution"):
         vd.check_memory(vd.VideoSettings(frames=20, frame_size=48, clips_per_class=20, filters=32, batch_size=128))
+
+
+def test_frame_cnn_is_the_shared_strided_cnn():
+    from core import vision
+
+    def convolutions(model):
+        return [(layer.filters, layer.kernel_size, layer.strides) for layer in model.layers
+                if layer.__class__.__name__ == "Conv2D"]
+
+    assert convolutions(vd.build_frame_cnn(24, 8, 3)) == convolutions(vision.build_grid_encoder(24, 8, 3))
+
+
+@pytest.mark.parametrize("kernel", [2, 3, 4])
+def test_the_first_convolution_is_keras_conv3d_over_time_height_and_width(kernel):
+    """Same weights, same outputs as keras.layers.Conv3D (padding "same"): only computed as a 2D convolution."""
+    import keras
+
+    model = vd.build_cnn3d(7, 16, 3, num_filters=4, num_conv_layers=2, temporal_kernel=kernel)
+    conv = model.get_layer("cnn3d_per_frame").layer.get_layer("conv_1")
+    weights, bias = conv.get_weights()  # (3, 3, kernel × colours, filters), colours of one frame after another
+    conv3d = keras.layers.Conv3D(4, (kernel, 3, 3), strides=(1, 2, 2), padding="same", activation="relu")
+    clip = np.random.default_rng(0).random((2, 7, 16, 16, 3)).astype(np.float32)
+    conv3d.build(clip.shape)
+    conv3d.set_weights([weights.reshape(3, 3, kernel, 3, 4).transpose(2, 0, 1, 3, 4), bias])
+    neighbours = np.asarray(model.get_layer("neighbour_frames")(clip))  # (2, 7, 16, 16, 3 × kernel)
+    ours = np.asarray(conv(neighbours.reshape(14, 16, 16, 3 * kernel))).reshape(2, 7, 8, 8, 4)
+    np.testing.assert_allclose(ours, np.asarray(conv3d(clip)), atol=1e-5)
+    assert conv.count_params() == conv3d.count_params()
+
+
+@pytest.mark.parametrize(("kernel", "layers"), [(2, 1), (3, 2), (5, 2)])
+def test_the_stated_temporal_field_is_how_many_features_one_frame_reaches(kernel, layers):
+    """Change one frame in the middle of a clip: the per-frame features that move are the field."""
+    import keras
+
+    model = vd.build_cnn3d(16, 16, 3, num_filters=4, num_conv_layers=layers, temporal_kernel=kernel)
+    features = keras.Model(model.inputs, model.get_layer("cnn3d_per_frame").output)  # (batch, frames, FEATURES)
+    clip = np.random.default_rng(0).random((1, 16, 16, 16, 3)).astype(np.float32)
+    changed = clip.copy()
+    changed[0, 8] = 1.0 - changed[0, 8]
+    moved = np.abs(features.predict_on_batch(changed) - features.predict_on_batch(clip)).max(axis=(0, 2))
+    assert int((moved > 0).sum()) == vd.temporal_field(model)
+
+
+def test_cnn3d_reads_neighbouring_frames_and_says_how_far_it_sees():
+    model = vd.build_cnn3d(6, 16, 4, num_filters=4, num_conv_layers=2, temporal_kernel=3)
+    assert model.output_shape == (None, 4)
+    clip = vd.make_clip("right", 6, 16, 0.0, np.random.default_rng(0))[None]
+    assert not np.allclose(model.predict_on_batch(clip), model.predict_on_batch(clip[:, ::-1]), rtol=1e-5)
+    field = vd.temporal_field(model)
+    sees = vd.what_each_sees(vd.VideoSettings(conv_layers=2, temporal_kernel=3), field)
+    assert set(sees) == {"frame-only", "CNN+RNN", "3D CNN"}
+    assert sees["3D CNN"].startswith(f"{field} neighbouring frames")
+
+
+def test_the_three_models_train_on_the_same_clips_and_are_scored_the_same_way():
+    settings = vd.VideoSettings(num_classes=2, frames=4, frame_size=16, clips_per_class=20, epochs=1)
+    result = vd.fit_video_models(settings)
+    details = result.details
+    test_count = 2 * vd.TEST_CLIPS_PER_CLASS
+    for scores in (details.cnn_rnn, details.frame_only, details.cnn3d, details.shuffled, details.cnn3d_shuffled):
+        assert scores.confusion.sum() == len(scores.correct) == test_count
+        assert scores.accuracy == pytest.approx(scores.correct.mean())
+    assert result.scores["3D CNN test accuracy"] == details.cnn3d.accuracy
+    built = {"CNN+RNN": vd.build_cnn_rnn(4, 16, 2, settings.filters, settings.conv_layers, settings.cell,
+                                         settings.units),
+             "frame-only": vd.build_frame_only(4, 16, 2, settings.filters, settings.conv_layers),
+             "3D CNN": vd.build_cnn3d(4, 16, 2, settings.filters, settings.conv_layers, settings.temporal_kernel)}
+    assert details.parameters == {name: model.count_params() for name, model in built.items()}
+    assert details.temporal_field == vd.temporal_field(built["3D CNN"])
+    again = vd.fit_video_models(settings).details
+    np.testing.assert_array_equal(again.cnn3d.correct, details.cnn3d.correct)
+    np.testing.assert_array_equal(again.cnn3d_model.get_weights()[0], details.cnn3d_model.get_weights()[0])
+
+
+def test_clip_alternative_text_says_the_motion_and_the_length():
+    clip = np.zeros((12, 16, 16, 3))  # (frames, size, size, channels)
+    assert vd.describe_clip(clip, "left") == "a shape moving left, 12 frames of 16 × 16 pixels"
+    assert vd.describe_clip(clip, "growing").startswith("a shape growing")
+    assert vd.describe_clip(clip).startswith("an animation, 12 frames")

@@ -1,0 +1,156 @@
+"""Everyone can use it (issue 23): axe on every page before and after training, in light and dark; the keyboard
+alone trains a page; every page at phone size; a compared pair of lines seen with deuteranopia and protanopia."""
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+from playwright.sync_api import Browser, Page, expect
+
+from core.catalogue import HOME, PAGES, PageInfo
+from core.palette import colour_difference
+from tests.browser.axe import blocking_violations
+from tests.browser.helpers import wait_for_idle
+
+pytestmark = pytest.mark.browser
+
+# Settings (the page's link) that make each page train in seconds; a page not listed trains one epoch.
+QUICK = {
+    "views/internals.py": "epochs=1&num_examples=500",
+    "views/video.py": "epochs=1&num_classes=2&clips_per_class=20&frames=4&frame_size=16",
+    "views/captioning.py": "epochs=1&num_scenes=500",
+}
+TRAINING_TIMEOUT_MS = 240_000
+PHONE = {"width": 390, "height": 844}
+PLAINLY_DIFFERENT = 15.0  # CIE76 ΔE, as tests/core/test_palette.py asks of the palette itself
+
+
+def url_of(server_url: str, info: PageInfo, quick: bool = True) -> str:
+    """The page's address (Streamlit names it after the file), with its quick settings."""
+    path = "" if info is HOME else info.path.removeprefix("views/").removesuffix(".py")
+    query = QUICK.get(info.path, "epochs=1") if quick and info is not HOME else ""
+    return f"{server_url}/{path}" + (f"?{query}" if query else "")
+
+
+def open_page(page: Page, url: str) -> None:
+    """Open ``url`` and wait until its script has run and no element is still a loading placeholder."""
+    page.goto(url)
+    wait_for_idle(page)
+    page.wait_for_function("() => document.querySelector('[data-testid=stSkeleton]') === null", timeout=60_000)
+    wait_for_idle(page)
+    expect(page.get_by_role("heading").first).to_be_visible()
+
+
+def train(page: Page) -> bool:
+    """Press the page's Train button, if it shows one, and wait until training and its results are drawn."""
+    button = page.get_by_role("button", name="Train", exact=True)
+    if button.count() == 0:
+        return False
+    button.first.click()
+    wait_for_idle(page, TRAINING_TIMEOUT_MS)
+    return True
+
+
+ALL_PAGES = [HOME, *PAGES]
+IDS = [p.title for p in ALL_PAGES]
+
+
+@pytest.mark.parametrize("info", ALL_PAGES, ids=IDS)
+def test_axe_finds_no_serious_violation_before_or_after_training(page, server_url, info):
+    open_page(page, url_of(server_url, info))
+    assert blocking_violations(page) == []
+    if train(page):
+        assert blocking_violations(page) == []
+
+
+@pytest.mark.parametrize("info", ALL_PAGES, ids=IDS)
+def test_axe_finds_no_serious_violation_in_the_dark_theme(browser: Browser, server_url, info):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, color_scheme="dark")
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        open_page(page, url_of(server_url, info, quick=False))
+        background = page.evaluate("() => getComputedStyle(document.querySelector('[data-testid=stApp]'))"
+                                   ".backgroundColor")
+        assert background != "rgb(255, 255, 255)"  # the dark theme is on
+        assert blocking_violations(page) == []
+    finally:
+        context.close()
+
+
+def test_keyboard_alone_trains_a_page_and_reaches_its_result(page, server_url):
+    open_page(page, f"{server_url}/textgen?epochs=1")
+    for _ in range(120):  # Tab through the page until the Train button has the focus
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement?.innerText?.trim()") == "Train":
+            break
+    else:
+        pytest.fail("Tab never reached the Train button")
+    page.keyboard.press("Enter")
+    wait_for_idle(page, TRAINING_TIMEOUT_MS)
+    expect(page.get_by_role("heading").filter(has_text="the bigram rule")).to_be_visible()
+    for _ in range(40):  # the seed box after the results is reached with Tab too
+        page.keyboard.press("Tab")
+        if (page.evaluate("() => document.activeElement?.getAttribute('aria-label')") or "").startswith("Seed text"):
+            break
+    else:
+        pytest.fail("Tab never reached the Seed text box after training")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("classic black")
+    page.keyboard.press("Enter")
+    wait_for_idle(page)
+    expect(page.get_by_test_id("stMarkdown").filter(has_text="classic black")).to_be_visible()
+
+
+@pytest.mark.parametrize("info", ALL_PAGES, ids=IDS)
+def test_every_page_fits_a_phone(browser: Browser, server_url, info, tmp_path):
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        open_page(page, url_of(server_url, info, quick=False))
+        widths = page.evaluate("() => { const main = document.querySelector('[data-testid=stMain]');"
+                               " return [document.documentElement.scrollWidth, main.scrollWidth, main.clientWidth]; }")
+        assert widths[0] <= PHONE["width"] and widths[1] <= widths[2], widths  # no sideways scrolling
+        for chart in page.get_by_test_id("stPlotlyChart").all():
+            chart.scroll_into_view_if_needed()
+            box = chart.bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] + 1
+        button = page.get_by_role("button", name="Train", exact=True)
+        if button.count():
+            button.first.scroll_into_view_if_needed()
+            expect(button.first).to_be_in_viewport()
+        page.screenshot(path=str(tmp_path / "phone.png"), full_page=True)
+    finally:
+        context.close()
+
+
+def line_colour(png: bytes) -> np.ndarray:
+    """The colour of a legend's line sample: the pixels farthest from the (uniform) background, averaged."""
+    pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=float) / 255  # (rows, columns, 3)
+    flat = pixels.reshape(-1, 3)
+    background = np.median(flat, axis=0)
+    distance = np.linalg.norm(flat - background, axis=1)
+    return flat[distance >= 0.7 * distance.max()].mean(axis=0)
+
+
+def compared_pair(page: Page) -> tuple[np.ndarray, np.ndarray]:
+    """The drawn colours of the training and validation lines, from the first legend that names them."""
+    def sample(name: str) -> np.ndarray:
+        entry = page.locator("g.legend g.traces").filter(has=page.get_by_text(name, exact=True)).first
+        entry.scroll_into_view_if_needed()
+        return line_colour(entry.locator(".layers").first.screenshot())
+
+    return sample("training"), sample("validation")
+
+
+@pytest.mark.parametrize("deficiency", ["deuteranopia", "protanopia"])
+def test_compared_lines_stay_apart_with_emulated_colour_blindness(page, server_url, deficiency):
+    open_page(page, f"{server_url}/textgen?epochs=1")
+    assert train(page)
+    normal = compared_pair(page)
+    page.context.new_cdp_session(page).send("Emulation.setEmulatedVisionDeficiency", {"type": deficiency})
+    seen = compared_pair(page)
+    assert colour_difference(seen[1], normal[1]) > 5  # the emulation is on: the orange line looks different
+    assert colour_difference(*seen) >= PLAINLY_DIFFERENT
