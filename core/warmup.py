@@ -90,8 +90,16 @@ def _captioning() -> DefaultJob:
                       lambda on_epoch_end: cp.fit_captioner(settings, on_epoch_end))
 
 
+def _beyond() -> DefaultJob:
+    from core import beyond as by
+
+    settings = by.BeyondSettings()
+    return DefaultJob("Beyond recurrence", settings, fingerprint(*by.training_data(settings)),
+                      lambda on_epoch_end: by.compare_families(settings, on_epoch_end))
+
+
 # In the order visitors are likeliest to need them: the home page leads to connection types first.
-JOBS = (_connections, _internals, _forecasting, _textgen, _video, _captioning)
+JOBS = (_connections, _internals, _forecasting, _textgen, _video, _captioning, _beyond)
 
 
 def default_jobs() -> Iterator[DefaultJob]:
