@@ -102,9 +102,9 @@ async def train_until_result(page: Page, visitor: Visitor) -> None:
 
 async def rerun_twice(page: Page, visitor: Visitor) -> None:
     """Home and back (two reruns of the same session): the model must still be in the sidebar, same replica."""
-    sidebar = page.locator("[data-testid=stSidebar]")
+    pages = page.locator("[data-testid=stSidebarNav]")  # the navigation, not the guide's links
     for link in ("Home", "Connection types"):
-        await sidebar.get_by_role("link", name=link).click()
+        await pages.get_by_role("link", name=link).click()
         await page.wait_for_timeout(500)
     await page.locator(RESULT).first.wait_for(timeout=VISITOR_LIMIT_S * 1000)
     visitor.stayed = await page.locator(TRAINED).count() == 1 and await replica_of(page) == visitor.replica
