@@ -7,6 +7,7 @@ from core.catalogue import HOME, sections
 from ui.guide import guide_sidebar
 from ui.keras_state import keep_keras_state_between_runs
 from ui.model_panel import sidebar_model_panel
+from ui.replica import say_if_moved_here, sidebar_queue_line
 
 st.set_page_config(page_title="Sequence Lab", page_icon=":material/timeline:", layout="wide")
 keep_keras_state_between_runs()
@@ -17,4 +18,6 @@ navigation = st.navigation({
 })
 sidebar_model_panel()
 guide_sidebar(navigation.title)
+sidebar_queue_line()
+say_if_moved_here()
 navigation.run()

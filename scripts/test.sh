@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install what the tests need (first time only; Debian's chromium for the browser
-# tests) and run every test: lint, core unit tests, page tests, browser tests.
+# tests, Debian's haproxy for the replicas' test) and run every test: lint, core unit tests, page tests, browser tests.
 # With arguments, they go to pytest and only that runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +8,10 @@ scripts/setup.sh requirements.txt requirements-dev.txt
 if [ ! -x /usr/bin/chromium ]; then
   sudo=$([ "$(id -u)" = 0 ] || echo sudo)
   $sudo apt-get update -qq && $sudo apt-get install -y -qq chromium >/dev/null
+fi
+if [ ! -x /usr/sbin/haproxy ]; then
+  sudo=$([ "$(id -u)" = 0 ] || echo sudo)
+  $sudo apt-get update -qq && $sudo apt-get install -y -qq haproxy >/dev/null
 fi
 .venv/bin/ruff check .
 if [ $# -gt 0 ]; then

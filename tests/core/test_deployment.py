@@ -2,13 +2,20 @@
 
 import json
 import re
+import subprocess
 import tomllib
 from pathlib import Path
 
 import pytest
 
-from core import captioning, forecasting, settings_io, text, video
+from core import captioning, forecasting, settings_io, text, video, warmup
+from core.replicas import PAGE_COOKIE, REPLICA_VARIABLE, moved_from, queue_line
+from core.training import TrainingSettings
 from core.uploads import RECEIVE_MB
+from deploy import config as deploy_config
+from deploy.local import HAPROXY
+from deploy.replica import warm_defaults
+from ui.session import shared_results
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
@@ -76,3 +83,77 @@ def test_no_page_loads_a_model_file():
     assert not re.findall(r"load_model\(|load_weights\(|pickle\.loads?\(|np\.load\(", sources)
     accepted = re.findall(r"st\.file_uploader\(.*?type=\[(.*?)\]", sources, re.S)
     assert accepted and not [types for types in accepted if re.search(r"keras|h5|pkl|npz|npy", types)]
+
+
+# Replicas behind HAProxy (deploy/): one template for compose and for local processes.
+
+def test_checked_in_compose_files_are_what_the_template_renders():
+    """deploy/haproxy.cfg and compose.yaml come from deploy/config.py; an edit by hand would drift."""
+    assert (ROOT / "deploy" / "haproxy.cfg").read_text() == deploy_config.compose_haproxy_config(
+        deploy_config.COMPOSE_REPLICAS)
+    assert (ROOT / "deploy" / "compose.yaml").read_text() == deploy_config.compose_file(deploy_config.COMPOSE_REPLICAS)
+
+
+@pytest.mark.skipif(not Path(HAPROXY).exists(), reason="no haproxy (scripts/test.sh installs it)")
+@pytest.mark.parametrize("rendering", ["compose", "local"])
+def test_haproxy_accepts_both_renderings(tmp_path, rendering):
+    text = (deploy_config.compose_haproxy_config(3) if rendering == "compose" else
+            deploy_config.haproxy_config("127.0.0.1:8080", {"replica-1": "127.0.0.1:8601",
+                                                            "replica-2": "127.0.0.1:8602"}))
+    (tmp_path / "haproxy.cfg").write_text(text)
+    checked = subprocess.run([HAPROXY, "-c", "-f", str(tmp_path / "haproxy.cfg")], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_each_replica_is_sticky_by_its_own_name_and_checked_on_streamlits_health_endpoint():
+    config = deploy_config.haproxy_config("127.0.0.1:1", {"replica-1": "127.0.0.1:2", "replica-2": "127.0.0.1:3"})
+    assert re.search(rf"^\s+cookie {deploy_config.STICKY_COOKIE} insert\b", config, re.M)
+    assert re.findall(r"^\s+server (\S+) \S+ cookie (\S+)$", config, re.M) == [("replica-1", "replica-1"),
+                                                                              ("replica-2", "replica-2")]
+    assert re.search(r"^\s+option httpchk GET /_stcore/health$", config, re.M)
+    assert re.search(r"^\s+option redispatch$", config, re.M)
+    assert re.search(r"^\s+timeout tunnel 1h$", config, re.M)  # a page's WebSocket outlives an idle minute
+    assert f"{PAGE_COOKIE}=%[srv_name]" in config
+
+
+def test_haproxy_without_replicas_is_refused_in_words():
+    with pytest.raises(ValueError, match="at least one replica"):
+        deploy_config.haproxy_config("127.0.0.1:1", {})
+
+
+def test_every_compose_replica_names_itself_as_haproxy_does_and_shares_the_xla_cache():
+    compose = deploy_config.compose_file(2)
+    names = re.findall(rf"^\s+{REPLICA_VARIABLE}: (\S+)$", compose, re.M)
+    assert names == ["replica-1", "replica-2"]
+    assert compose.count("JAX_COMPILATION_CACHE_DIR: /shared/xla") == 2
+    assert compose.count("- shared:/shared") == 2
+
+
+def test_the_sidebar_line_names_the_replica_only_behind_a_load_balancer():
+    assert queue_line("replica-2", 1, 3) == "Server **replica-2**: 1 training running, 3 waiting in line."
+    assert queue_line("", 2, 0) == "This server: 2 trainings running, 0 waiting in line."
+
+
+@pytest.mark.parametrize(("cookies", "replica", "moved"), [
+    ({PAGE_COOKIE: "replica-1"}, "replica-2", "replica-1"),  # its replica died; it reconnected here
+    ({PAGE_COOKIE: "replica-2"}, "replica-2", ""),  # served here
+    ({}, "replica-2", ""),  # no load balancer stamped it
+    ({PAGE_COOKIE: "replica-1"}, "", ""),  # a server alone knows no replicas
+])
+def test_a_page_knows_it_moved_only_from_another_named_replica(cookies, replica, moved):
+    assert moved_from(cookies, replica) == moved
+
+
+def test_a_replica_warms_every_default_into_the_shared_store_and_skips_one_that_fails(monkeypatch, capsys):
+    def no_data(on_epoch_end):
+        raise ValueError("no data")
+
+    jobs = [warmup.DefaultJob("A", TrainingSettings(seed=1), "a", lambda _: "model A"),
+            warmup.DefaultJob("B", TrainingSettings(seed=2), "b", no_data),
+            warmup.DefaultJob("C", TrainingSettings(seed=3), "c", lambda _: "model C")]
+    monkeypatch.setattr(warmup, "default_jobs", lambda: iter(jobs))
+    shared_results.clear()
+    warm_defaults()
+    assert [shared_results().get(job.key) for job in jobs] == ["model A", None, "model C"]
+    assert "Warm-up: B failed (ValueError: no data); visitors will train it" in capsys.readouterr().out
+    shared_results.clear()
