@@ -25,6 +25,7 @@ from keras import ops
 
 from core.diagnosis import HeldOut
 from core.internals import MEMORY_KEYS, recall_task
+from core.palette import NEUTRAL, SERIES, series_style, translucent
 from core.recurrent import CELLS, recurrent_stack
 from core.settings import batch_size_knob, epochs_knob, knob, learning_rate_knob
 from core.training import EpochFn, TrainingSettings, TrainResult, predict, set_seed, tell, train
@@ -481,9 +482,10 @@ def plot_receptive_field(num_levels: int, kernel_size: int, longest: int) -> go.
     for depth, offsets in enumerate(reached):
         level = num_levels - depth
         fig.add_trace(go.Scatter(x=[-o for o in sorted(offsets)], y=[level] * len(offsets), mode="markers",
-                                 marker={"size": 5}, name="input" if level == 0 else f"level {level}",
+                                 marker={"size": 5, "color": SERIES[0] if level else SERIES[1]},
+                                 name="input" if level == 0 else f"level {level}",
                                  hovertemplate="%{x} steps back<extra></extra>"))
-    fig.add_vrect(x0=-(longest - 1), x1=0, fillcolor="rgba(120,120,120,0.12)", line_width=0,
+    fig.add_vrect(x0=-(longest - 1), x1=0, fillcolor=translucent(NEUTRAL, 0.12), line_width=0,
                   annotation_text=f"longest sequence ({longest} steps)", annotation_position="top left")
     fig.update_layout(height=260, margin={"l": 40, "r": 10, "t": 30, "b": 40}, showlegend=False,
                       xaxis_title="steps before the last one (0 = the last step)",
@@ -493,8 +495,9 @@ def plot_receptive_field(num_levels: int, kernel_size: int, longest: int) -> go.
 
 def plot_epoch_seconds(times: dict[str, dict[int, float]]) -> go.Figure:
     """Seconds per training epoch against sequence length, one line per family."""
-    fig = go.Figure([go.Scatter(x=list(by_length), y=list(by_length.values()), mode="lines+markers", name=family)
-                     for family, by_length in times.items()])
+    fig = go.Figure([go.Scatter(x=list(by_length), y=list(by_length.values()), mode="lines+markers", name=family,
+                                **series_style(index))
+                     for index, (family, by_length) in enumerate(times.items())])
     fig.update_layout(height=300, margin={"l": 40, "r": 10, "t": 20, "b": 40}, xaxis_title="sequence length",
                       yaxis_title="seconds per epoch", legend={"orientation": "h", "y": 1.12})
     return fig

@@ -46,10 +46,12 @@ DEFICIENCIES = {
 
 
 def series_style(index: int, width: float = 2) -> dict[str, dict]:
-    """The line and marker of the ``index``-th series: its colour, dash and symbol all differ from the others'."""
-    colour = SERIES[index % len(SERIES)]
-    return {"line": {"color": colour, "dash": DASHES[index % len(DASHES)], "width": width},
-            "marker": {"color": colour, "symbol": SYMBOLS[index % len(SYMBOLS)]}}
+    """The line and marker of the ``index``-th series: its colour, dash and symbol all differ from the others'
+    for the first four; after them the colours come round again with another dash and symbol, so no two of the
+    first sixteen look alike."""
+    colour, shift = SERIES[index % len(SERIES)], index // len(SERIES)
+    return {"line": {"color": colour, "dash": DASHES[(index + shift) % len(DASHES)], "width": width},
+            "marker": {"color": colour, "symbol": SYMBOLS[(index + shift) % len(SYMBOLS)]}}
 
 
 def translucent(colour: str, opacity: float) -> str:

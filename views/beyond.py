@@ -96,7 +96,7 @@ st.header("4 · Where the Transformer looks")
 example = details.attention
 steps = [f"{t + 1}{' ★' if marked else ''}" for t, marked in enumerate(example.marked)]
 st.plotly_chart(plot_heatmap(example.weights.tolist(), steps, [f"head {h + 1}" for h in range(len(example.weights))],
-                             colorscale="Viridis", zmid=None))
+                             zmid=None))
 st.caption("The attention of the last step over every step of one fresh sequence of the longest length (each row "
            f"sums to one; ★ marks the steps that hold the answer). {by.attention_story(example, settings.task)}")
 

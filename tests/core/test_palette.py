@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from core import captioning, diagrams, plots
+from core import beyond, captioning, diagrams, plots
 from core.palette import (
     DARK_BACKGROUND,
     DEFICIENCIES,
@@ -118,6 +118,8 @@ BUILDERS = {
     "plot_embedding": lambda: plots.plot_embedding(EMBEDDING, "a"),
     "plot_probabilities_over_time": lambda: plots.plot_probabilities_over_time([[0.2] * 5] * 3, list("abcde")),
     "plot_unrolled": lambda: diagrams.plot_unrolled("encoder_decoder", 3, 2),
+    "plot_receptive_field": lambda: beyond.plot_receptive_field(3, 3, 20),
+    "plot_epoch_seconds": lambda: beyond.plot_epoch_seconds({f: {15: 0.1, 30: 0.2} for f in "abcde"}),
     "plot_attention": lambda: captioning.plot_attention(np.zeros((8, 8, 3)), np.full((2, 2, 2), 0.25), ["a", "b"]),
 }
 PALETTE_SCALES = [tuple(map(tuple, go.Heatmap(colorscale=name).colorscale)) for name in (SEQUENTIAL, DIVERGING)]
