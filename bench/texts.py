@@ -73,11 +73,16 @@ def _docstrings(path: Path) -> Iterator[str]:
 def stdlib_docstrings(max_chars: int = DOCSTRING_CHARS) -> list[str]:
     """Paragraphs of the standard library's docstrings, files in sorted order, until ``max_chars``."""
     stdlib = Path(sysconfig.get_paths()["stdlib"])
+    files = (path for path in sorted(stdlib.rglob("*.py"))
+             if not any(part in SKIPPED_PACKAGES for part in path.relative_to(stdlib).parts))
+    return _docstring_paragraphs(files, max_chars)
+
+
+def _docstring_paragraphs(files, max_chars: int) -> list[str]:
+    """The paragraphs of the docstrings of ``files``, in order, until they hold ``max_chars`` characters."""
     found: list[str] = []
     size = 0
-    for path in sorted(stdlib.rglob("*.py")):
-        if any(part in SKIPPED_PACKAGES for part in path.relative_to(stdlib).parts):
-            continue
+    for path in files:
         for paragraph in (p for docstring in _docstrings(path) for p in paragraphs(docstring)):
             found.append(paragraph)
             size += len(paragraph) + 1
@@ -93,18 +98,9 @@ def _site_packages() -> Path:
 
 def package_docstrings(packages: tuple[str, ...] = ("numpy", "pandas"), max_chars: int = DOCSTRING_CHARS) -> list[str]:
     """Paragraphs of the docstrings of installed PyPI packages (numpy, pandas), files in sorted order."""
-    found: list[str] = []
-    size = 0
-    for package in packages:
-        for path in sorted((_site_packages() / package).rglob("*.py")):
-            if "tests" in path.parts:
-                continue
-            for paragraph in (p for docstring in _docstrings(path) for p in paragraphs(docstring)):
-                found.append(paragraph)
-                size += len(paragraph) + 1
-                if size >= max_chars:
-                    return found
-    return found
+    files = (path for package in packages for path in sorted((_site_packages() / package).rglob("*.py"))
+             if "tests" not in path.parts)
+    return _docstring_paragraphs(files, max_chars)
 
 
 def package_descriptions() -> list[str]:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from deploy.local import free_port, start_server, wait_until_healthy
+from tests.browser.helpers import wait_for_idle
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -49,3 +51,22 @@ def page(browser: Browser) -> Page:
     page.set_default_timeout(30_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def visitor(browser: Browser) -> Iterator[Callable[[str], Page]]:
+    """Opens a page as a new visitor (a browser context, so a cookie jar, of their own); every context is closed
+    after the test."""
+    contexts: list[BrowserContext] = []
+
+    def open_as_new_visitor(url: str) -> Page:
+        contexts.append(browser.new_context(viewport={"width": 1400, "height": 1000}))
+        page = contexts[-1].new_page()
+        page.set_default_timeout(60_000)
+        page.goto(url)
+        wait_for_idle(page)
+        return page
+
+    yield open_as_new_visitor
+    for context in contexts:
+        context.close()

@@ -7,13 +7,13 @@ read the server process's CPU time.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import expect
 
 from tests.browser.conftest import START_TIMEOUT_S, cpu_seconds, free_port, start_server, wait_until_healthy
-from tests.browser.helpers import LONG_TRAINING, LONG_TRAINING_EPOCH, wait_for_idle
+from tests.browser.helpers import LONG_TRAINING, LONG_TRAINING_EPOCH
 
 pytestmark = pytest.mark.browser
 
@@ -29,24 +29,6 @@ def one_slot_server() -> Iterator[tuple[str, int]]:
     finally:
         process.terminate()
         process.wait(timeout=20)
-
-
-@pytest.fixture
-def visitor(browser: Browser) -> Iterator[Callable[[str], Page]]:
-    """Opens a page as a new visitor (a browser context of their own); every context is closed after the test."""
-    contexts: list[BrowserContext] = []
-
-    def open_as_new_visitor(url: str) -> Page:
-        contexts.append(browser.new_context(viewport={"width": 1400, "height": 1000}))
-        page = contexts[-1].new_page()
-        page.set_default_timeout(60_000)
-        page.goto(url)
-        wait_for_idle(page)
-        return page
-
-    yield open_as_new_visitor
-    for context in contexts:
-        context.close()
 
 
 def test_a_second_visitor_waits_in_line_and_starts_when_the_first_stops(visitor, one_slot_server):

@@ -7,10 +7,10 @@ with Debian's haproxy and two app processes on loopback ports.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from deploy.local import LocalDeployment
 from tests.browser.helpers import LONG_TRAINING, LONG_TRAINING_EPOCH, wait_for_idle
@@ -25,24 +25,6 @@ RESULT = "Held-out accuracy"  # the metric's label (the sidebar's guide says the
 def deployment() -> Iterator[LocalDeployment]:
     with LocalDeployment(replicas=2, warm=False) as running:  # no warm-up: the test trains its own settings
         yield running
-
-
-@pytest.fixture
-def visitor(browser: Browser) -> Iterator[Callable[[str], Page]]:
-    """Opens a page as a new visitor (a browser context, so a cookie jar, of their own)."""
-    contexts: list[BrowserContext] = []
-
-    def open_as_new_visitor(url: str) -> Page:
-        contexts.append(browser.new_context(viewport={"width": 1400, "height": 1000}))
-        page = contexts[-1].new_page()
-        page.set_default_timeout(60_000)
-        page.goto(url)
-        wait_for_idle(page)
-        return page
-
-    yield open_as_new_visitor
-    for context in contexts:
-        context.close()
 
 
 def replica_of(page: Page) -> str:
