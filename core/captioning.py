@@ -97,7 +97,9 @@ class CaptionSettings(TrainingSettings):
                      choices=("LSTM", "GRU"))
     units: int = knob(64, "Hidden units", "Size of the decoder's memory of the picture and the words so far.",
                       low=8, high=256)
-    epochs: int = knob(12, "Epochs", "Passes over the training scenes.", low=1, high=80)
+    # 8 by default: 12 epochs took 39–43 s of CPU a warm click; 8 took 28 s and still wrote 96.6 % of unseen
+    # captions exactly (attributes ≥ 99.1 %) against 98.2 % with 12
+    epochs: int = knob(8, "Epochs", "Passes over the training scenes.", low=1, high=80)
     batch_size: int = knob(32, "Batch size", "Scenes per weight update.", choices=(16, 32, 64, 128))
     learning_rate: float = knob(0.003, "Learning rate", "How big each weight update is. Too high and the loss "
                                 "jumps around; too low and learning crawls.",
