@@ -21,7 +21,10 @@ fi
 # TensorFlow, the other backend the project supports. The first run leaves a core
 # idle much of the time (servers starting, browsers waiting), which the second uses.
 tf_dir=$(mktemp -d)
+# The command-line tests are left out there: they run the same core functions in subprocesses (tested on
+# TensorFlow directly by the other core tests), and are the slowest core tests (up to 47 s each on JAX).
 KERAS_BACKEND=tensorflow .venv/bin/python -m pytest -q -p no:cacheprovider --basetemp "$tf_dir/tmp" tests/core \
+  --ignore=tests/core/test_cli.py \
   >"$tf_dir/log" 2>&1 &
 tf_run=$!
 status=0

@@ -42,7 +42,7 @@ def test_a_second_visitor_waits_in_line_and_starts_when_the_first_stops(visitor,
     first.get_by_role("button", name="Stop training").click()
     expect(first.get_by_text("You stopped the training")).to_be_visible(timeout=30_000)
     expect(first.get_by_role("button", name="Train", exact=True)).to_be_visible()  # ready to train again
-    expect(second.get_by_text("Held-out accuracy")).to_be_visible(timeout=90_000)
+    expect(second.get_by_test_id("stMain").get_by_text("Held-out accuracy")).to_be_visible(timeout=90_000)
     expect(second.get_by_test_id("stSidebar").get_by_text("Trained models (1 of")).to_be_visible()
     expect(first.get_by_test_id("stSidebar").get_by_text("Trained models (0 of")).to_be_visible()
 
@@ -51,12 +51,12 @@ def test_the_default_model_is_trained_once_and_shown_to_the_next_visitor_at_once
     url, _ = one_slot_server
     first = visitor(url)
     first.get_by_role("button", name="Train", exact=True).click()
-    expect(first.get_by_text("Held-out accuracy")).to_be_visible(timeout=90_000)
+    expect(first.get_by_test_id("stMain").get_by_text("Held-out accuracy")).to_be_visible(timeout=90_000)
     expect(first.get_by_text("shared default model")).to_be_visible()
 
     started = time.monotonic()
     second = visitor(url)
-    expect(second.get_by_text("Held-out accuracy")).to_be_visible()
+    expect(second.get_by_test_id("stMain").get_by_text("Held-out accuracy")).to_be_visible()
     assert time.monotonic() - started < 15  # a page load, no training
     expect(second.get_by_text("shared default model")).to_be_visible()
     expect(second.get_by_role("button", name="Train", exact=True)).to_have_count(0)
@@ -75,4 +75,4 @@ def test_a_visitor_who_closes_the_browser_mid_training_leaves_the_server_idle(vi
 
     staying = visitor(f"{url}?seed=4")  # and the slot was given back
     staying.get_by_role("button", name="Train", exact=True).click()
-    expect(staying.get_by_text("Held-out accuracy")).to_be_visible(timeout=90_000)
+    expect(staying.get_by_test_id("stMain").get_by_text("Held-out accuracy")).to_be_visible(timeout=90_000)

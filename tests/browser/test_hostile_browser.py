@@ -17,7 +17,8 @@ def test_a_bomb_gif_gets_its_message_and_the_trained_model_stays(page, server_ur
     expect(page.get_by_text("Reading frames in order")).to_be_visible(timeout=120_000)
     bomb = tmp_path / "bomb.gif"
     bomb.write_bytes(one_colour_gif(9000, 9000, 30))  # 1.6 MB: 30 frames of 81 million pixels each
-    page.locator("input[type=file]").last.set_input_files(str(bomb))
+    gif_uploader = page.get_by_test_id("stFileUploader").filter(has_text="Or upload a short animated GIF")
+    gif_uploader.locator("input[type=file]").set_input_files(str(bomb))
     expect(page.get_by_text("9,000 × 9,000 pixels; the limit is 2,000", exact=False)).to_be_visible(timeout=30_000)
     expect(page.get_by_text("Reading frames in order")).to_be_visible()  # the results above are still there
     expect(page.get_by_test_id("stSidebar").get_by_text("Trained models (1 of")).to_be_visible()
