@@ -3,6 +3,8 @@ alone trains a page; every page at phone size; a compared pair of lines seen wit
 
 import io
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 import pytest
@@ -53,6 +55,19 @@ def train(page: Page) -> bool:
     return True
 
 
+@contextmanager
+def opened_in(browser: Browser, url: str, **context_options) -> Iterator[Page]:
+    """``url`` opened in a browser context of its own (a theme, a phone's screen), closed afterwards."""
+    context = browser.new_context(**context_options)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        open_page(page, url)
+        yield page
+    finally:
+        context.close()
+
+
 ALL_PAGES = [HOME, *PAGES]
 IDS = [p.title for p in ALL_PAGES]
 
@@ -67,17 +82,12 @@ def test_axe_finds_no_serious_violation_before_or_after_training(page, server_ur
 
 @pytest.mark.parametrize("info", ALL_PAGES, ids=IDS)
 def test_axe_finds_no_serious_violation_in_the_dark_theme(browser: Browser, server_url, info):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, color_scheme="dark")
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    try:
-        open_page(page, url_of(server_url, info, quick=False))
+    with opened_in(browser, url_of(server_url, info, quick=False), viewport={"width": 1400, "height": 1000},
+                   color_scheme="dark") as page:
         background = page.evaluate("() => getComputedStyle(document.querySelector('[data-testid=stApp]'))"
                                    ".backgroundColor")
         assert background != "rgb(255, 255, 255)"  # the dark theme is on
         assert blocking_violations(page) == []
-    finally:
-        context.close()
 
 
 def test_keyboard_alone_trains_a_page_and_reaches_its_result(page, server_url):
@@ -106,11 +116,8 @@ def test_keyboard_alone_trains_a_page_and_reaches_its_result(page, server_url):
 
 @pytest.mark.parametrize("info", ALL_PAGES, ids=IDS)
 def test_every_page_fits_a_phone(browser: Browser, server_url, info, tmp_path):
-    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    try:
-        open_page(page, url_of(server_url, info, quick=False))
+    with opened_in(browser, url_of(server_url, info, quick=False), viewport=PHONE, is_mobile=True, has_touch=True,
+                   device_scale_factor=2) as page:
         widths = page.evaluate("() => { const main = document.querySelector('[data-testid=stMain]');"
                                " return [document.documentElement.scrollWidth, main.scrollWidth, main.clientWidth]; }")
         assert widths[0] <= PHONE["width"] and widths[1] <= widths[2], widths  # no sideways scrolling
@@ -123,8 +130,6 @@ def test_every_page_fits_a_phone(browser: Browser, server_url, info, tmp_path):
             button.first.scroll_into_view_if_needed()
             expect(button.first).to_be_in_viewport()
         page.screenshot(path=str(tmp_path / "phone.png"), full_page=True)
-    finally:
-        context.close()
 
 
 def line_colour(png: bytes) -> np.ndarray:

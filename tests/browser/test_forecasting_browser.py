@@ -8,14 +8,19 @@ from tests.browser.helpers import wait_for_idle
 pytestmark = pytest.mark.browser
 
 
-def test_upload_a_csv_train_and_see_metrics_and_forecast(page, server_url, tmp_path):
-    csv = tmp_path / "my_shop.csv"
-    load_builtin_sales("umbrellas").rename(columns={"date": "day", "sales": "units"}).to_csv(csv, index=False)
+def upload(page, server_url: str, csv) -> None:
+    """Open the forecasting page, choose "Upload a CSV" and give it the file ``csv``."""
     page.goto(f"{server_url}/forecasting")
     wait_for_idle(page)
     page.get_by_text("Upload a CSV").click()
     wait_for_idle(page)
     page.locator("input[type=file]").set_input_files(str(csv))
+
+
+def test_upload_a_csv_train_and_see_metrics_and_forecast(page, server_url, tmp_path):
+    csv = tmp_path / "my_shop.csv"
+    load_builtin_sales("umbrellas").rename(columns={"date": "day", "sales": "units"}).to_csv(csv, index=False)
+    upload(page, server_url, csv)
     expect(page.get_by_text("What was read: 1095 days from 2022-01-01")).to_be_visible(timeout=30_000)
     page.get_by_role("button", name="Train", exact=True).click()
     verdict = page.get_by_role("heading").filter(has_text="on the last 90 days")  # beats … or … tie: …
@@ -33,11 +38,7 @@ def test_upload_the_monthly_airline_series_and_train_it_with_the_defaults(page, 
     csv = tmp_path / "airline.csv"
     months = pd.date_range("1949-01-01", periods=len(AirPassengers), freq="MS").strftime("%b %Y")
     pd.DataFrame({"month": months, "passengers": AirPassengers.astype(int)}).to_csv(csv, index=False)
-    page.goto(f"{server_url}/forecasting")
-    wait_for_idle(page)
-    page.get_by_text("Upload a CSV").click()
-    wait_for_idle(page)
-    page.locator("input[type=file]").set_input_files(str(csv))
+    upload(page, server_url, csv)
     expect(page.get_by_text("What was read: 144 months from 1949-01-01")).to_be_visible(timeout=30_000)
     expect(page.get_by_text("monthly data, 144 points: a horizon of 12, a window of 24")).to_be_visible()
     page.get_by_role("button", name="Train", exact=True).click()
