@@ -43,7 +43,7 @@ def write(lines: list[str], owns: str) -> None:
     theirs = {heading: text for heading, text in kept.items() if _owner(heading) != owns}
     new = sections("\n".join(lines).rstrip() + "\n\n")
     merged = {**theirs, **new} if owns else {**new, **theirs}  # the main part first, the others' after it
-    RESULTS.write_text("".join(merged.values()).rstrip() + "\n")
+    RESULTS.write_text("\n\n".join(text.rstrip() for text in merged.values()) + "\n")
 
 
 # headings of the sections written by other commands than bench.run (bench.load, bench.memory), or by hand
