@@ -4,7 +4,8 @@ FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 RUN useradd --create-home --uid 1000 lab
-# Where replicas behind HAProxy share their XLA compilation cache (a volume in deploy/compose.yaml).
+# Where replicas behind HAProxy share their XLA compilation cache and saved default models (a volume in
+# deploy/compose.yaml).
 RUN mkdir /shared && chown lab:lab /shared
 USER lab
 WORKDIR /home/lab/app

@@ -19,7 +19,11 @@ of their own (so each trains a model of their own):
   arriving as soon as HAProxy answers, keeping the defaults; seconds from
   opening the page to the result, without and with the replicas' warm-up.
 
-Then each page's default model is trained in this process (a second time,
+With ``--startup``, only a cold start with warm-up, twice on one new
+directory of saved defaults (core.default_store): the first start trains each
+default and saves it, the second loads them.
+
+With ``--capacity``, each page's default model is trained in this process (a second time,
 after a first that compiles) for its CPU seconds: trainings per core-minute.
 
 Every process logs to one file; the tracebacks in it are counted.
@@ -34,13 +38,15 @@ import re
 import tempfile
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from playwright.async_api import Browser, Page, async_playwright
 
 from bench import results
 from bench.load import MemoryWatch, server_errors, spread
-from core.replicas import moved_message
+from core.replicas import DEFAULTS_VARIABLE, moved_message
 from deploy.local import LocalDeployment
+from deploy.replica import WARM_LIMIT_S
 from tests.browser.conftest import CHROMIUM
 
 VISITOR_LIMIT_S = 400
@@ -150,12 +156,19 @@ async def load_round(browser: Browser, deployment: LocalDeployment, name: str, s
     return result
 
 
-async def cold_start_wait(browser: Browser, warm: bool, log) -> tuple[float, float]:
+async def cold_start_wait(browser: Browser, warm: bool, log, defaults: str = "") -> tuple[float, float]:
     """Seconds from starting a new deployment until HAProxy answers, and from then opening the default page
-    to its result (a visitor arriving as soon as the deployment answers)."""
+    to its result (a visitor arriving as soon as the deployment answers).
+
+    ``defaults`` is the directory of saved default models the replica shares
+    (core.default_store); "" for none. Before it stops, the deployment
+    finishes saving every default there (a warm-up cut at its limit goes on
+    in the background), so the next start finds all of them.
+    """
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as xla, \
-            LocalDeployment(1, env={"JAX_COMPILATION_CACHE_DIR": xla}, log=log, warm=warm) as deployment:
+            LocalDeployment(1, env={"JAX_COMPILATION_CACHE_DIR": xla, DEFAULTS_VARIABLE: defaults}, log=log,
+                            warm=warm) as deployment:
         ready = time.perf_counter() - started
         context = await browser.new_context(viewport={"width": 1400, "height": 1000})
         page = await context.new_page()
@@ -168,7 +181,20 @@ async def cold_start_wait(browser: Browser, warm: bool, log) -> tuple[float, flo
         await page.locator(RESULT).first.wait_for(timeout=VISITOR_LIMIT_S * 1000)
         waited = time.perf_counter() - started
         await context.close()
+        if defaults:
+            await all_saved(defaults)
     return ready, waited
+
+
+async def all_saved(directory: str) -> None:
+    """Wait until core.default_store has finished writing every page's default in ``directory``."""
+    from core.warmup import JOBS  # here only: the browser rounds' process needs no Keras
+
+    deadline = time.monotonic() + VISITOR_LIMIT_S
+    while len([path for path in Path(directory).iterdir() if not path.name.startswith(".")]) < len(JOBS):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the replica saved {len(list(Path(directory).iterdir()))} of {len(JOBS)} defaults")
+        await asyncio.sleep(1)
 
 
 async def browser_rounds(visitors: int, log) -> tuple[list[Round], dict[str, tuple[float, float]]]:
@@ -186,6 +212,22 @@ async def browser_rounds(visitors: int, log) -> tuple[list[Round], dict[str, tup
                 "with warm-up": await cold_start_wait(browser, True, log)}
         await browser.close()
     return rounds, cold
+
+
+async def startups_with_saved_defaults() -> dict[str, tuple[float, float, str]]:
+    """The cold start with warm-up twice on one directory of saved defaults: empty (each default trained and
+    saved), then filled (each loaded). Per start: its two waits (cold_start_wait) and its processes' log."""
+    starts = {}
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        with tempfile.TemporaryDirectory() as defaults:
+            for name in ("trained and saved (empty directory)", "loaded from disk (filled directory)"):
+                with tempfile.TemporaryFile("w+") as log:
+                    ready, waited = await cold_start_wait(browser, True, log, defaults)
+                    log.seek(0)
+                    starts[name] = (ready, waited, log.read())
+        await browser.close()
+    return starts
 
 
 def cpu_per_default_training() -> dict[str, tuple[float, float]]:
@@ -244,6 +286,25 @@ def replicas_section(visitors: int, rounds: list[Round], cold: dict[str, tuple[f
             + (": " + "; ".join(tracebacks) if tracebacks else "."), *(["", "Errors:", *errors] if errors else []), ""]
 
 
+def startup_section(starts: dict[str, tuple[float, float, str]]) -> list[str]:
+    """A replica's start with its defaults trained, then loaded from the directory the replicas share."""
+    lines = ["## Replicas starting: the default models trained, or loaded from disk (issue 24)", "",
+             f"{results.measured_on()} Command: `.venv/bin/python -m bench.replicas --startup`. One warm replica "
+             "behind HAProxy (deploy/local.py), started twice with the same new directory of saved defaults "
+             f"(`{DEFAULTS_VARIABLE}`, as compose's shared volume) and each time an empty XLA cache: the first start "
+             "trains every page's default and saves it, the second loads them (core.default_store). A replica "
+             f"listens once its defaults are ready or after {WARM_LIMIT_S:.0f} s (the rest then goes on in the "
+             "background); one visitor opens the connection-types page as soon as HAProxy answers and keeps the "
+             "defaults. Other jobs were running on the machine's 2 cores.", "",
+             "| defaults | start to HAProxy answering, s | first visitor, page to result, s |", "|---|---|---|"]
+    lines += [f"| {name} | {ready:.1f} | {waited:.1f} |" for name, (ready, waited, _) in starts.items()]
+    for name, (_, _, log) in starts.items():
+        readied = re.findall(r"Warm-up: (.+? after [\d.]+ s(?: \(.+?\))?)", log)
+        lines += ["", f"Warm-up log, {name}: " + "; ".join(readied) + "."]
+    tracebacks = [error for _, _, log in starts.values() for error in server_errors(log)]
+    return [*lines, "", f"Tracebacks in the replica's and HAProxy's logs: {len(tracebacks)}.", ""]
+
+
 def capacity_section(costs: dict[str, tuple[float, float]]) -> list[str]:
     """Trainings per core-minute per page, and what a class pressing Train within one minute needs."""
     lines = ["## Capacity: trainings per core-minute, and a class pressing Train within a minute", "",
@@ -279,10 +340,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--visitors", type=int, default=16, help="visitors at once in each round")
     parser.add_argument("--capacity", action="store_true", help="only the trainings per core-minute")
+    parser.add_argument("--startup", action="store_true",
+                        help="only a replica's start with its default models trained, then loaded from disk")
     args = parser.parse_args()
     if args.capacity:
         lines = capacity_section(cpu_per_default_training())
         results.write(lines, owns="## Capacity")
+    elif args.startup:
+        lines = startup_section(asyncio.run(startups_with_saved_defaults()))
+        results.write(lines, owns="## Replicas starting")
     else:
         lines = asyncio.run(run_browser_part(args.visitors))
         results.write(lines, owns="## Replicas")

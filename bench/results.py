@@ -49,7 +49,8 @@ def write(lines: list[str], owns: str) -> None:
 # headings of the sections written by other commands than bench.run (bench.load, bench.memory), or by hand
 OTHERS = ("## Load", "## Memory over", "## Notes", "## Forecasting real series", "## Hostile", "## Attention",
           "## Forecasting with the page", "## Image captioning", "## Text generation on real text",
-          "## Beyond recurrence", "## Accessibility", "## Replicas", "## Capacity")
+          "## Beyond recurrence", "## Accessibility", "## Replicas starting", "## Replicas", "## Capacity")
+# (a longer prefix before a shorter one it starts with: the first that matches owns the section)
 
 
 def _owner(heading: str) -> str:

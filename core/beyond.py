@@ -120,6 +120,7 @@ def features_of(task: str) -> int:
 # ---------------------------------------------------------------- the models
 
 
+@keras.saving.register_keras_serializable(package="sequence_lab")  # so a saved model loads in safe mode
 class LastStep(keras.layers.Layer):
     """The last step of a sequence: what every model here answers from."""
 
@@ -127,6 +128,7 @@ class LastStep(keras.layers.Layer):
         return inputs[:, -1]  # (batch, steps, units) -> (batch, units)
 
 
+@keras.saving.register_keras_serializable(package="sequence_lab")  # so a saved model loads in safe mode
 class PositionalEncoding(keras.layers.Layer):
     """Adds sine and cosine waves of the step number, so attention (blind to order) knows where each step is.
 

@@ -145,6 +145,7 @@ def held_out_scenes(settings: CaptionSettings) -> SceneSet | None:
 # ---------------------------------------------------------------- the model
 
 
+@keras.saving.register_keras_serializable(package="sequence_lab")  # so a saved model loads in safe mode
 class GridPositions(keras.layers.Layer):
     """Adds a learned vector to every cell of the grid, so attention can tell cells apart by where they are.
 

@@ -147,16 +147,20 @@ class _Weights:
     discount_mass: np.ndarray  # (rows,) the share passed down to the shorter context (1 where not found)
 
 
+@dataclass(frozen=True, eq=False)  # a dataclass, so a replica can save the default text model (core.default_store)
 class KneserNey:
     """Interpolated Kneser–Ney of one order and discount over shared :class:`NgramCounts`."""
 
-    def __init__(self, counts: NgramCounts, order: int, discount: float = 0.75):
-        if not 2 <= order <= counts.max_order:
-            raise ValueError(f"The order must be between 2 and {counts.max_order} (the longest n-grams counted); "
-                             f"got {order}.")
-        if not 0 < discount < 1:
-            raise ValueError(f"The Kneser–Ney discount must be between 0 and 1; got {discount}.")
-        self.counts, self.order, self.discount = counts, order, discount
+    counts: NgramCounts
+    order: int
+    discount: float = 0.75
+
+    def __post_init__(self):
+        if not 2 <= self.order <= self.counts.max_order:
+            raise ValueError(f"The order must be between 2 and {self.counts.max_order} (the longest n-grams "
+                             f"counted); got {self.order}.")
+        if not 0 < self.discount < 1:
+            raise ValueError(f"The Kneser–Ney discount must be between 0 and 1; got {self.discount}.")
 
     @property
     def name(self) -> str:

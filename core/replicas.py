@@ -14,6 +14,7 @@ import os
 from collections.abc import Mapping
 
 REPLICA_VARIABLE = "SEQUENCE_LAB_REPLICA"
+DEFAULTS_VARIABLE = "SEQUENCE_LAB_DEFAULTS_DIR"  # the default models the replicas share (core.default_store)
 PAGE_COOKIE = "sequence_lab_page"
 
 

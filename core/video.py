@@ -203,6 +203,7 @@ def build_frame_only(frames: int, frame_size: int, num_classes: int, num_filters
     return keras.Model(inputs, outputs, name="frame_only")
 
 
+@keras.saving.register_keras_serializable(package="sequence_lab")  # so a saved model loads in safe mode
 class NeighbourFrames(keras.layers.Layer):
     """Each frame with its ``temporal_kernel`` - 1 neighbours in time, their colours stacked as channels.
 

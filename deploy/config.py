@@ -13,7 +13,7 @@ import argparse
 from pathlib import Path
 from string import Template
 
-from core.replicas import PAGE_COOKIE, REPLICA_VARIABLE
+from core.replicas import DEFAULTS_VARIABLE, PAGE_COOKIE, REPLICA_VARIABLE
 
 HERE = Path(__file__).resolve().parent
 TEMPLATE = HERE / "haproxy.cfg.in"
@@ -21,6 +21,9 @@ STICKY_COOKIE = "sequence_lab_replica"  # HAProxy's: which replica this browser 
 APP_PORT = 8501  # the Dockerfile's
 PUBLIC_PORT = 8080
 COMPOSE_REPLICAS = 3  # the checked-in rendering
+SHARED = "/shared"  # the volume every compose replica mounts (the Dockerfile makes it the app user's)
+XLA_CACHE = f"{SHARED}/xla"  # XLA's compiled programs, reused by every replica
+DEFAULTS = f"{SHARED}/defaults"  # the pages' default models, saved by the first replica (core.default_store)
 
 
 def replica_name(number: int) -> str:
@@ -44,8 +47,9 @@ def haproxy_config(bind: str, servers: dict[str, str]) -> str:
 def compose_file(replicas: int) -> str:
     """A compose file: ``replicas`` app services from the Dockerfile, HAProxy in front, one shared volume.
 
-    The volume holds the XLA compilation cache, so a replica reuses the
-    programs another one compiled. One service per replica, not compose's
+    The volume holds what every replica can reuse: the XLA compilation cache
+    (programs another one compiled) and the pages' default models, saved by
+    the first replica that trained them and loaded by the others. One service per replica, not compose's
     ``deploy.replicas``, so each has the fixed name its sticky cookie names.
     """
     services = "".join(f"""
@@ -57,9 +61,10 @@ def compose_file(replicas: int) -> str:
               "--server.port", "{APP_PORT}"]
     environment:
       {REPLICA_VARIABLE}: {replica_name(n)}
-      JAX_COMPILATION_CACHE_DIR: /shared/xla
+      JAX_COMPILATION_CACHE_DIR: {XLA_CACHE}
+      {DEFAULTS_VARIABLE}: {DEFAULTS}
     volumes:
-      - shared:/shared
+      - shared:{SHARED}
     restart: unless-stopped
 """ for n in range(1, replicas + 1))
     depends = "".join(f"\n      - {replica_name(n)}" for n in range(1, replicas + 1))

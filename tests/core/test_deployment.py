@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 
 from core import captioning, forecasting, settings_io, text, video, warmup
-from core.replicas import PAGE_COOKIE, REPLICA_VARIABLE, moved_from, queue_line
-from core.training import TrainingSettings
+from core.replicas import DEFAULTS_VARIABLE, PAGE_COOKIE, REPLICA_VARIABLE, moved_from, queue_line
+from core.training import TrainingSettings, TrainResult
 from core.uploads import RECEIVE_MB
 from deploy import config as deploy_config
 from deploy.local import HAPROXY
 from deploy.replica import warm_defaults
+from tests.core.test_default_store import tiny_job
 from ui.session import shared_results
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,12 +78,27 @@ def test_keras_is_pinned_at_a_version_that_refuses_unsafe_model_files():
     assert tuple(map(int, pinned.groups())) >= (3, 15, 1)
 
 
+STORE = ROOT / "core" / "default_store.py"  # the one reader of model files: defaults the server saved itself
+LOADING = r"load_model\(|load_weights\(|pickle\.loads?\(|np\.load\("
+
+
 def test_no_page_loads_a_model_file():
-    """Keras cannot reliably detect a malicious model file: nothing a visitor uploads is ever loaded as one."""
-    sources = "\n".join(path.read_text() for folder in ("views", "ui", "core") for path in (ROOT / folder).glob("*.py"))
-    assert not re.findall(r"load_model\(|load_weights\(|pickle\.loads?\(|np\.load\(", sources)
+    """Keras cannot reliably detect a malicious model file: nothing a visitor uploads is ever loaded as one.
+
+    Only core/default_store.py loads model files: the default models the
+    replicas saved in their own directory, in Keras's safe mode, arrays
+    without pickle, and no pickle at all.
+    """
+    paths = [path for folder in ("views", "ui", "core") for path in (ROOT / folder).glob("*.py") if path != STORE]
+    sources = "\n".join(path.read_text() for path in paths)
+    assert not re.findall(LOADING, sources)
     accepted = re.findall(r"st\.file_uploader\(.*?type=\[(.*?)\]", sources, re.S)
     assert accepted and not [types for types in accepted if re.search(r"keras|h5|pkl|npz|npy", types)]
+    store = STORE.read_text()
+    loads = re.findall(rf"[\w.]*(?:{LOADING})[^\n]*", store)
+    assert sorted(call.split("(")[0] for call in loads) == ["keras.saving.load_model", "np.load"]
+    assert all("safe_mode=True" in call or "allow_pickle=False" in call for call in loads), loads
+    assert not re.search(r"^\s*(import|from) (pickle|dill|joblib|cloudpickle)\b", store, re.M)
 
 
 # Replicas behind HAProxy (deploy/): one template for compose and for local processes.
@@ -121,12 +137,18 @@ def test_haproxy_without_replicas_is_refused_in_words():
         deploy_config.haproxy_config("127.0.0.1:1", {})
 
 
-def test_every_compose_replica_names_itself_as_haproxy_does_and_shares_the_xla_cache():
-    compose = deploy_config.compose_file(2)
-    names = re.findall(rf"^\s+{REPLICA_VARIABLE}: (\S+)$", compose, re.M)
-    assert names == ["replica-1", "replica-2"]
-    assert compose.count("JAX_COMPILATION_CACHE_DIR: /shared/xla") == 2
-    assert compose.count("- shared:/shared") == 2
+def test_every_compose_replica_names_itself_as_haproxy_does_and_shares_the_xla_cache_and_the_defaults():
+    """One volume on every replica: XLA's compiled programs and the default models the first replica saved."""
+    compose = (ROOT / "deploy" / "compose.yaml").read_text()  # the template's rendering (test above)
+    replicas = re.findall(r"^  (replica-\d+):\n(.*?)(?=^  \S|^\S)", compose, re.M | re.S)
+    assert [name for name, _ in replicas] == [f"replica-{n}" for n in range(1, deploy_config.COMPOSE_REPLICAS + 1)]
+    for name, service in replicas:
+        assert re.search(rf"^\s+{REPLICA_VARIABLE}: {name}$", service, re.M)
+        assert re.search(r"^\s+JAX_COMPILATION_CACHE_DIR: /shared/xla$", service, re.M)
+        assert re.search(rf"^\s+{DEFAULTS_VARIABLE}: /shared/defaults$", service, re.M)
+        assert re.search(r"^\s+- shared:/shared$", service, re.M)
+    assert re.search(r"^volumes:\n  shared:$", compose, re.M)
+    assert "RUN mkdir /shared && chown lab:lab /shared" in (ROOT / "Dockerfile").read_text()  # the app user's
 
 
 def test_the_sidebar_line_names_the_replica_only_behind_a_load_balancer():
@@ -144,7 +166,7 @@ def test_a_page_knows_it_moved_only_from_another_named_replica(cookies, replica,
     assert moved_from(cookies, replica) == moved
 
 
-def test_a_replica_warms_every_default_into_the_shared_store_and_skips_one_that_fails(monkeypatch, capsys):
+def test_a_replica_warms_every_default_into_the_shared_results_and_skips_one_that_fails(monkeypatch, capsys):
     def no_data(on_epoch_end):
         raise ValueError("no data")
 
@@ -152,8 +174,25 @@ def test_a_replica_warms_every_default_into_the_shared_store_and_skips_one_that_
             warmup.DefaultJob("B", TrainingSettings(seed=2), "b", no_data),
             warmup.DefaultJob("C", TrainingSettings(seed=3), "c", lambda _: "model C")]
     monkeypatch.setattr(warmup, "default_jobs", lambda: iter(jobs))
+    monkeypatch.delenv(DEFAULTS_VARIABLE, raising=False)  # a server alone: nothing read from or written to disk
     shared_results.clear()
     warm_defaults()
     assert [shared_results().get(job.key) for job in jobs] == ["model A", None, "model C"]
     assert "Warm-up: B failed (ValueError: no data); visitors will train it" in capsys.readouterr().out
     shared_results.clear()
+
+
+def test_a_replica_loads_the_defaults_another_one_saved_instead_of_training_them(monkeypatch, tmp_path, capsys):
+    trainings = []
+    jobs = [tiny_job(trainings)]
+    monkeypatch.setattr(warmup, "default_jobs", lambda: iter(jobs))
+    monkeypatch.setenv(DEFAULTS_VARIABLE, str(tmp_path))
+    for _ in ("the first replica", "the next one"):
+        shared_results.clear()
+        warm_defaults()
+        assert isinstance(shared_results().get(jobs[0].key), TrainResult)
+    shared_results.clear()
+    assert trainings == [1]
+    logged = capsys.readouterr().out
+    assert "Tiny default model ready after" in logged
+    assert "(trained and saved to disk)" in logged and "(loaded from disk)" in logged
