@@ -92,7 +92,7 @@ class DefaultStore:
     def load(self, job: DefaultJob) -> TrainResult | None:
         """``job``'s saved result, or None when there is none or it is not valid (logged, and set aside)."""
         entry = self.entry(job)
-        if not entry.exists():
+        if not os.path.lexists(entry):  # a link counts as there (and is refused below), even a dangling one
             return None
         try:
             return read_entry(entry, describe(job))
