@@ -196,6 +196,7 @@ class Encoder:
         self._model_names: dict[int, str] = {}  # a model met twice is saved once and loaded as one object
 
     def encode(self, value: Any) -> Any:
+        """``value`` as JSON data; exact types kept (a NumPy scalar is not turned into a Python number)."""
         if value is None or type(value) in (bool, int, float, str):
             return value
         if isinstance(value, (list, tuple)):
@@ -217,6 +218,7 @@ class Encoder:
         raise TypeError(f"a {type(value).__module__}.{type(value).__qualname__} cannot be stored")
 
     def _array(self, array: np.ndarray, scalar: bool) -> dict[str, Any]:
+        """A reference to the array, kept aside for the .npz file (which holds no pickled objects)."""
         if array.dtype == object:  # strings and Nones in a table column: kept as JSON, never pickled
             if array.ndim != 1:
                 raise TypeError(f"an object array of shape {array.shape} cannot be stored")
@@ -292,6 +294,7 @@ class Decoder:
         self.arrays, self.models = arrays, models
 
     def decode(self, data: Any) -> Any:
+        """What :meth:`Encoder.encode` was given, from what it returned."""
         if not isinstance(data, dict):
             return data
         kind = data["~"]
@@ -348,5 +351,6 @@ class Decoder:
                                                                                                          name=name)
         raise StoreError(f"unknown kind {kind!r}")
 
-    def _column(self, column: dict[str, Any]) -> pd.Series:
+    def _column(self, column: dict[str, Any]) -> pd.api.extensions.ExtensionArray:
+        """A column's values in their own dtype, ready to become a frame's column, a series or an index."""
         return pd.Series(self.decode(column["values"])).astype(column["dtype"]).array
