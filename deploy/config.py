@@ -49,8 +49,9 @@ def compose_file(replicas: int) -> str:
 
     The volume holds what every replica can reuse: the XLA compilation cache
     (programs another one compiled) and the pages' default models, saved by
-    the first replica that trained them and loaded by the others. One service per replica, not compose's
-    ``deploy.replicas``, so each has the fixed name its sticky cookie names.
+    the first replica that trained them and loaded by the others. One service
+    per replica, not compose's ``deploy.replicas``, so each has the fixed name
+    its sticky cookie names.
     """
     services = "".join(f"""
   {replica_name(n)}:

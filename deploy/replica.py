@@ -36,7 +36,7 @@ WARM_LIMIT_S = 180.0  # a replica whose warm-up takes longer serves anyway (the 
 
 
 def warm_defaults() -> None:
-    """Load or train each page's default model into the shared store; a failure is logged and the next one tried.
+    """Load or train each page's default model into the shared results; a failure is logged, the next one tried.
 
     With ``SEQUENCE_LAB_DEFAULTS_DIR`` set (core.default_store), a default
     another replica saved there is loaded instead of trained, and one trained
