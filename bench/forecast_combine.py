@@ -2,7 +2,7 @@
 
 Run by hand: ``python -m bench.forecast_combine [series names…]`` (names as in ``bench.forecast_real``). Each
 series goes through the page's own pieces with ``ForecastSettings()``: its sizes, split, the difference
-networks of ``core.forecasting.train_network`` (3 seeds), the candidate bases of ``candidate_bases`` (fitted on
+networks of ``core.forecasting.train_networks`` (3 seeds), the candidate bases of ``candidate_bases`` (fitted on
 the training part for validation origins, again on training + validation for test origins) and the yardsticks.
 Every rule then forms its forecast from those same trainings and fits, using validation errors only, and is
 scored on the same test points; two rules need trainings of their own (the networks refitted on training +
@@ -98,21 +98,20 @@ def fits(series: fc.PreparedSeries) -> Fits:
     split = fc.chronological_split(len(values), settings, 1)
     steps = np.arange(1, settings.horizon + 1)
     seeds = [replace(settings, seed=settings.seed + k) for k in range(settings.seeds)]
-    networks = [fc.train_network(series, seeded, split) for seeded in seeds]
+    trained, each_seed = fc.train_networks(series, settings, split)
     bases = fc.candidate_bases(values, split, settings.horizon, settings.season)
     never_refitted = replace(split, test=np.array([len(values)]), test_start=split.validation_start)  # as before
     before = {base.name: base.at(split.test)
               for base in fc.candidate_bases(values, never_refitted, settings.horizon, settings.season)}
-    validation = {"networks": np.mean([f(split.validation) for _, f in networks], axis=0)}
+    validation = {"networks": each_seed(split.validation).mean(axis=0)}
     validation |= {base.name: base.at(split.validation) for base in bases}
-    test = {"networks": np.mean([f(split.test) for _, f in networks], axis=0)}
+    test = {"networks": each_seed(split.test).mean(axis=0)}
     test |= {base.name: base.at(split.test) for base in bases}
     yardsticks = fc.cached_yardsticks(values, split, settings.horizon, settings.season).as_dict()
     truth = values[split.test[:, None] + steps]
     simple = fc.baseline_forecasts(values, split.test, settings.horizon, settings.season, settings.window)
-    best_epochs = [int(np.argmin(result.history["val_loss"])) + 1 for result, _ in networks]
-    refitted = [_networks_refitted(series, seeded, split, epochs)(split.test)
-                for seeded, epochs in zip(seeds, best_epochs, strict=True)]
+    best_epoch = int(np.argmin(trained.history["val_loss"])) + 1
+    refitted = [_networks_refitted(series, seeded, split, best_epoch)(split.test) for seeded in seeds]
     cumulative = [_networks_on_cumulative_change(series, seeded, split)(split.test) for seeded in seeds]
     extra = {"networks refitted on training + validation": np.mean(refitted, axis=0),
              "networks on the change since the origin": np.mean(cumulative, axis=0)}
