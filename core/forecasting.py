@@ -468,7 +468,7 @@ class Backtest:
 class ForecastResult:
     """What the forecasting page shows about one trained model, every forecaster keyed by role."""
 
-    model_label: str  # how the page names the model ("GRU model", or the statistical base auto chose)
+    model_label: str  # how the page names the model ("GRU model", or "weighted mean (auto)")
     metrics: dict[str, dict[str, float]]  # forecaster -> MAE, RMSE, sMAPE, MASE on the test part
     mase_scale: float  # the MAE of one-step seasonal naive on the training part: MASE's yardstick
     test_forecasts: pd.DataFrame  # date, actual, then one column per forecaster, each test point once

@@ -166,7 +166,8 @@ st.caption(f"Scores on the last {settings.test_size} points, forecast {settings.
            "standard statistical forecasters, fitted on everything before the test part.")
 for note in forecast.notes:
     st.caption(f"Substitute: {note}.")
-st.markdown(f"**Seeds:** {forecast.seed_spread()}; the model above is their mean. "
+seeds_role = "their mean is one part of auto's weighted mean above" if forecast.weights else "the model is their mean"
+st.markdown(f"**Seeds:** {forecast.seed_spread()}; {seeds_role}. "
             f"**Likely range:** {forecast.band.sentence()}")
 st.plotly_chart(plot_history(result.history, settings.epochs))
 st.caption(fc.training_story(result))
