@@ -149,6 +149,16 @@ def _bases(fit: Fits) -> list[str]:
     return [name for name in _ranked(fit) if name != "networks"]
 
 
+def _distinct_bases(fit: Fits) -> list[str]:
+    """The bases best on validation first, a method on the logs left out when it is already in on the values
+    (or the other way round): two copies of one method add weight, not information."""
+    kept: list[str] = []
+    for name in _bases(fit):
+        if name.split(",")[0] not in {k.split(",")[0] for k in kept}:
+            kept.append(name)
+    return kept
+
+
 RULES: dict[str, Rule] = {
     "pick the best on validation (until now)": lambda fit: _pick(fit, refitted=False),
     "pick, the base refitted on training + validation": lambda fit: _pick(fit, refitted=True),
@@ -164,7 +174,10 @@ RULES: dict[str, Rule] = {
     "1/MAE² weights, networks + ETS, Theta, ARIMA": lambda fit: _weighted(
         fit, ["networks", *(n for n in STATISTICAL if n in fit.test)], 2),
     "1/MAE weights, networks + best 2 bases": lambda fit: _weighted(fit, ["networks", *_bases(fit)[:2]], 1),
-    "1/MAE² weights, networks + best 2 bases (the page now)": lambda fit: _weighted(
+    "1/MAE² weights, networks + best 2 bases": lambda fit: _weighted(fit, ["networks", *_bases(fit)[:2]], 2),
+    "1/MAE² weights, networks + best 2 bases of different methods": lambda fit: _weighted(
+        fit, ["networks", *_distinct_bases(fit)[:2]], 2),
+    f"1/MAE² weights, networks + best {fc.COMBINED_BASES} base (the page now)": lambda fit: _weighted(
         fit, ["networks", *_bases(fit)[:fc.COMBINED_BASES]], 2),
 }
 

@@ -141,9 +141,9 @@ def main() -> None:
              f"series: {warm:.1f} s.", "",
              "Each series from the bytes of its CSV through the page's own path with `ForecastSettings()` (sizes, "
              "season and 'auto' chosen from the data, 3 seeds). Cells: test MAE (MASE); every forecaster scored "
-             "on the same test origins; the model is auto's weighted mean of the seeds' mean network and the two "
-             "statistical bases best on the validation part (weights 1 / validation MAE², shown in brackets; the "
-             "bases refitted on training + validation, as the yardsticks are). Seeds' MAE: each seed's network "
+             "on the same test origins; the model is auto's weighted mean of the seeds' mean network and the "
+             "statistical base best on the validation part (weights 1 / validation MAE², shown in brackets; the "
+             "base refitted on training + validation, as the yardsticks are). Seeds' MAE: each seed's network "
              "alone. Band: split-conformal, calibrated on the validation part.", "",
              *table(rows), "", *targets(rows), ""]
     results.write(lines, owns="## Forecasting with the page's defaults")

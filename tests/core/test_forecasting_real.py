@@ -100,7 +100,7 @@ def test_hourly_dates_keep_their_hour_in_the_forecast():
     assert fc.show_date(pd.Timestamp("2025-07-10 05:00"), series.frequency) == "2025-07-10 05:00"
 
 
-def test_auto_combines_the_networks_with_the_two_best_statistical_bases_on_validation():
+def test_auto_combines_the_networks_with_the_best_statistical_base_on_validation():
     series = fc.prepare_series(airline_like(96), "month", "passengers")
     result = fc.fit_forecaster(series, fc.ForecastSettings(epochs=1, seeds=2)).details
     assert result.choice.startswith("Auto chose a weighted mean of GRU networks")
