@@ -56,9 +56,9 @@ class ForecastSettings(TrainingSettings):
     season: int = knob(0, "Season (points)", "After how many points the pattern repeats (7 for days of a week, "
                        "12 for months of a year). 0: the frequency's usual season. The page also measures one "
                        "from the data and suggests it.", low=0, high=400)
-    seeds: int = knob(3, "Seeds", "How many networks to train, each from other random starting weights; the "
-                      "forecast is their mean and the page shows how much they disagree. More is steadier "
-                      "and slower.", low=1, high=5)
+    seeds: int = knob(3, "Seeds", "How many networks to train side by side, each from other random starting "
+                      "weights; the networks' forecast is their mean (auto combines it with a statistical one) "
+                      "and the page shows how much they disagree. More is steadier and slower.", low=1, high=5)
     cell: str = cell_knob()
     units: int = units_knob(32, low=4, high=128)
     layers: int = layers_knob()
