@@ -140,7 +140,7 @@ result = train_or_reuse(
     PAGE, knob_settings, fingerprint(series.values, source),
     run=lambda on_epoch_end: fc.fit_and_backtest(series, settings, on_epoch_end),
     summary=f"{chosen.value_column} · {settings.cell} {settings.units}, window {settings.window}",
-    models=settings.seeds * (1 + settings.backtest_folds), public_data=source != SOURCES[2], compare_on=compare_on,
+    models=1 + settings.backtest_folds, public_data=source != SOURCES[2], compare_on=compare_on,
 )
 if result is None:
     stop_before_results(PAGE)
@@ -166,7 +166,8 @@ st.caption(f"Scores on the last {settings.test_size} points, forecast {settings.
            "standard statistical forecasters, fitted on everything before the test part.")
 for note in forecast.notes:
     st.caption(f"Substitute: {note}.")
-st.markdown(f"**Seeds:** {forecast.seed_spread()}; the model above is their mean. "
+seeds_role = "their mean is one part of auto's weighted mean above" if forecast.weights else "the model is their mean"
+st.markdown(f"**Seeds:** {forecast.seed_spread()}; {seeds_role}. "
             f"**Likely range:** {forecast.band.sentence()}")
 st.plotly_chart(plot_history(result.history, settings.epochs))
 st.caption(fc.training_story(result))
@@ -197,9 +198,9 @@ middle.download_button("Test predictions (CSV)", tests.to_csv(index=False, date_
                        "text/csv",
                        help="Model and baseline forecasts beside the truth.")
 right.download_button("Trained model (.keras)", lambda: fc.model_file_bytes(result.model), "forecaster.keras",
-                      help="The first seed's network as a Keras model, to load with keras.saving.load_model in your "
-                           "own Python. The page's forecast is the mean of the seeds' networks, or the statistical "
-                           "forecast auto chose.")
+                      help="The seeds' networks as one Keras model (one output row per seed, in scaled changes), "
+                           "to load with keras.saving.load_model in your own Python. The page's forecast is their "
+                           "mean, combined with statistical forecasts when Learn is auto.")
 
 review_run(PAGE, run_of(result, {model_name: result.history}, forecast.verdict, restores_best_epoch=True),
            scripts.forecast_script(settings, series, chosen.data_file, chosen.date_column, chosen.value_column,

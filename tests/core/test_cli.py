@@ -46,6 +46,7 @@ def test_forecast_json_reports_derived_settings_coverage_and_keeps_the_hours(tmp
     interval = document["interval"]
     assert interval["coverage"] == 0.8 and 0 <= interval["held"] <= 1 and interval["points"] > 0
     assert len(document["seed_maes"]) == 1 and document["choice"].startswith("Auto chose")
+    assert "GRU networks" in document["weights"] and abs(sum(document["weights"].values()) - 1) < 1e-9
 
 
 def test_bad_input_exits_non_zero_with_the_page_message(tmp_path):

@@ -171,6 +171,14 @@ def test_forecaster_builder_stacks_layers_and_outputs_the_horizon():
     assert sum("recurrent" in layer.name for layer in model.layers) == 3
 
 
+def test_the_seeds_train_as_one_model_each_with_weights_of_its_own():
+    model = fc.build_ensemble(window=12, horizon=5, num_units=8, members=3)
+    assert model(np.zeros((2, 12, 1), "float32")).shape == (2, 3, 5)  # (batch, seeds, horizon)
+    first, second = (model.get_layer(name) for name in ("seed_1", "seed_2"))
+    assert [w.shape for w in first.get_weights()] == [w.shape for w in second.get_weights()]
+    assert not np.allclose(first.get_weights()[0], second.get_weights()[0])
+
+
 
 
 def test_backtest_folds_tile_the_end_and_each_trains_only_on_its_past():

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from core import forecasting as fc
+from core import statistical
 
 
 def airline_like(points: int = 144, dates: list[str] | None = None) -> pd.DataFrame:
@@ -99,15 +100,53 @@ def test_hourly_dates_keep_their_hour_in_the_forecast():
     assert fc.show_date(pd.Timestamp("2025-07-10 05:00"), series.frequency) == "2025-07-10 05:00"
 
 
-def test_auto_takes_the_statistical_base_when_it_beats_barely_trained_networks_on_validation():
+def test_auto_combines_the_networks_with_the_best_statistical_base_on_validation():
     series = fc.prepare_series(airline_like(96), "month", "passengers")
-    settings = fc.ForecastSettings(epochs=1, seeds=2)
-    result = fc.fit_forecaster(series, settings).details
-    assert "Auto chose the statistical forecast" in result.choice
-    assert result.model_label.endswith("(auto's pick)")
+    result = fc.fit_forecaster(series, fc.ForecastSettings(epochs=1, seeds=2)).details
+    assert result.choice.startswith("Auto chose a weighted mean of GRU networks")
+    assert result.model_label == "weighted mean (auto)"
+    assert len(result.weights) == 1 + fc.COMBINED_BASES and "GRU networks" in result.weights
+    assert sum(result.weights.values()) == pytest.approx(1)
+    assert f"GRU networks ({result.weights['GRU networks']:.0%};" in result.choice
     assert result.metrics[fc.MODEL]["MAE"] < result.metrics["naive"]["MAE"]
     assert len(result.seed_maes) == 2
     assert {"AutoETS", "AutoTheta", "AutoARIMA"} <= set(result.metrics)
+
+
+def test_a_base_forecasts_validation_from_a_fit_on_training_and_test_from_a_fit_on_training_and_validation():
+    values = fc.prepare_series(airline_like(96), "month", "passengers").values.to_numpy()
+    settings = fc.resolve_settings(fc.prepare_series(airline_like(96), "month", "passengers"),
+                                   fc.ForecastSettings())[0]
+    split = fc.chronological_split(len(values), settings, 1)
+    ets = next(base for base in fc.candidate_bases(values, split, settings.horizon, settings.season)
+               if base.name == "ETS")
+    on_training = statistical.method_forecasts("AutoETS", values, split.validation, settings.horizon,
+                                               settings.season, split.validation_start).forecasts
+    refitted = statistical.method_forecasts("AutoETS", values, split.test, settings.horizon, settings.season,
+                                            split.test_start).forecasts
+    np.testing.assert_allclose(ets.at(split.validation), on_training)
+    np.testing.assert_allclose(ets.at(split.test), refitted)
+    assert not np.allclose(refitted, statistical.method_forecasts(
+        "AutoETS", values, split.test, settings.horizon, settings.season, split.validation_start).forecasts)
+
+
+def test_combination_weights_are_one_over_the_validation_miss_squared():
+    weights = fc.combination_weights({"networks": 1.0, "ETS": 2.0, "Theta": 0.0})
+    assert weights["Theta"] == pytest.approx(1) and sum(weights.values()) == pytest.approx(1)
+    weights = fc.combination_weights({"networks": 1.0, "ETS": 2.0})
+    assert weights == pytest.approx({"networks": 0.8, "ETS": 0.2})
+
+
+def test_the_test_part_never_sets_a_weight_and_the_same_seed_gives_the_same_result():
+    table = airline_like(96)
+    settings = fc.ForecastSettings(epochs=2, seeds=1)
+    first = fc.fit_forecaster(fc.prepare_series(table, "month", "passengers"), settings).details
+    again = fc.fit_forecaster(fc.prepare_series(table, "month", "passengers"), settings).details
+    assert again.weights == first.weights and again.metrics == first.metrics
+    changed = table.assign(passengers=np.r_[table["passengers"][:-12], table["passengers"][-12:] * 3])
+    other_test = fc.fit_forecaster(fc.prepare_series(changed, "month", "passengers"), settings).details
+    assert other_test.weights == pytest.approx(first.weights)
+    assert other_test.metrics[fc.MODEL]["MAE"] > first.metrics[fc.MODEL]["MAE"]
 
 
 def test_the_band_held_share_is_measured_on_the_test_points():
