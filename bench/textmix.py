@@ -1,0 +1,153 @@
+"""Research (issue 20): does another way of mixing, or another network, lift the model's accuracy past Kneser–Ney?
+
+Trains the page's network (or several, seeds averaged) through ``core.text``'s split, vocabulary and trainer, keeps
+the network's, the n-gram's and a document cache's distributions on the validation and test pairs, and scores
+several mixing rules on the same test pairs, each rule's free numbers chosen on validation only, its accuracy
+compared with Kneser–Ney's by the page's verdict rule (paired bootstrap over documents). Training once and scoring
+every rule on the same distributions separates the rules from training noise.
+
+Rules: ``loglik`` (the page's: the network's weight with the lowest validation log loss), ``accuracy`` (the weight
+with the best validation accuracy, since accuracy is the verdict's metric), and both again with a document cache
+(Kuhn & De Mori 1990: the share of each word among the earlier words of the same document) as a third part.
+
+Usage: ``.venv/bin/python -m bench.textmix 'JSON' TEXT ...``, JSON: ``TextSettings`` fields to change, plus
+``patience`` (early stopping on validation loss, 0: none) and ``ensemble`` (networks averaged); TEXT: builtin or a
+name of bench.texts. One JSON line per text to stdout and to bench/out/textmix.jsonl.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from bench.texts import FOLDER, ROOT, write_texts
+from core import text as tx
+from core.datasets import load_builtin_descriptions
+from core.next_token import UNKNOWN_INDEX, tally
+from core.ngram import NgramCounts, choose_kneser_ney
+from core.training import predict, train
+from core.verdicts import compare
+
+RAW = ROOT / "bench" / "out" / "textmix.jsonl"
+CACHE_WEIGHTS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3)  # the document cache's share, chosen on validation with the mix
+
+
+def documents_of(name: str) -> list[str]:
+    """The documents of text ``name``, read as the command line reads a file."""
+    if name == "builtin":
+        return load_builtin_descriptions()
+    return tx.split_lines((FOLDER / f"{name}.txt").read_text(), name)
+
+
+def cache_probabilities(documents: np.ndarray, targets: np.ndarray, size: int) -> np.ndarray:
+    """(pairs, V): each known token's share among the earlier tokens of the same document (a zero row: none yet).
+
+    Pairs come in document order, so a running count reset at each new document
+    sees only what a reader of that document has already read.
+    """
+    p, running = np.zeros((len(targets), size)), np.zeros(size)
+    for i, target in enumerate(targets):
+        if i == 0 or documents[i] != documents[i - 1]:
+            running[:] = 0
+        if running.sum():
+            p[i] = running / running.sum()
+        if target > UNKNOWN_INDEX:
+            running[target] += 1
+    return p
+
+
+@dataclasses.dataclass(frozen=True)
+class Parts:
+    """One held-out part's pairs and the three distributions every rule mixes."""
+
+    held: tx.HeldOut
+    network: np.ndarray  # (pairs, V), the networks' mean
+    ngram: np.ndarray  # (pairs, V), the Kneser–Ney n-gram chosen on validation
+    cache: np.ndarray  # (pairs, V), the document cache
+
+    def mix(self, weight: float, cache_weight: float = 0.0) -> np.ndarray:
+        """weight · network + (1 − weight) · n-gram, then the cache's share where the document has a past."""
+        base = weight * self.network + (1 - weight) * self.ngram
+        has_past = self.cache.sum(axis=1, keepdims=True) > 0
+        return np.where(has_past, (1 - cache_weight) * base + cache_weight * self.cache, base)
+
+    def accuracy(self, p: np.ndarray) -> float:
+        return float(tx.first_guess_hits(p, self.held.targets).mean())
+
+    def log_loss(self, p: np.ndarray) -> float:
+        return tally(p, self.held.targets).log_loss
+
+
+def trained_networks(prepared: tx.PreparedText, settings: tx.TextSettings, patience: int, members: int) -> list:
+    """``members`` networks of the page's design, seeds ``seed``, ``seed + 1``, …, early stopping as asked."""
+    def build():
+        return tx.build_text_model(prepared.vocabulary.size, settings.context_length, settings.embedding_dim,
+                                   settings.cell, settings.units, settings.layers, settings.dropout)
+
+    return [train(build, prepared.x_train, prepared.y_train, dataclasses.replace(settings, seed=settings.seed + k),
+                  loss="sparse_categorical_crossentropy", early_stopping_patience=patience,
+                  validation=(prepared.x_validation, prepared.y_validation)) for k in range(members)]
+
+
+def rules(validation: Parts) -> dict[str, tuple[float, float]]:
+    """Each rule's (network weight, cache weight), chosen on validation; ties go to the smaller weights."""
+    def best(grid: list[tuple[float, float]], score: Callable[[np.ndarray], float]) -> tuple[float, float]:
+        return max(grid, key=lambda wc: (score(validation.mix(*wc)), -wc[1], -wc[0]))
+
+    plain = [(w, 0.0) for w in tx.MIX_WEIGHTS]
+    cached = [(w, c) for w in tx.MIX_WEIGHTS for c in CACHE_WEIGHTS]
+    return {"loglik": best(plain, lambda p: -validation.log_loss(p)), "accuracy": best(plain, validation.accuracy),
+            "cache_loglik": best(cached, lambda p: -validation.log_loss(p)),
+            "cache_accuracy": best(cached, validation.accuracy)}
+
+
+def run(name: str, overrides: dict) -> dict:
+    """Train on text ``name`` with ``overrides``; every rule's test accuracy, gap to Kneser–Ney and perplexity."""
+    overrides = dict(overrides)
+    patience, members = overrides.pop("patience", 0), overrides.pop("ensemble", 1)
+    settings = dataclasses.replace(tx.TextSettings(), **overrides)
+    started, cpu = time.perf_counter(), time.process_time()
+    prepared = tx.prepare_text(documents_of(name), settings)
+    networks = trained_networks(prepared, settings, patience, members)
+    train_cpu = time.process_time() - cpu
+    size = prepared.vocabulary.size
+    held = {"validation": tx.HeldOut.of(prepared.validation_documents, prepared.x_validation, prepared.y_validation),
+            "test": tx.HeldOut.of(prepared.test_documents, prepared.x_test, prepared.y_test)}
+    counts = NgramCounts.count(prepared.train_documents, size)
+    kneser_ney = choose_kneser_ney(counts, held["validation"].short_windows, held["validation"].targets).model
+    parts = {name_: Parts(h, np.mean([predict(r.model, h.windows, batch_size=1024) for r in networks], axis=0),
+                          kneser_ney.probabilities(h.short_windows), cache_probabilities(h.documents, h.targets, size))
+             for name_, h in held.items()}
+    test = parts["test"]
+    groups = test.held.documents[test.held.targets != UNKNOWN_INDEX]
+    kn_hits = tx.first_guess_hits(test.ngram, test.held.targets)
+    document = {"text": name, "settings": overrides | {"patience": patience, "ensemble": members},
+                "vocabulary": size, "epochs": len(networks[0].history["loss"]), "train_cpu": round(train_cpu, 1),
+                "kn": kneser_ney.name, "kn_acc": round(kn_hits.mean(), 4),
+                "network_acc": round(test.accuracy(test.network), 4),
+                "network_ppl": round(tally(test.network, test.held.targets).scores().perplexity, 1),
+                "kn_ppl": round(tally(test.ngram, test.held.targets).scores().perplexity, 1)}
+    for rule, (weight, cache_weight) in rules(parts["validation"]).items():
+        p = test.mix(weight, cache_weight)
+        found = compare(tx.first_guess_hits(p, test.held.targets), kn_hits, "accuracy", True, groups=groups,
+                        seed=settings.seed)
+        document[rule] = {"w": weight, "c": cache_weight, "acc": round(found.model, 4),
+                          "gap": round(100 * found.difference, 2), "low": round(100 * found.low, 2),
+                          "ppl": round(tally(p, test.held.targets).scores().perplexity, 1)}
+    return document | {"seconds": round(time.perf_counter() - started, 1), "cpu": round(time.process_time() - cpu, 1)}
+
+
+if __name__ == "__main__":
+    write_texts()
+    changes = json.loads(sys.argv[1])
+    for text_name in sys.argv[2:]:
+        result = run(text_name, changes)
+        RAW.parent.mkdir(exist_ok=True)
+        with RAW.open("a") as out:
+            out.write(json.dumps(result) + "\n")
+        print(json.dumps(result), flush=True)
