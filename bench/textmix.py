@@ -13,9 +13,9 @@ with the best validation accuracy, since accuracy is the verdict's metric), both
 probability and entropy, fitted to the validation log loss.
 
 Usage: ``.venv/bin/python -m bench.textmix 'JSON' TEXT ...``, JSON: ``TextSettings`` fields to change, plus
-``patience`` (early stopping on validation loss, 0: none), ``ensemble`` (networks averaged) and ``residual`` (true:
-the network learns a correction to the n-gram, see :func:`residual_network`); TEXT: builtin or a
-name of bench.texts. One JSON line per text to stdout and to bench/out/textmix.jsonl.
+``patience`` (early stopping on validation loss, 0: none), ``ensemble`` (networks averaged) and ``residual`` (k > 0:
+the network learns a correction to an n-gram cross-fitted over k folds, see :func:`residual_network`); TEXT:
+builtin or a name of bench.texts. One JSON line per text to stdout and to bench/out/textmix.jsonl.
 """
 
 from __future__ import annotations
@@ -122,23 +122,20 @@ def gated(part: Parts, theta: np.ndarray) -> np.ndarray:
     return w * part.network + (1 - w) * part.ngram
 
 
-FOLDS = 2  # training documents split in two for cross-fitted n-gram probabilities
-
-
-def cross_fitted_log_ngram(prepared: tx.PreparedText, order: int, discount: float) -> np.ndarray:
-    """(training pairs, V) float32: ln p_Kneser–Ney for each training pair from n-grams counted on the other fold.
+def cross_fitted_log_ngram(prepared: tx.PreparedText, order: int, discount: float, folds: int) -> np.ndarray:
+    """(training pairs, V) float32: ln p_Kneser–Ney for each training pair from n-grams counted on the other folds.
 
     Counted on the whole training text, the n-gram would know every training
     pair by heart, and a network trained beside it would learn nothing about
-    where it fails on new text; counted on the other half, it fails as it
-    will on held-out documents.
+    where it fails on new text; counted on the other folds (documents
+    dealt round-robin), it fails as it will on held-out documents.
     """
     documents, size = prepared.train_documents, prepared.vocabulary.size
     short, _ = windows(documents, MAX_ORDER - 1)
-    fold = tx.pair_documents(documents) % FOLDS
+    fold = tx.pair_documents(documents) % folds
     log_p = np.zeros((len(short), size), np.float32)
-    for f in range(FOLDS):
-        counts = NgramCounts.count([d for i, d in enumerate(documents) if i % FOLDS != f], size)
+    for f in range(folds):
+        counts = NgramCounts.count([d for i, d in enumerate(documents) if i % folds != f], size)
         rows = np.flatnonzero(fold == f)
         for start in range(0, len(rows), 4096):
             chunk = rows[start : start + 4096]
@@ -158,9 +155,9 @@ def residual_network(size: int, settings: tx.TextSettings) -> keras.Model:
 
 
 def trained_residual(prepared: tx.PreparedText, settings: tx.TextSettings, kneser_ney: KneserNey,
-                     validation: tx.HeldOut, patience: int):
+                     validation: tx.HeldOut, patience: int, folds: int):
     """The residual network trained on cross-fitted n-gram inputs, validated with the full n-gram's."""
-    log_train = cross_fitted_log_ngram(prepared, kneser_ney.order, kneser_ney.discount)
+    log_train = cross_fitted_log_ngram(prepared, kneser_ney.order, kneser_ney.discount, folds)
     log_validation = np.log(np.clip(kneser_ney.probabilities(validation.short_windows), 1e-9, None)).astype(np.float32)
     return train(lambda: residual_network(prepared.vocabulary.size, settings), [prepared.x_train, log_train],
                  prepared.y_train, settings, loss="sparse_categorical_crossentropy", early_stopping_patience=patience,
@@ -192,10 +189,10 @@ def rules(validation: Parts) -> dict[str, tuple[float, float]]:
 
 def network_probabilities(prepared: tx.PreparedText, settings: tx.TextSettings, kneser_ney: KneserNey,
                           held: dict[str, tx.HeldOut], patience: int, members: int,
-                          residual: bool) -> tuple[dict[str, np.ndarray], int]:
+                          residual: int) -> tuple[dict[str, np.ndarray], int]:
     """Each held-out part's network distribution (the networks' mean, or the residual network's), epochs run."""
     if residual:
-        result = trained_residual(prepared, settings, kneser_ney, held["validation"], patience)
+        result = trained_residual(prepared, settings, kneser_ney, held["validation"], patience, residual)
         log_ngram = {name: np.log(np.clip(kneser_ney.probabilities(h.short_windows), 1e-9, None)).astype(np.float32)
                      for name, h in held.items()}
         return ({name: predict(result.model, [h.windows, log_ngram[name]], batch_size=1024)
@@ -209,7 +206,7 @@ def run(name: str, overrides: dict) -> dict:
     """Train on text ``name`` with ``overrides``; every rule's test accuracy, gap to Kneser–Ney and perplexity."""
     overrides = dict(overrides)
     patience, members = overrides.pop("patience", 0), overrides.pop("ensemble", 1)
-    residual = overrides.pop("residual", False)
+    residual = int(overrides.pop("residual", 0))  # folds of the cross-fitted n-gram; 0: the plain network
     settings = dataclasses.replace(tx.TextSettings(), **overrides)
     started, cpu = time.perf_counter(), time.process_time()
     prepared = tx.prepare_text(documents_of(name), settings)
