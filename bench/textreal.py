@@ -74,7 +74,9 @@ def section(documents: list[tuple[str, dict]]) -> list[str]:
             "are chosen on the validation documents (another 10 %). Accuracy, top-5 and perplexity are over known "
             "targets ([UNK] never credited); model = network mixed with Kneser–Ney. Seconds: prepare, train, count, "
             "mix and score; a real text's include compiling the model for its vocabulary. CPU seconds: the process's, "
-            "all threads (JAX uses both cores), which the load inflates less than wall seconds.", "",
+            "all threads (JAX uses both cores), which the load inflates less than wall seconds. The package "
+            "descriptions are made from the installed packages' METADATA (bench/texts.py), so they change when the "
+            "environment's packages do; the other texts come from the standard library and NumPy / pandas.", "",
             "| " + " | ".join(head) + " |", "|" + "---|" * len(head),
             *(row(document, label) for label, document in documents), "", reading(documents), "",
             *targets(documents)]
