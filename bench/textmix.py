@@ -13,9 +13,10 @@ with the best validation accuracy, since accuracy is the verdict's metric), both
 probability and entropy, fitted to the validation log loss.
 
 Usage: ``.venv/bin/python -m bench.textmix 'JSON' TEXT ...``, JSON: ``TextSettings`` fields to change, plus
-``patience`` (early stopping on validation loss, 0: none), ``ensemble`` (networks averaged) and ``residual`` (k > 0:
-the network learns a correction to an n-gram cross-fitted over k folds, see :func:`residual_network`); TEXT:
-builtin or a name of bench.texts. One JSON line per text to stdout and to bench/out/textmix.jsonl.
+``patience`` (early stopping on validation loss, 0: none), ``ensemble`` (plain networks averaged) and
+``residual`` (k > 0: a network that learns a correction to an n-gram cross-fitted over k folds, see
+:func:`residual_network`; with ``ensemble`` too, it and the plain networks are averaged); TEXT: builtin or a name
+of bench.texts. One JSON line per text to stdout and to bench/out/textmix.jsonl.
 """
 
 from __future__ import annotations
@@ -190,23 +191,28 @@ def rules(validation: Parts) -> dict[str, tuple[float, float]]:
 def network_probabilities(prepared: tx.PreparedText, settings: tx.TextSettings, kneser_ney: KneserNey,
                           held: dict[str, tx.HeldOut], patience: int, members: int,
                           residual: int) -> tuple[dict[str, np.ndarray], int]:
-    """Each held-out part's network distribution (the networks' mean, or the residual network's), epochs run."""
+    """Each held-out part's network distribution: the mean of ``members`` plain networks and, when ``residual``,
+    the correction network; and the epochs the first of them ran."""
+    found: list[dict[str, np.ndarray]] = []
+    epochs = []
     if residual:
         result = trained_residual(prepared, settings, kneser_ney, held["validation"], patience, residual)
         log_ngram = {name: np.log(np.clip(kneser_ney.probabilities(h.short_windows), 1e-9, None)).astype(np.float32)
                      for name, h in held.items()}
-        return ({name: predict(result.model, [h.windows, log_ngram[name]], batch_size=1024)
-                 for name, h in held.items()}, len(result.history["loss"]))
-    networks = trained_networks(prepared, settings, patience, members)
-    return ({name: np.mean([predict(r.model, h.windows, batch_size=1024) for r in networks], axis=0)
-             for name, h in held.items()}, len(networks[0].history["loss"]))
+        found.append({name: predict(result.model, [h.windows, log_ngram[name]], batch_size=1024)
+                      for name, h in held.items()})
+        epochs.append(len(result.history["loss"]))
+    for result in trained_networks(prepared, settings, patience, members):
+        found.append({name: predict(result.model, h.windows, batch_size=1024) for name, h in held.items()})
+        epochs.append(len(result.history["loss"]))
+    return {name: np.mean([f[name] for f in found], axis=0) for name in held}, epochs[0]
 
 
 def run(name: str, overrides: dict) -> dict:
     """Train on text ``name`` with ``overrides``; every rule's test accuracy, gap to Kneser–Ney and perplexity."""
     overrides = dict(overrides)
-    patience, members = overrides.pop("patience", 0), overrides.pop("ensemble", 1)
     residual = int(overrides.pop("residual", 0))  # folds of the cross-fitted n-gram; 0: the plain network
+    patience, members = overrides.pop("patience", 0), overrides.pop("ensemble", 0 if residual else 1)
     settings = dataclasses.replace(tx.TextSettings(), **overrides)
     started, cpu = time.perf_counter(), time.process_time()
     prepared = tx.prepare_text(documents_of(name), settings)
