@@ -23,6 +23,7 @@ QUICK = {
     "views/internals.py": "epochs=1&num_examples=500",
     "views/video.py": "epochs=1&num_classes=2&clips_per_class=20&frames=4&frame_size=16",
     "views/captioning.py": "epochs=1&num_scenes=500",
+    "views/forecasting.py": "epochs=1&seeds=1&preprocessing=difference",
 }
 TRAINING_TIMEOUT_MS = 240_000
 PHONE = {"width": 390, "height": 844}
