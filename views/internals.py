@@ -22,7 +22,10 @@ st.markdown("Open the box. Every number here is computed, and the hand-written r
 
 # ------------------------------------------------------------------ forward pass
 st.header("1 · The forward pass, step by step")
-st.latex(r"h_t = \tanh(W_{xh}\,x_t + W_{hh}\,h_{t-1} + b) \qquad y_t = \mathrm{softmax}(W_{hy}\,h_t + b_y)")
+# One equation per line: side by side they are wider than a phone, and a sideways-scrolling formula cannot be
+# reached with the keyboard (axe: scrollable-region-focusable).
+st.latex(r"h_t = \tanh(W_{xh}\,x_t + W_{hh}\,h_{t-1} + b)")
+st.latex(r"y_t = \mathrm{softmax}(W_{hy}\,h_t + b_y)")
 text = st.text_input("Input sequence", "the cat sat on the mat",
                      help="Words become one-hot vectors (one position per distinct word); numbers such as "
                           "'0.5 1 -2' are fed as they are, one per step.")
