@@ -462,7 +462,7 @@ def fit_scaling(train_part: np.ndarray) -> tuple[float, float]:
 # ---------------------------------------------------------------- inputs known ahead
 
 # frequency name -> the calendar feature its networks may read, and how many values it takes
-CALENDAR = {"hourly": ("hour of day", 24), "daily": ("day of week", 7), "business-daily": ("day of week", 7),
+CALENDAR_FEATURES = {"hourly": ("hour of day", 24), "daily": ("day of week", 7), "business-daily": ("day of week", 7),
             "weekly": ("month of year", 12), "monthly": ("month of year", 12), "quarterly": ("quarter", 4)}
 
 
@@ -473,9 +473,9 @@ def calendar_features(index: pd.DatetimeIndex, frequency_name: str) -> pd.DataFr
     (a Saturday peak, a quiet Monday) is no sinusoid, and a small network reads
     a separate weight per day directly.
     """
-    if frequency_name not in CALENDAR:
+    if frequency_name not in CALENDAR_FEATURES:
         return pd.DataFrame(index=index)
-    name, count = CALENDAR[frequency_name]
+    name, count = CALENDAR_FEATURES[frequency_name]
     position = {"hour of day": index.hour, "day of week": index.day_of_week, "month of year": index.month - 1,
                 "quarter": index.quarter - 1}[name]
     return pd.DataFrame(np.eye(count)[position], index=index, columns=[f"{name} {k + 1}" for k in range(count)])
@@ -483,7 +483,7 @@ def calendar_features(index: pd.DatetimeIndex, frequency_name: str) -> pd.DataFr
 
 def input_names(series: PreparedSeries, calendar: bool) -> tuple[str, ...]:
     """The inputs the networks read, as the page names them: the file's columns, then the calendar feature."""
-    feature = CALENDAR.get(series.frequency_name, ("",))[0] if calendar else ""
+    feature = CALENDAR_FEATURES.get(series.frequency_name, ("",))[0] if calendar else ""
     return series.input_columns + ((feature,) if feature else ())
 
 
@@ -796,10 +796,27 @@ class InputWorth:
     networks_without: float
     verdict: Verdict  # the model with the inputs against the same without them
 
+    def heading(self) -> str:
+        """'What promotion and holiday are worth'."""
+        return f"What {said_together(self.inputs)} {'is' if len(self.inputs) == 1 else 'are'} worth"
+
     def sentence(self) -> str:
         """The with/without figures in words, the networks' own beside the model's."""
         return (f"{self.verdict.sentence} The networks alone: MAE {self.networks_with:.3g} with the inputs, "
                 f"{self.networks_without:.3g} without.")
+
+    def table(self, model_label: str) -> pd.DataFrame:
+        """Test MAE with and without the inputs, of the page's model and of the networks alone."""
+        return pd.DataFrame({"with the inputs": [self.model_with, self.networks_with],
+                             "without them": [self.model_without, self.networks_without]},
+                            index=[model_label, "the seeds' networks alone"])
+
+    def caption(self) -> str:
+        """How the figures were made, in words: what a reader needs to trust the comparison."""
+        return (f"Test MAE on the same test points. One training made both: beside each network that reads "
+                f"{said_together(self.inputs)}, another with its own weights read the values alone; with auto, "
+                "each is combined with the statistical base by its own validation score. The verdict resamples "
+                "whole horizons of the test part, so a gap within their noise is called a tie.")
 
 
 def said_together(names: Sequence[str]) -> str:
@@ -1073,6 +1090,11 @@ def training_story(result: TrainResult) -> str:
             "with the lowest validation loss.")
 
 
+def series_fingerprint(series: PreparedSeries, source: str) -> str:
+    """The data part of a trained model's cache key: the values, the chosen inputs, and where they came from."""
+    return fingerprint(series.values, series.inputs, source)
+
+
 def fit_and_backtest(series: PreparedSeries, settings: ForecastSettings,
                      on_epoch_end: EpochFn | None = None) -> TrainResult[ForecastResult]:
     """The page's Train button: the forecaster, then the backtest folds when they are asked for."""
@@ -1207,15 +1229,17 @@ def time_limit_warning(series: PreparedSeries, settings: ForecastSettings) -> st
 
 
 def cli_document(series: PreparedSeries, settings: ForecastSettings) -> dict:
-    """The command line's JSON: every setting used (derived ones included), each forecaster's metrics, the
-    range's coverage, the seeds' spread, the choice and the verdict; dates with their hour when finer than a day."""
+    """The command line's JSON: every setting used (derived ones and the inputs included), each forecaster's
+    metrics, the range's coverage, the seeds' spread, the choice and the verdict, what the inputs are worth (None
+    without inputs) and where the forecast ahead took them from; dates with their hour when finer than a day."""
     settings, chosen_why = resolve_settings(series, settings)
     check_fits(series, settings)
     details = fit_and_backtest(series, settings).details
     future = details.future.assign(date=lambda f: f["date"].map(lambda d: show_date(d, series.frequency)))
     band = details.band
-    return {"settings": as_dict(settings), "derived": chosen_why, "frequency": series.frequency,
-            "frequency_name": series.frequency_name, "season": settings.season,
+    worth = details.input_worth
+    return {"settings": as_dict(settings) | {"inputs": list(series.input_columns)}, "derived": chosen_why,
+            "frequency": series.frequency, "frequency_name": series.frequency_name, "season": settings.season,
             "suggested_season": series.suggestion.period if series.suggestion else None,
             "choice": details.choice, "model": details.model_label, "weights": details.weights,
             "metrics": {name.replace(" ", "_"): scores for name, scores in details.metrics.items()},
@@ -1223,6 +1247,11 @@ def cli_document(series: PreparedSeries, settings: ForecastSettings) -> dict:
             "interval": {"coverage": band.coverage, "held": band.held, "interval_score": band.interval_score,
                          "mean_width": band.mean_width, "points": band.points},
             "substitutes": list(details.notes), "verdict": details.verdict.as_json(),
+            "input_worth": None if worth is None else {
+                "inputs": list(worth.inputs), "model_mae_with": worth.model_with,
+                "model_mae_without": worth.model_without, "networks_mae_with": worth.networks_with,
+                "networks_mae_without": worth.networks_without, "verdict": worth.verdict.as_json()},
+            "inputs_ahead": details.inputs_ahead,
             "forecast": future.to_dict(orient="records")}
 
 
