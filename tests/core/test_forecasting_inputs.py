@@ -1,4 +1,4 @@
-"""Inputs known ahead: on the values' grid, read at the right steps only, scaled on training, and what they are worth."""
+"""Inputs known ahead: on the values' grid, read at the right steps only, scaled on training, and their worth."""
 
 import numpy as np
 import pandas as pd
