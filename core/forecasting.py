@@ -1171,14 +1171,15 @@ def estimated_seconds(series: PreparedSeries, settings: ForecastSettings) -> flo
     settings = resolve_settings(series, settings)[0]
     windows = max(_training_windows(len(series.values), settings.window, settings.horizon, settings.test_size), 0)
     per_network = SECONDS_PER_WINDOW_STEP * windows * settings.window * settings.epochs * settings.layers
-    return per_network * settings.seeds * (1 + settings.backtest_folds)
+    networks = settings.seeds * (2 if input_names(series, settings.calendar) else 1)  # with inputs: and without
+    return per_network * networks * (1 + settings.backtest_folds)
 
 
 def coarser(series: PreparedSeries) -> tuple[PreparedSeries, str] | None:
     """The series summed to the next coarser frequency (hours to days, days to weeks), and its name; or None.
 
     Only whole bins are kept: a first or last day holding some of its hours
-    would look like a drop in the total.
+    would look like a drop in the total. Inputs are averaged over the same bins.
     """
     if _sub_daily(series.frequency):
         rule, name = "D", "daily totals"
@@ -1189,7 +1190,10 @@ def coarser(series: PreparedSeries) -> tuple[PreparedSeries, str] | None:
     totals = series.values.resample(rule).agg(["sum", "count"])
     whole = totals[totals["count"] == totals["count"].max()]
     table = pd.DataFrame({"date": whole.index, "value": whole["sum"].to_numpy()})
-    return prepare_series(table, "date", "value"), name
+    if series.inputs is not None:  # inputs averaged over the same bins: a week's share of promotion days
+        means = series.inputs.loc[: series.values.index[-1]].resample(rule).mean().reindex(whole.index)
+        table = table.join(means.reset_index(drop=True))
+    return prepare_series(table, "date", "value", inputs=series.input_columns), name
 
 
 def latest(series: PreparedSeries, points: int = LATEST_POINTS) -> PreparedSeries:

@@ -226,9 +226,10 @@ middle.download_button("Test predictions (CSV)", tests.to_csv(index=False, date_
                        "text/csv",
                        help="Model and baseline forecasts beside the truth.")
 right.download_button("Trained model (.keras)", lambda: fc.model_file_bytes(result.model), "forecaster.keras",
-                      help="The seeds' networks as one Keras model (one output row per seed, in scaled changes), "
-                           "to load with keras.saving.load_model in your own Python. The page's forecast is their "
-                           "mean, combined with statistical forecasts when Learn is auto.")
+                      help="The seeds' networks as one Keras model (one output row per seed, in scaled changes; "
+                           "with inputs, the networks without them are the last rows), to load with "
+                           "keras.saving.load_model in your own Python. The page's forecast is the mean of the "
+                           "networks with the inputs, combined with statistical forecasts when Learn is auto.")
 
 review_run(PAGE, run_of(result, {model_name: result.history}, forecast.verdict, restores_best_epoch=True),
            scripts.forecast_script(settings, series, chosen.data_file, chosen.date_column, chosen.value_column,

@@ -156,3 +156,11 @@ def test_a_column_of_noise_ties_with_the_same_model_without_it_and_the_same_seed
     first = fc.fit_forecaster(series, QUICK).details.input_worth
     assert first.verdict.winner == "tie" and " tie: " in first.verdict.sentence
     assert fc.fit_forecaster(series, QUICK).details.input_worth == first
+
+
+def test_coarser_totals_keep_their_inputs_averaged_over_the_same_weeks():
+    days = pd.date_range("2020-01-06", periods=28, freq="D")  # four whole weeks, Monday to Sunday
+    table = pd.DataFrame({"date": days, "sales": np.arange(28.0) % 9, "promo": (np.arange(28) % 9 < 2) * 1.0})
+    weekly, name = fc.coarser(fc.prepare_series(table, "date", "sales", inputs=["promo"]))
+    assert name == "weekly totals" and weekly.input_columns == ("promo",)
+    np.testing.assert_allclose(weekly.inputs["promo"], [2 / 7, 2 / 7, 2 / 7, 1 / 7])  # promotion days per week
