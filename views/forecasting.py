@@ -157,10 +157,12 @@ share_panel(PAGE)
 st.header("3 · Train and judge it")
 compare_on = (f"{chosen.data_name}, horizon {settings.horizon}, the last {settings.test_size} "
               f"{series.unit}")
+names = fc.input_names(series, settings.calendar)
+read_too = f" · inputs: {', '.join(names)}" if names else ""
 result = train_or_reuse(
     PAGE, knob_settings, fc.series_fingerprint(series, source),
     run=lambda on_epoch_end: fc.fit_and_backtest(series, settings, on_epoch_end),
-    summary=f"{chosen.value_column} · {settings.cell} {settings.units}, window {settings.window}",
+    summary=f"{chosen.value_column} · {settings.cell} {settings.units}, window {settings.window}" + read_too,
     models=1 + settings.backtest_folds, public_data=source != SOURCES[2], compare_on=compare_on,
 )
 if result is None:
