@@ -2,8 +2,9 @@
 
 Run by hand: ``python -m bench.forecast_inputs [products…]`` (``--cost`` instead times the ensembles alone).
 Every product of the built-in sales goes through the page's own path (``bench.forecast_real.click``:
-resolve_settings, check_fits, fit_and_backtest) with the page's default knobs three ways: without inputs, with the file's promotion and holiday columns (the page's
-default for the built-in data), and with them and the calendar (day of week). Each is clicked twice: the first
+resolve_settings, check_fits, fit_and_backtest) with the page's default knobs three ways: without inputs, with
+the file's promotion and holiday columns (the page's default for the built-in data), and with them and the
+calendar (day of week). Each is clicked twice: the first
 click fits the statistical yardsticks and compiles, the second reuses both (what a visitor pays after changing
 a network knob). Writes the section "## Forecasting with inputs" of bench/RESULTS.md.
 """
