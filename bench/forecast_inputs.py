@@ -60,8 +60,8 @@ def with_inputs_only(window: int, horizon: int, inputs: int, members: int) -> ke
 
 def cost(epochs: int = 10) -> None:
     """CPU seconds of the page's ensemble (GRU, 32 units) trained ``epochs`` epochs on 852 windows of random data,
-    four ways, each trained twice (the second reusing XLA's compiled programs): what the networks without inputs
-    add to a click, apart from how many epochs early stopping lets run."""
+    four ways, each trained twice (the second reusing XLA's compiled programs): what reading inputs and the head
+    without them add to a click, apart from how many epochs early stopping lets run."""
     window, horizon, inputs, rows = 56, 7, 2, 852
     rng = np.random.default_rng(0)
     values = rng.normal(size=(rows, window, 1)).astype("float32")
@@ -69,7 +69,7 @@ def cost(epochs: int = 10) -> None:
              "ahead_inputs": rng.normal(size=(rows, horizon, inputs)).astype("float32")}
     ways = {"3 networks, no inputs": (lambda: fc.build_ensemble(window, horizon, members=3), values, 3),
             "3 networks with inputs": (lambda: with_inputs_only(window, horizon, inputs, 3), named, 3),
-            "3 with inputs + 3 without (the page's)": (
+            "3 with inputs, each with a head without them (the page's)": (
                 lambda: fc.build_ensemble(window, horizon, members=3, num_inputs=inputs), named, 6),
             "6 networks, no inputs": (lambda: fc.build_ensemble(window, horizon, members=6), values, 6)}
     settings = fc.ForecastSettings(epochs=epochs)
@@ -107,11 +107,12 @@ def main() -> None:
              f"{warm:.1f} s. Load average: the machine's 1-minute load after each row's second click (2 cores; "
              "above 2, wall seconds are inflated by other jobs; CPU seconds are this process's own).", "",
              "Each product of the built-in sales through the page's own path with `ForecastSettings()` (auto, 3 "
-             "seeds), the inputs as the page's Inputs and Calendar inputs knobs give them. With inputs, the same "
-             "model also holds 3 networks that read the values alone (one training): *with / without* is the "
-             "test MAE of auto's combination built from each half (each weighted by its own validation score), "
+             "seeds), the inputs as the page's Inputs and Calendar inputs knobs give them. With inputs, each "
+             "network has a second head on the same recurrent layers that reads the values alone (one training): "
+             "*with / without* is the test MAE of auto's combination built from each head (each weighted by "
+             "its own validation score), "
              "the verdict the shared one (`core.verdicts`, whole horizons resampled, a tie called a tie); "
-             "*networks alone*: the seeds' mean network of each half.", "", *header, *map(line, rows), ""]
+             "*networks alone*: the seeds' mean of each head.", "", *header, *map(line, rows), ""]
     if default:
         wall = default["second"][0]
         lines += [f"- Built-in default (ice cream, promotion and holiday): test MAE {default['mae']:.3g} against "

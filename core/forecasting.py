@@ -59,7 +59,7 @@ class ForecastSettings(TrainingSettings):
     calendar: bool = knob(False, "Calendar inputs", "Give the networks the calendar as inputs: the day of the week "
                           "for daily data, the month of the year for weekly and monthly data, the quarter for "
                           "quarterly data, the hour for hourly data (nothing for yearly data). The page then also "
-                          "scores the same networks without their inputs, to show what the inputs are worth.")
+                          "scores the networks' forecasts without their inputs, to show what the inputs are worth.")
     seeds: int = knob(3, "Seeds", "How many networks to train side by side, each from other random starting "
                       "weights; the networks' forecast is their mean (auto combines it with a statistical one) "
                       "and the page shows how much they disagree. More is steadier and slower.", low=1, high=5)
@@ -78,7 +78,7 @@ class ForecastSettings(TrainingSettings):
     epochs: int = epochs_knob(40, note=" Training stops earlier when the validation loss has not improved for 5 "
                               "epochs, and keeps the best weights.")
     batch_size: int = batch_size_knob(64, choices=(16, 32, 64, 128, 256), of="windows")
-    learning_rate: float = learning_rate_knob(0.003)
+    learning_rate: float = learning_rate_knob(0.01)
 
 
 @dataclass(frozen=True)
@@ -544,25 +544,28 @@ def network_inputs(scaled: np.ndarray, inputs: np.ndarray, origins: np.ndarray, 
 
 
 def build_forecaster(window: int, horizon: int, cell: str = "GRU", num_units: int = 32, num_layers: int = 1,
-                     dropout_rate: float = 0.0, name: str = "forecaster", num_inputs: int = 0) -> keras.Model:
+                     dropout_rate: float = 0.0, name: str = "forecaster", num_inputs: int = 0,
+                     also_without: bool = False) -> keras.Model:
     """Window of past values in, the next ``horizon`` values out (one model for all steps).
 
-    With ``num_inputs`` known-ahead inputs, each window step reads its value and
-    its inputs, and the inputs of the horizon's steps join the final state
-    before the head: the forecast of a promotion day knows it is one.
+    With ``num_inputs`` known-ahead inputs, the recurrent layers still read the
+    values alone; the window's inputs and those of the horizon's steps join their
+    final state before the head: the forecast of a promotion day knows it is one.
+    ``also_without`` adds a second head on the same state that reads no inputs
+    (outputs: with, without), so one training also scores the values alone.
     """
     values = keras.Input((window, 1), name="window")  # (batch, window, 1)
+    hidden = recurrent_stack(values, cell, num_units, num_layers, dropout_rate)  # (batch, units)
+    alone = keras.layers.Dense(horizon, name="next_values")  # (batch, horizon)
     if not num_inputs:
-        hidden = recurrent_stack(values, cell, num_units, num_layers, dropout_rate)  # (batch, units)
-        return keras.Model(values, keras.layers.Dense(horizon, name="next_values")(hidden), name=name)
+        return keras.Model(values, alone(hidden), name=name)
     past = keras.Input((window, num_inputs), name="window_inputs")  # (batch, window, inputs)
     ahead = keras.Input((horizon, num_inputs), name="ahead_inputs")  # (batch, horizon, inputs)
-    steps = keras.layers.Concatenate(name="values_and_inputs")([values, past])  # (batch, window, 1 + inputs)
-    hidden = recurrent_stack(steps, cell, num_units, num_layers, dropout_rate)  # (batch, units)
-    planned = keras.layers.Flatten(name="inputs_ahead")(ahead)  # (batch, horizon * inputs)
-    joined = keras.layers.Concatenate(name="state_and_inputs_ahead")([hidden, planned])  # (batch, units + h * inputs)
-    outputs = keras.layers.Dense(horizon, name="next_values")(joined)  # (batch, horizon)
-    return keras.Model({"window": values, "window_inputs": past, "ahead_inputs": ahead}, outputs, name=name)
+    joined = keras.layers.Concatenate(name="state_and_inputs")(  # (batch, units + (window + horizon) * inputs)
+        [hidden, keras.layers.Flatten(name="inputs_before")(past), keras.layers.Flatten(name="inputs_ahead")(ahead)])
+    read = keras.layers.Dense(horizon, name="next_values_with_inputs")(joined)  # (batch, horizon)
+    given = {"window": values, "window_inputs": past, "ahead_inputs": ahead}
+    return keras.Model(given, [read, alone(hidden)] if also_without else read, name=name)
 
 
 def build_ensemble(window: int, horizon: int, cell: str = "GRU", num_units: int = 32, num_layers: int = 1,
@@ -573,19 +576,21 @@ def build_ensemble(window: int, horizon: int, cell: str = "GRU", num_units: int 
     (on the built-in sales, tracing and compiling were about half of a click's
     CPU seconds). The loss is the mean of the members' squared errors, so each
     member's gradient is its own, scaled by 1/members, which Adam's step undoes.
-    With inputs, ``members`` more forecasters read the values alone (outputs
-    ``members`` to ``2 * members - 1``): one training also tells what the inputs are worth.
+    With inputs, each network has a second head that reads the values alone
+    (outputs ``members`` to ``2 * members - 1``): one training, at little more
+    than the cost of one without inputs, also tells what the inputs are worth.
     """
     values = keras.Input((window, 1), name="window")  # (batch, window, 1)
     inputs = values
     if num_inputs:
         inputs = {"window": values, "window_inputs": keras.Input((window, num_inputs), name="window_inputs"),
                   "ahead_inputs": keras.Input((horizon, num_inputs), name="ahead_inputs")}
-    networks = [(f"seed_{k + 1}", num_inputs, inputs) for k in range(members)]
-    networks += [(f"seed_{k + 1}_without_inputs", 0, values) for k in range(members)] if num_inputs else []
-    outputs = [keras.layers.Reshape((1, horizon), name=f"{name}_out")(  # (batch, 1, horizon)
-               build_forecaster(window, horizon, cell, num_units, num_layers, dropout_rate, name, reads)(given))
-               for name, reads, given in networks]
+    heads = [build_forecaster(window, horizon, cell, num_units, num_layers, dropout_rate, f"seed_{k + 1}",
+                              num_inputs, also_without=bool(num_inputs))(inputs) for k in range(members)]
+    if num_inputs:  # the heads that read inputs first, then those that do not
+        heads = [with_ for with_, _ in heads] + [without for _, without in heads]
+    outputs = [keras.layers.Reshape((1, horizon), name=f"member_{k + 1}_out")(head)  # (batch, 1, horizon)
+               for k, head in enumerate(heads)]
     stacked = outputs[0] if len(outputs) == 1 else keras.layers.Concatenate(axis=1, name="seeds")(outputs)
     return keras.Model(inputs, stacked, name="forecasters")  # (batch, members, horizon)
 
@@ -784,9 +789,10 @@ def seed_means(each_member: Members, seeds: int) -> tuple[Forecaster, Forecaster
 class InputWorth:
     """What the inputs are worth: the page's model with and without them, on the same test origins.
 
-    Both come from one training (the networks without inputs train beside the
-    others) and, with auto, each is combined with the statistical base by its own
-    validation score; the verdict is the shared one, so a tie is called a tie.
+    Both come from one training (each network's second head reads the values
+    alone, trained beside the head that reads the inputs) and, with auto, each is
+    combined with the statistical base by its own validation score; the verdict is
+    the shared one, so a tie is called a tie.
     """
 
     inputs: tuple[str, ...]  # as the page names them: file columns, then the calendar feature
@@ -813,10 +819,11 @@ class InputWorth:
 
     def caption(self) -> str:
         """How the figures were made, in words: what a reader needs to trust the comparison."""
-        return (f"Test MAE on the same test points. One training made both: beside each network that reads "
-                f"{said_together(self.inputs)}, another with its own weights read the values alone; with auto, "
-                "each is combined with the statistical base by its own validation score. The verdict resamples "
-                "whole horizons of the test part, so a gap within their noise is called a tie.")
+        return (f"Test MAE on the same test points. One training made both: each network has two heads on the "
+                f"same recurrent layers, which read the values; one head also reads {said_together(self.inputs)}, "
+                "the other nothing more. With auto, each is combined with the statistical base by its own "
+                "validation score. The verdict resamples whole horizons of the test part, so a gap within their "
+                "noise is called a tie.")
 
 
 def said_together(names: Sequence[str]) -> str:

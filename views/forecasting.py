@@ -83,8 +83,8 @@ def input_columns(chosen: ChosenData) -> list[str]:
                             help="Other columns of the file the networks read beside the values, such as a price "
                                  "or a promotion flag. Each forecast reads the inputs of the days it forecasts, so "
                                  "they must be known ahead, like planned promotions, holidays or the shop's own "
-                                 "prices. The page then also trains the same networks without them and says what "
-                                 "they are worth.")
+                                 "prices. Each network also forecasts without them, from the same training, and the "
+                                 "page says what they are worth.")
     if picked:
         st.caption("Inputs are assumed known ahead: the forecast of a day reads that day's inputs, as a shop knows "
                    "its planned promotions, holidays and prices. A column only known afterwards, like the weather, "
@@ -229,7 +229,7 @@ middle.download_button("Test predictions (CSV)", tests.to_csv(index=False, date_
                        help="Model and baseline forecasts beside the truth.")
 right.download_button("Trained model (.keras)", lambda: fc.model_file_bytes(result.model), "forecaster.keras",
                       help="The seeds' networks as one Keras model (one output row per seed, in scaled changes; "
-                           "with inputs, the networks without them are the last rows), to load with "
+                           "with inputs, the last rows are each network's head that reads no inputs), to load with "
                            "keras.saving.load_model in your own Python. The page's forecast is the mean of the "
                            "networks with the inputs, combined with statistical forecasts when Learn is auto.")
 
