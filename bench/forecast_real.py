@@ -1,7 +1,8 @@
 """The forecasting page's own code path, with its defaults, on real series (issue 19's targets).
 
 Run by hand: ``python -m bench.forecast_real [series names…]`` (names: starts of ``bench.series`` names, or
-"ice cream" for the built-in sales). Each series starts from the bytes of the CSV a visitor would upload and
+"ice cream" for the built-in sales, with the page's default inputs: its promotions and holidays). Each series
+starts from the bytes of the CSV a visitor would upload (no inputs, the page's default for an upload) and
 goes through what the Train button does (``core.forecasting``: read_table, column_choices, prepare_series,
 resolve_settings, check_fits, fit_and_backtest) with ``ForecastSettings()``. Writes the section
 "## Forecasting with the page's defaults" of bench/RESULTS.md.
@@ -30,9 +31,10 @@ SERIES_TARGET_S, BUILT_IN_TARGET_S = 15.0, 5.0  # issue 19: each series, and the
 
 
 def load(name: str) -> fc.PreparedSeries:
-    """The series as the page reads it from the uploaded bytes (the built-in one from its own file)."""
+    """The series as the page reads it from the uploaded bytes (the built-in one from its own file, with the
+    page's default inputs)."""
     if name == BUILT_IN:
-        return fc.prepare_series(datasets.load_builtin_sales(name), "date", "sales")
+        return built_in(name, datasets.SALES_INPUTS)
     series = by_name(name)
     table = fc.read_table(series.csv_bytes(), series.name)
     dates, values = fc.column_choices(table)
@@ -40,10 +42,17 @@ def load(name: str) -> fc.PreparedSeries:
     return fc.prepare_series(table, series.date_column, series.value_column)
 
 
-def click(series: fc.PreparedSeries) -> tuple[fc.ForecastResult, fc.ForecastSettings, float, float]:
-    """One press of Train with the defaults: (result, settings used, wall seconds, CPU seconds)."""
+def built_in(product: str, inputs: tuple[str, ...]) -> fc.PreparedSeries:
+    """One product of the built-in sales as the page reads it, with ``inputs`` among its columns."""
+    return fc.prepare_series(datasets.load_builtin_sales(product), "date", "sales", inputs=inputs)
+
+
+def click(series: fc.PreparedSeries, knobs: fc.ForecastSettings | None = None
+          ) -> tuple[fc.ForecastResult, fc.ForecastSettings, float, float]:
+    """One press of Train (with the defaults unless ``knobs`` say otherwise): (result, settings used, wall
+    seconds, CPU seconds)."""
     wall, cpu = time.perf_counter(), time.process_time()
-    settings, _ = fc.resolve_settings(series, fc.ForecastSettings())
+    settings, _ = fc.resolve_settings(series, knobs or fc.ForecastSettings())
     fc.check_fits(series, settings)
     result = fc.fit_and_backtest(series, settings).details
     return result, settings, time.perf_counter() - wall, time.process_time() - cpu
@@ -113,7 +122,8 @@ def targets(rows: list[dict]) -> list[str]:
     built_in = next((r for r in rows if r["name"] == BUILT_IN), None)
     if built_in:
         change = built_in["second_mae"] / BUILT_IN_BEFORE - 1
-        lines.append(f"- Built-in {BUILT_IN}, second click (statistical fits cached): {built_in['second_wall']:.1f} s "
+        lines.append(f"- Built-in {BUILT_IN} (inputs: {', '.join(datasets.SALES_INPUTS)}), second click (statistical "
+                     f"fits cached): {built_in['second_wall']:.1f} s "
                      f"wall ({built_in['second_cpu']:.1f} s CPU; {met(built_in['second_wall'] <= BUILT_IN_TARGET_S)}, "
                      f"target ≤ {BUILT_IN_TARGET_S:.0f} s warm on a quiet machine); model MAE "
                      f"{built_in['second_mae']:.3g} (first click {built_in['metrics'][fc.MODEL]['MAE']:.3g}) against "

@@ -48,7 +48,7 @@ def write(lines: list[str], owns: str) -> None:
 
 # headings of the sections written by other commands than bench.run (bench.load, bench.memory), or by hand
 OTHERS = ("## Load", "## Memory over", "## Notes", "## Forecasting real series", "## Hostile", "## Attention",
-          "## Forecasting with the page", "## Forecasting: how auto combines",
+          "## Forecasting with the page", "## Forecasting with inputs", "## Forecasting: how auto combines",
           "## Image captioning", "## Text generation on real text",
           "## Beyond recurrence", "## Accessibility", "## Replicas starting", "## Replicas", "## Capacity")
 # (a longer prefix before a shorter one it starts with: the first that matches owns the section)

@@ -1,6 +1,6 @@
 """Sequence Lab from the command line: the pages' code paths, without the browser.
 
-    python -m core forecast --csv FILE --date-col NAME --value-col NAME [--window N ...] [--json]
+    python -m core forecast --csv FILE --date-col NAME --value-col NAME [--inputs A,B --calendar true ...] [--json]
     python -m core textgen [--text FILE --column NAME --cell LSTM ...] --generate "seed words" --words N [--json]
     python -m core caption [--attention false --beam-width 3 ...] [--json]
     python -m core beyond [--task motif --longest 120 --tcn-levels 6 ...] [--json]
@@ -69,7 +69,8 @@ def forecast_command(args: argparse.Namespace) -> dict:
     from core import forecasting as fc
 
     table = fc.read_table(Path(args.csv).read_bytes(), f"'{args.csv}'")
-    series = fc.prepare_series(table, args.date_col, args.value_col, day_first=args.day_first)
+    inputs = [name.strip() for name in args.inputs.split(",") if name.strip()]
+    series = fc.prepare_series(table, args.date_col, args.value_col, day_first=args.day_first, inputs=inputs)
     return fc.cli_document(series, settings_from(args, fc.ForecastSettings))
 
 
@@ -160,6 +161,9 @@ def parser() -> argparse.ArgumentParser:
     forecast.add_argument("--value-col", required=True, help="the column holding the numbers to forecast")
     forecast.add_argument("--day-first", action=argparse.BooleanOptionalAction, default=None,
                           help="read dates like 01/02/2024 day first (default: from the data, else month first)")
+    forecast.add_argument("--inputs", default="", help="other columns the networks read beside the values, comma "
+                          "separated (e.g. promotion,holiday); assumed known ahead, as planned promotions are "
+                          "(default: none)")
     add_knob_options(forecast, ForecastSettings)
     textgen = commands.add_parser("textgen", aliases=["text"],
                                   help="train the next-word model on a text file and generate")

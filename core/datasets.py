@@ -28,21 +28,26 @@ WEEKDAY_SHAPE = np.array([0.90, 0.85, 0.90, 0.95, 1.05, 1.30, 1.05])  # Monday .
 def make_sales(seed: int = 7, days: int = SALES_DAYS, start: str = SALES_START) -> pd.DataFrame:
     """Daily unit sales of a few products: trend, weekly and yearly seasons, promotions, holidays, noise.
 
-    Returns a long table with columns ``date``, ``product`` and ``sales``.
+    Returns a long table with columns ``date``, ``product``, ``sales``, ``promotion`` (1 on a product's
+    promotion days) and ``holiday`` (1 on the days the shop is closed): the causes of much of the sales'
+    variance, written down as a shop would have them, so the forecasting page can use them as inputs.
     """
     rng = np.random.default_rng(seed)
     dates = pd.date_range(start, periods=days, freq="D")
     closed = (dates.month == 12) & (dates.day == 25) | (dates.month == 1) & (dates.day == 1)
     frames = []
     for product, profile in PRODUCTS.items():
-        expected = _expected_sales(dates, profile, rng)
+        expected, promotions = _expected_sales(dates, profile, rng)
         sales = rng.poisson(expected).astype(float)
         sales[closed] = 0.0  # the shop is closed
-        frames.append(pd.DataFrame({"date": dates, "product": product, "sales": sales}))
+        frames.append(pd.DataFrame({"date": dates, "product": product, "sales": sales,
+                                    "promotion": promotions.astype(int), "holiday": closed.astype(int)}))
     return pd.concat(frames, ignore_index=True)
 
 
-def _expected_sales(dates: pd.DatetimeIndex, profile: tuple[float, ...], rng: np.random.Generator) -> np.ndarray:
+def _expected_sales(dates: pd.DatetimeIndex, profile: tuple[float, ...],
+                    rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Expected units of each day, and the promotion flags drawn for them (1 on a promotion day)."""
     base, trend, weekend, summer, christmas = profile
     years = np.arange(len(dates)) / 365.0
     day_of_year = dates.day_of_year.to_numpy()
@@ -51,7 +56,7 @@ def _expected_sales(dates: pd.DatetimeIndex, profile: tuple[float, ...], rng: np
     run_up = np.exp(-((day_of_year - 355) / 9.0) ** 2)  # the weeks before Christmas
     promotions = _promotion_days(len(dates), rng)
     level = base * (1.0 + trend * years) * weekly * yearly * (1.0 + christmas * run_up)
-    return level * (1.0 + 0.6 * promotions)
+    return level * (1.0 + 0.6 * promotions), promotions
 
 
 def _promotion_days(days: int, rng: np.random.Generator) -> np.ndarray:
@@ -77,10 +82,13 @@ def write_data_files() -> list[Path]:
     return [SALES_FILE, DESCRIPTIONS_FILE]
 
 
+SALES_INPUTS = ("promotion", "holiday")  # the built-in file's columns beside the sales: known ahead by the shop
+
+
 def load_builtin_sales(product: str) -> pd.DataFrame:
-    """One product's daily sales from the shipped file, as columns ``date`` and ``sales``."""
+    """One product's daily sales from the shipped file: columns ``date``, ``sales``, ``promotion``, ``holiday``."""
     table = pd.read_csv(SALES_FILE, parse_dates=["date"])
-    return table.loc[table["product"] == product, ["date", "sales"]].reset_index(drop=True)
+    return table.loc[table["product"] == product, ["date", "sales", *SALES_INPUTS]].reset_index(drop=True)
 
 
 # ---------------------------------------------------------------- product descriptions

@@ -282,7 +282,7 @@ def column_roles(table: pd.DataFrame) -> ColumnRoles:
     if not dates:
         raise ValueError(f"No column holds dates; found: {', '.join(map(str, table.columns))}. Add a column of "
                          "dates (like 2024-03-01, 2024-03, Mar 2024, 2024 Q1 or 2024).")
-    numeric = tuple(str(c) for c in table.columns if str(c) not in dates and _mostly_numbers(table[c]))
+    numeric = tuple(str(c) for c in table.columns if str(c) not in dates and mostly_numbers(table[c]))
     if not numeric and any(pd.api.types.is_numeric_dtype(table[c]) for c in dates):
         raise ValueError(f"The only numeric column holds dates ({', '.join(dates)}); a column of numbers to forecast "
                          "is needed beside it.")
@@ -293,7 +293,7 @@ def column_roles(table: pd.DataFrame) -> ColumnRoles:
     return ColumnRoles(dates, numeric + others)
 
 
-def _mostly_numbers(column: pd.Series) -> bool:
+def mostly_numbers(column: pd.Series) -> bool:
     """A numeric column, or text whose cells are mostly numbers (a few typos the value check will name)."""
     if pd.api.types.is_numeric_dtype(column):
         return True

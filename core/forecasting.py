@@ -11,7 +11,7 @@ from __future__ import annotations
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -56,6 +56,10 @@ class ForecastSettings(TrainingSettings):
     season: int = knob(0, "Season (points)", "After how many points the pattern repeats (7 for days of a week, "
                        "12 for months of a year). 0: the frequency's usual season. The page also measures one "
                        "from the data and suggests it.", low=0, high=400)
+    calendar: bool = knob(False, "Calendar inputs", "Give the networks the calendar as inputs: the day of the week "
+                          "for daily data, the month of the year for weekly and monthly data, the quarter for "
+                          "quarterly data, the hour for hourly data (nothing for yearly data). The page then also "
+                          "scores the networks' forecasts without their inputs, to show what the inputs are worth.")
     seeds: int = knob(3, "Seeds", "How many networks to train side by side, each from other random starting "
                       "weights; the networks' forecast is their mean (auto combines it with a statistical one) "
                       "and the page shows how much they disagree. More is steadier and slower.", low=1, high=5)
@@ -74,7 +78,7 @@ class ForecastSettings(TrainingSettings):
     epochs: int = epochs_knob(40, note=" Training stops earlier when the validation loss has not improved for 5 "
                               "epochs, and keeps the best weights.")
     batch_size: int = batch_size_knob(64, choices=(16, 32, 64, 128, 256), of="windows")
-    learning_rate: float = learning_rate_knob(0.003)
+    learning_rate: float = learning_rate_knob(0.01)
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,14 @@ class PreparedSeries:
     notes: tuple[str, ...] = ()  # what reading the file changed that the page should say
     ambiguous_dates: bool = False  # dates like 01/02/2024 that read both ways: the page asks which
     date_style: str = "iso"  # how the file wrote its dates: a key of core.dates.STYLES
+    # the chosen input columns on the values' grid, gaps filled as the values' are, then any rows of the file past
+    # the last value (the inputs known ahead, NaN where the file has none); None when no column was chosen
+    inputs: pd.DataFrame | None = None
+
+    @property
+    def input_columns(self) -> tuple[str, ...]:
+        """The file's columns chosen as inputs."""
+        return () if self.inputs is None else tuple(self.inputs.columns)
 
 
 # ---------------------------------------------------------------- reading a file
@@ -119,9 +131,19 @@ def column_choices(table: pd.DataFrame) -> tuple[list[str], list[str]]:
     return list(roles.dates), list(roles.values)
 
 
-def prepare_series(table: pd.DataFrame, date_column: str, value_column: str,
-                   day_first: bool | None = None) -> PreparedSeries:
-    """A regular series from two columns: dates read by their style, duplicates summed, ends trimmed, gaps filled."""
+def input_choices(table: pd.DataFrame, date_column: str, value_column: str) -> list[str]:
+    """The columns a visitor may choose as inputs: the file's other columns that hold mostly numbers."""
+    return [str(c) for c in table.columns
+            if str(c) not in (date_column, value_column) and dates.mostly_numbers(table[c])]
+
+
+def prepare_series(table: pd.DataFrame, date_column: str, value_column: str, day_first: bool | None = None,
+                   inputs: Sequence[str] = ()) -> PreparedSeries:
+    """A regular series from two columns: dates read by their style, duplicates summed, ends trimmed, gaps filled.
+
+    ``inputs`` names other columns the networks may read beside the values
+    (:func:`input_frame` puts them on the same grid); ValueError for one that cannot be used.
+    """
     for column in (date_column, value_column):
         if column not in table.columns:
             raise ValueError(f"There is no column '{column}'; the file has: {', '.join(map(str, table.columns))}.")
@@ -149,8 +171,49 @@ def prepare_series(table: pd.DataFrame, date_column: str, value_column: str,
               "duplicate dates summed": duplicates, "gaps and missing values filled (linear)": missing,
               "negative values": int((regular < 0).sum())}
     notes = tuple(note for note in (trimmed.note(), _day_first_note(parsed)) if note)
+    chosen = input_frame(table, parsed.dates, inputs, (date_column, value_column), regular.index, frequency.rule)
     return PreparedSeries(regular.astype(float), frequency.rule, frequency.name, frequency.season, report,
-                          frequency.unit, suggestion, notes, parsed.ambiguous, parsed.style)
+                          frequency.unit, suggestion, notes, parsed.ambiguous, parsed.style, chosen)
+
+
+def input_frame(table: pd.DataFrame, parsed_dates: pd.Series, columns: Sequence[str], taken: tuple[str, str],
+                index: pd.DatetimeIndex, rule: str) -> pd.DataFrame | None:
+    """The input ``columns`` on the values' grid ``index``, gaps filled as the values' are, then the file's rows
+    past the last value (the inputs known ahead); None when no column is chosen.
+
+    Rows sharing a slot are averaged, not summed: two rows of one day do not
+    make a promotion twice as strong or a price twice as high. ValueError for a
+    column that is the date or value column, not numbers, mostly missing, or
+    the same everywhere: each would teach the network nothing, or something false.
+    """
+    if not columns:
+        return None
+    dated = parsed_dates.notna()
+    on_grid = {}
+    for column in columns:
+        if column not in table.columns or column in taken:
+            raise ValueError(f"'{column}' cannot be an input: choose among the file's other columns of numbers "
+                             f"({', '.join(input_choices(table, *taken)) or 'there are none'}).")
+        numbers = _parse_numbers(table[column], column, role="input")
+        on_grid[column] = on_regular_grid(parsed_dates[dated], numbers[dated], rule, how="mean")
+    frame = pd.DataFrame(on_grid).loc[index[0]:]
+    span = frame.reindex(index)
+    for column in columns:
+        _check_input(span[column], column)
+    ahead = frame.loc[frame.index > index[-1]]
+    ahead = ahead.loc[: ahead.dropna(how="all").index.max()] if ahead.notna().any().any() else ahead.iloc[:0]
+    return pd.concat([span.interpolate(limit_direction="both"), ahead])
+
+
+def _check_input(column: pd.Series, name: str) -> None:
+    """ValueError, in words, for an input mostly missing or the same on every date of the series."""
+    missing = int(column.isna().sum())
+    if missing > len(column) / 2:
+        raise ValueError(f"The input column '{name}' is empty on {missing} of the series' {len(column)} dates; an "
+                         "input needs a value on most dates. Fill it in the file or leave it out.")
+    if column.nunique() <= 1:
+        raise ValueError(f"The input column '{name}' has the same value ({column.dropna().iloc[0]:g}) on every "
+                         "date of the series, so it cannot tell the model anything; leave it out.")
 
 
 def _day_first_note(parsed: dates.ParsedDates) -> str | None:
@@ -175,17 +238,20 @@ def _sub_daily(rule: str) -> bool:
     return isinstance(offset, pd.offsets.Tick) and offset < pd.Timedelta(days=1)
 
 
-def on_regular_grid(dates: pd.Series, values: pd.Series, rule: str) -> pd.Series:
-    """Values on a regular grid of ``rule``: values sharing a slot summed, empty slots NaN.
+def on_regular_grid(dates: pd.Series, values: pd.Series, rule: str, how: str = "sum") -> pd.Series:
+    """Values on a regular grid of ``rule``: values sharing a slot summed (or averaged: ``how="mean"``), empty
+    slots NaN.
 
     Summing is right for sales-like counts (two rows for one day are two
-    parts of that day); empty slots stay missing for the caller to fill.
+    parts of that day); averaging for inputs like prices and promotion flags.
+    Empty slots stay missing for the caller to fill.
     Calendar rules (months, quarters) anchor themselves and refuse pandas'
     ``origin`` with a warning; fixed spans (hours, days) start at the first date.
     """
     series = pd.Series(values.to_numpy(), index=pd.DatetimeIndex(dates)).sort_index()
     fixed = isinstance(pd.tseries.frequencies.to_offset(rule), pd.offsets.Tick)
-    return series.resample(rule, **({"origin": "start"} if fixed else {})).sum(min_count=1)
+    slots = series.resample(rule, **({"origin": "start"} if fixed else {}))
+    return slots.sum(min_count=1) if how == "sum" else slots.mean()
 
 
 def notes_on(series: PreparedSeries) -> list[str]:
@@ -206,15 +272,15 @@ def notes_on(series: PreparedSeries) -> list[str]:
     return notes
 
 
-def _parse_numbers(column: pd.Series, name: str) -> pd.Series:
+def _parse_numbers(column: pd.Series, name: str, role: str = "value") -> pd.Series:
     numbers = pd.to_numeric(column, errors="coerce")
     bad = numbers.isna() & column.notna()
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0])
-        raise ValueError(f"The value column '{name}' has {int(bad.sum())} non-numeric cells, e.g. "
+        raise ValueError(f"The {role} column '{name}' has {int(bad.sum())} non-numeric cells, e.g. "
                          f"{column.iloc[row]!r} in row {row + 1}; choose a numeric column or clean the file.")
     if not np.isfinite(numbers.dropna()).all() or numbers.abs().max() > 1e15:
-        raise ValueError(f"The value column '{name}' holds numbers too large to model (over 1e15 or infinite).")
+        raise ValueError(f"The {role} column '{name}' holds numbers too large to model (over 1e15 or infinite).")
     return numbers
 
 
@@ -393,32 +459,139 @@ def fit_scaling(train_part: np.ndarray) -> tuple[float, float]:
     return float(np.mean(train_part)), float(np.std(train_part)) or 1.0
 
 
+# ---------------------------------------------------------------- inputs known ahead
+
+# frequency name -> the calendar feature its networks may read, and how many values it takes
+CALENDAR_FEATURES = {"hourly": ("hour of day", 24), "daily": ("day of week", 7), "business-daily": ("day of week", 7),
+            "weekly": ("month of year", 12), "monthly": ("month of year", 12), "quarterly": ("quarter", 4)}
+
+
+def calendar_features(index: pd.DatetimeIndex, frequency_name: str) -> pd.DataFrame:
+    """One 0/1 column per hour, weekday, month or quarter of the dates (none for yearly data).
+
+    One-hot rather than a sine and cosine: the weekday shape of shop sales
+    (a Saturday peak, a quiet Monday) is no sinusoid, and a small network reads
+    a separate weight per day directly.
+    """
+    if frequency_name not in CALENDAR_FEATURES:
+        return pd.DataFrame(index=index)
+    name, count = CALENDAR_FEATURES[frequency_name]
+    position = {"hour of day": index.hour, "day of week": index.day_of_week, "month of year": index.month - 1,
+                "quarter": index.quarter - 1}[name]
+    return pd.DataFrame(np.eye(count)[position], index=index, columns=[f"{name} {k + 1}" for k in range(count)])
+
+
+def input_names(series: PreparedSeries, calendar: bool) -> tuple[str, ...]:
+    """The inputs the networks read, as the page names them: the file's columns, then the calendar feature."""
+    feature = CALENDAR_FEATURES.get(series.frequency_name, ("",))[0] if calendar else ""
+    return series.input_columns + ((feature,) if feature else ())
+
+
+def inputs_through(series: PreparedSeries, calendar: bool, horizon: int) -> tuple[pd.DataFrame, str]:
+    """Every input at every point of the data and the ``horizon`` points after it, and where the latter came from.
+
+    Inputs are known ahead (planned promotions, holidays, the shop's prices):
+    past the last value, a file column takes the file's own rows where it has
+    them, else its most frequent value; calendar features follow from the dates.
+    """
+    index = pd.date_range(series.values.index[0], periods=len(series.values) + horizon, freq=series.frequency)
+    columns = pd.DataFrame(index=index) if series.inputs is None else series.inputs.reindex(index)
+    ahead = columns.iloc[len(series.values):]
+    usual = {name: float(columns[name].iloc[: len(series.values)].mode().iloc[0]) for name in columns}
+    note = _inputs_ahead_note(int(ahead.notna().all(axis=1).sum()), horizon, usual) if usual else ""
+    known = columns.fillna(usual)
+    return (known.join(calendar_features(index, series.frequency_name)) if calendar else known), note
+
+
+def _inputs_ahead_note(rows: int, horizon: int, usual: dict[str, float]) -> str:
+    """Where the forecast past the end of the data takes its inputs from, in words."""
+    assumed = ", ".join(f"{name} {value:g}" for name, value in usual.items())
+    if rows == horizon:
+        return f"The forecast ahead reads the inputs from the file's {horizon} rows past the last value."
+    if rows:
+        return (f"The file has inputs for {rows} of the {horizon} points past the last value; for the rest, the "
+                f"forecast ahead assumes each input at its most frequent value ({assumed}).")
+    return ("The file has no inputs past the last value, so the forecast ahead assumes each input at its most "
+            f"frequent value ({assumed}); add rows with the planned inputs (and an empty value) to forecast them.")
+
+
+def fit_input_scaling(train_rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each input's mean and standard deviation over the training part alone (1 where it is flat there).
+
+    Like the values' scaling, so nothing of the validation or test parts leaks in.
+    """
+    spread = train_rows.std(axis=0)
+    return train_rows.mean(axis=0), np.where(spread > 0, spread, 1.0)
+
+
+def network_inputs(scaled: np.ndarray, inputs: np.ndarray, origins: np.ndarray, window: int,
+                   horizon: int) -> np.ndarray | dict[str, np.ndarray]:
+    """What the network reads for each origin: the window of values (n, window, 1), and with inputs, each window
+    step's inputs and those of the ``horizon`` steps it forecasts.
+
+    Step k of a forecast from an origin reads the inputs at origin + k, known
+    ahead, and nothing later. Without inputs, the window alone, as before.
+    """
+    values = window_inputs(scaled, origins, window)  # (n, window, 1)
+    if not inputs.shape[1]:
+        return values
+    return {"window": values,
+            "window_inputs": inputs[origins[:, None] + np.arange(-window + 1, 1)],  # (n, window, inputs)
+            "ahead_inputs": inputs[origins[:, None] + np.arange(1, horizon + 1)]}  # (n, horizon, inputs)
+
+
 # ---------------------------------------------------------------- model, baselines, metrics
 
 
 def build_forecaster(window: int, horizon: int, cell: str = "GRU", num_units: int = 32, num_layers: int = 1,
-                     dropout_rate: float = 0.0, name: str = "forecaster") -> keras.Model:
-    """Window of past values in, the next ``horizon`` values out (one model for all steps)."""
-    inputs = keras.Input((window, 1), name="window")  # (batch, window, 1)
-    hidden = recurrent_stack(inputs, cell, num_units, num_layers, dropout_rate)  # (batch, units)
-    outputs = keras.layers.Dense(horizon, name="next_values")(hidden)  # (batch, horizon)
-    return keras.Model(inputs, outputs, name=name)
+                     dropout_rate: float = 0.0, name: str = "forecaster", num_inputs: int = 0,
+                     also_without: bool = False) -> keras.Model:
+    """Window of past values in, the next ``horizon`` values out (one model for all steps).
+
+    With ``num_inputs`` known-ahead inputs, the recurrent layers still read the
+    values alone; the window's inputs and those of the horizon's steps join their
+    final state before the head: the forecast of a promotion day knows it is one.
+    ``also_without`` adds a second head on the same state that reads no inputs
+    (outputs: with, without), so one training also scores the values alone.
+    """
+    values = keras.Input((window, 1), name="window")  # (batch, window, 1)
+    hidden = recurrent_stack(values, cell, num_units, num_layers, dropout_rate)  # (batch, units)
+    alone = keras.layers.Dense(horizon, name="next_values")  # (batch, horizon)
+    if not num_inputs:
+        return keras.Model(values, alone(hidden), name=name)
+    past = keras.Input((window, num_inputs), name="window_inputs")  # (batch, window, inputs)
+    ahead = keras.Input((horizon, num_inputs), name="ahead_inputs")  # (batch, horizon, inputs)
+    joined = keras.layers.Concatenate(name="state_and_inputs")(  # (batch, units + (window + horizon) * inputs)
+        [hidden, keras.layers.Flatten(name="inputs_before")(past), keras.layers.Flatten(name="inputs_ahead")(ahead)])
+    read = keras.layers.Dense(horizon, name="next_values_with_inputs")(joined)  # (batch, horizon)
+    given = {"window": values, "window_inputs": past, "ahead_inputs": ahead}
+    return keras.Model(given, [read, alone(hidden)] if also_without else read, name=name)
 
 
 def build_ensemble(window: int, horizon: int, cell: str = "GRU", num_units: int = 32, num_layers: int = 1,
-                   dropout_rate: float = 0.0, members: int = 3) -> keras.Model:
+                   dropout_rate: float = 0.0, members: int = 3, num_inputs: int = 0) -> keras.Model:
     """``members`` forecasters side by side, each with its own weights, reading the same window.
 
     Trained as one model, the seeds' networks compile once instead of once each
     (on the built-in sales, tracing and compiling were about half of a click's
     CPU seconds). The loss is the mean of the members' squared errors, so each
     member's gradient is its own, scaled by 1/members, which Adam's step undoes.
+    With inputs, each network has a second head that reads the values alone
+    (outputs ``members`` to ``2 * members - 1``): one training, at little more
+    than the cost of one without inputs, also tells what the inputs are worth.
     """
-    inputs = keras.Input((window, 1), name="window")  # (batch, window, 1)
-    outputs = [keras.layers.Reshape((1, horizon), name=f"seed_{k + 1}_out")(  # (batch, 1, horizon)
-               build_forecaster(window, horizon, cell, num_units, num_layers, dropout_rate, f"seed_{k + 1}")(inputs))
-               for k in range(members)]
-    stacked = outputs[0] if members == 1 else keras.layers.Concatenate(axis=1, name="seeds")(outputs)
+    values = keras.Input((window, 1), name="window")  # (batch, window, 1)
+    inputs = values
+    if num_inputs:
+        inputs = {"window": values, "window_inputs": keras.Input((window, num_inputs), name="window_inputs"),
+                  "ahead_inputs": keras.Input((horizon, num_inputs), name="ahead_inputs")}
+    heads = [build_forecaster(window, horizon, cell, num_units, num_layers, dropout_rate, f"seed_{k + 1}",
+                              num_inputs, also_without=bool(num_inputs))(inputs) for k in range(members)]
+    if num_inputs:  # the heads that read inputs first, then those that do not
+        heads = [with_ for with_, _ in heads] + [without for _, without in heads]
+    outputs = [keras.layers.Reshape((1, horizon), name=f"member_{k + 1}_out")(head)  # (batch, 1, horizon)
+               for k, head in enumerate(heads)]
+    stacked = outputs[0] if len(outputs) == 1 else keras.layers.Concatenate(axis=1, name="seeds")(outputs)
     return keras.Model(inputs, stacked, name="forecasters")  # (batch, members, horizon)
 
 
@@ -482,6 +655,8 @@ class ForecastResult:
     notes: tuple[str, ...] = ()  # substitutes the statistical yardsticks used
     backtest: Backtest | None = None
     weights: dict[str, float] = field(default_factory=dict)  # auto's combination: forecaster -> weight
+    input_worth: InputWorth | None = None  # with and without the inputs, when the networks read any
+    inputs_ahead: str = ""  # where the forecast past the end of the data took the inputs from
 
     @property
     def best_baseline(self) -> str:
@@ -510,33 +685,48 @@ Forecaster = Callable[[np.ndarray], np.ndarray]  # forecast origins (n,) -> fore
 Members = Callable[[np.ndarray], np.ndarray]  # forecast origins (n,) -> each seed's forecasts (seeds, n, horizon)
 
 
-def train_networks(series: PreparedSeries, settings: ForecastSettings, split: Split,
+def train_networks(series: PreparedSeries, settings: ForecastSettings, split: Split, inputs: np.ndarray,
                    on_epoch_end: EpochFn | None = None) -> tuple[TrainResult, Members]:
     """Scale on the training part, train ``settings.seeds`` networks as one model with early stopping on their
-    mean validation loss; return the training and each seed's forecasts in levels."""
+    mean validation loss; return the training and each member's forecasts in levels.
+
+    ``inputs`` (points of the data and a horizon past it, inputs) holds what the
+    networks read beside the values; with any, as many networks again read the
+    values alone (members ``seeds`` to ``2 * seeds - 1``), trained in the same model.
+    """
     values = series.values.to_numpy()
     lag = lag_of(settings.preprocessing, settings.season)
     changes = to_changes(values, settings.preprocessing, settings.season)
     mean, std = fit_scaling(changes[lag : split.validation_start])
     scaled = (changes - mean) / std
+    centre, spread = fit_input_scaling(inputs[: split.validation_start])
+    known = (inputs - centre) / spread  # (points + horizon, inputs)
+    members = settings.seeds * (2 if inputs.shape[1] else 1)
 
-    def windows(origins: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        inputs, targets = make_windows(scaled, origins, settings.window, settings.horizon)
-        return inputs, np.repeat(targets[:, None, :], settings.seeds, axis=1)  # (n, seeds, horizon)
+    def windows(origins: np.ndarray) -> tuple[np.ndarray | dict[str, np.ndarray], np.ndarray]:
+        targets = make_windows(scaled, origins, settings.window, settings.horizon)[1]  # (n, horizon)
+        return (network_inputs(scaled, known, origins, settings.window, settings.horizon),
+                np.repeat(targets[:, None, :], members, axis=1))  # (n, members, horizon)
 
     def build() -> keras.Model:
         return build_ensemble(settings.window, settings.horizon, settings.cell, settings.units, settings.layers,
-                              settings.dropout, settings.seeds)
+                              settings.dropout, settings.seeds, inputs.shape[1])
 
     result = train(build, *windows(split.train), settings, loss="mse", validation=windows(split.validation),
                    early_stopping_patience=5, on_epoch_end=on_epoch_end)
 
-    def each_seed(origins: np.ndarray) -> np.ndarray:
-        predicted = predict(result.model, window_inputs(scaled, origins, settings.window)) * std + mean
-        return np.stack([to_levels(values, origins, predicted[:, k], settings.preprocessing, settings.season)
-                         for k in range(settings.seeds)])  # (seeds, n, horizon)
+    forecasts: dict[bytes, np.ndarray] = {}  # origins -> forecasts: auto, the scores and the with/without ask again
 
-    return result, each_seed
+    def each_member(origins: np.ndarray) -> np.ndarray:
+        if origins.tobytes() not in forecasts:
+            x = network_inputs(scaled, known, origins, settings.window, settings.horizon)
+            predicted = predict(result.model, x) * std + mean  # (n, members, horizon)
+            forecasts[origins.tobytes()] = np.stack([
+                to_levels(values, origins, predicted[:, k], settings.preprocessing, settings.season)
+                for k in range(members)])  # (members, n, horizon)
+        return forecasts[origins.tobytes()]
+
+    return result, each_member
 
 
 def learned(settings: ForecastSettings) -> str:
@@ -556,24 +746,102 @@ def fit_forecaster(series: PreparedSeries, settings: ForecastSettings,
     values = series.values.to_numpy()
     network_settings = replace(settings, preprocessing=learned(settings))
     split = chronological_split(len(values), settings, lag_of(learned(settings), settings.season), test_size)
-    trained, each_seed = train_networks(series, network_settings, split, on_epoch_end)
+    known, inputs_ahead = inputs_through(series, settings.calendar, settings.horizon)
+    trained, each_member = train_networks(series, network_settings, split, known.to_numpy(float), on_epoch_end)
+    with_inputs, without_inputs = seed_means(each_member, settings.seeds)
 
-    def ensemble(origins: np.ndarray) -> np.ndarray:
-        return each_seed(origins).mean(axis=0)
-
-    label, chosen, choice, weights = f"{settings.cell} model", ensemble, _network_choice(settings), {}
+    label, chosen, choice, weights = f"{settings.cell} model", with_inputs, _network_choice(settings), {}
     if settings.preprocessing == AUTO:
         tell(on_epoch_end, "Weighing the networks and statistical forecasts on the validation part…")
-        label, chosen, choice, weights = auto_choice(series, settings, split, ensemble)
+        label, chosen, choice, weights = auto_choice(series, settings, split, with_inputs)
     tell(on_epoch_end, "Scoring against the statistical yardsticks…")
     truth = values[split.test[:, None] + np.arange(1, settings.horizon + 1)]
-    seed_maes = tuple(float(np.mean(np.abs(forecast - truth))) for forecast in each_seed(split.test))
-    details = replace(_evaluate(series, settings, split, chosen, label, choice, seed_maes), weights=weights)
+    seed_maes = tuple(float(np.mean(np.abs(forecast - truth)))
+                      for forecast in each_member(split.test)[: settings.seeds])
+    worth = None
+    if known.shape[1]:
+        plain = auto_choice(series, settings, split, without_inputs)[1] if settings.preprocessing == AUTO else None
+        worth = input_worth(values, settings, split, (chosen, plain or without_inputs),
+                            (with_inputs, without_inputs), input_names(series, settings.calendar), label, series.unit)
+    details = replace(_evaluate(series, settings, split, chosen, label, choice, seed_maes), weights=weights,
+                      input_worth=worth, inputs_ahead=inputs_ahead)
     blocks = horizon_blocks(len(split.test), settings.horizon)
     return replace(trained, details=details, seconds=time.perf_counter() - started, settings=settings,
                    scores={"model MAE": details.metrics[MODEL]["MAE"],
                            "seasonal naive MAE": details.metrics["seasonal naive"]["MAE"]},
                    score_noise={"model MAE": standard_error(details.origin_errors[MODEL], blocks, settings.seed)})
+
+
+def seed_means(each_member: Members, seeds: int) -> tuple[Forecaster, Forecaster]:
+    """The mean of the seeds' networks with their inputs, and of those without (members ``seeds`` on; the same
+    networks when there are no inputs)."""
+
+    def with_inputs(origins: np.ndarray) -> np.ndarray:
+        return each_member(origins)[:seeds].mean(axis=0)
+
+    def without_inputs(origins: np.ndarray) -> np.ndarray:
+        return each_member(origins)[seeds:].mean(axis=0)
+
+    return with_inputs, without_inputs
+
+
+@dataclass(frozen=True)
+class InputWorth:
+    """What the inputs are worth: the page's model with and without them, on the same test origins.
+
+    Both come from one training (each network's second head reads the values
+    alone, trained beside the head that reads the inputs) and, with auto, each is
+    combined with the statistical base by its own validation score; the verdict is
+    the shared one, so a tie is called a tie.
+    """
+
+    inputs: tuple[str, ...]  # as the page names them: file columns, then the calendar feature
+    model_with: float  # test MAE of the page's model with the inputs
+    model_without: float  # and of the same model built from the networks without them
+    networks_with: float  # test MAE of the seeds' mean network alone, with the inputs
+    networks_without: float
+    verdict: Verdict  # the model with the inputs against the same without them
+
+    def heading(self) -> str:
+        """'What promotion and holiday are worth'."""
+        return f"What {said_together(self.inputs)} {'is' if len(self.inputs) == 1 else 'are'} worth"
+
+    def sentence(self) -> str:
+        """The with/without figures in words, the networks' own beside the model's."""
+        return (f"{self.verdict.sentence} The networks alone: MAE {self.networks_with:.3g} with the inputs, "
+                f"{self.networks_without:.3g} without.")
+
+    def table(self, model_label: str) -> pd.DataFrame:
+        """Test MAE with and without the inputs, of the page's model and of the networks alone."""
+        return pd.DataFrame({"with the inputs": [self.model_with, self.networks_with],
+                             "without them": [self.model_without, self.networks_without]},
+                            index=[model_label, "the seeds' networks alone"])
+
+    def caption(self) -> str:
+        """How the figures were made, in words: what a reader needs to trust the comparison."""
+        return (f"Test MAE on the same test points. One training made both: each network has two heads on the "
+                f"same recurrent layers, which read the values; one head also reads {said_together(self.inputs)}, "
+                "the other nothing more. With auto, each is combined with the statistical base by its own "
+                "validation score. The verdict resamples whole horizons of the test part, so a gap within their "
+                "noise is called a tie.")
+
+
+def said_together(names: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def input_worth(values: np.ndarray, settings: ForecastSettings, split: Split, models: tuple[Forecaster, Forecaster],
+                networks: tuple[Forecaster, Forecaster], names: tuple[str, ...], label: str, unit: str) -> InputWorth:
+    """The test MAEs of ``models`` and ``networks`` (each: with the inputs, without) and the verdict on the models,
+    each test origin's forecast one unit, resampled by horizon blocks as the headline is."""
+    truth = values[split.test[:, None] + np.arange(1, settings.horizon + 1)]
+    errors = [np.abs(forecaster(split.test) - truth).mean(axis=1) for forecaster in (*models, *networks)]
+    comparison = compare(errors[0], errors[1], "MAE", higher_is_better=False,
+                         groups=horizon_blocks(len(split.test), settings.horizon), seed=settings.seed)
+    said = verdict(comparison, f"{label} with {said_together(names)} as inputs", "the same without them",
+                   f"the last {settings.test_size} {unit}")
+    return InputWorth(names, *(float(e.mean()) for e in errors), said)
 
 
 def _network_choice(settings: ForecastSettings) -> str:
@@ -829,6 +1097,11 @@ def training_story(result: TrainResult) -> str:
             "with the lowest validation loss.")
 
 
+def series_fingerprint(series: PreparedSeries, source: str) -> str:
+    """The data part of a trained model's cache key: the values, the chosen inputs, and where they came from."""
+    return fingerprint(series.values, series.inputs, source)
+
+
 def fit_and_backtest(series: PreparedSeries, settings: ForecastSettings,
                      on_epoch_end: EpochFn | None = None) -> TrainResult[ForecastResult]:
     """The page's Train button: the forecaster, then the backtest folds when they are asked for."""
@@ -905,14 +1178,15 @@ def estimated_seconds(series: PreparedSeries, settings: ForecastSettings) -> flo
     settings = resolve_settings(series, settings)[0]
     windows = max(_training_windows(len(series.values), settings.window, settings.horizon, settings.test_size), 0)
     per_network = SECONDS_PER_WINDOW_STEP * windows * settings.window * settings.epochs * settings.layers
-    return per_network * settings.seeds * (1 + settings.backtest_folds)
+    networks = settings.seeds * (2 if input_names(series, settings.calendar) else 1)  # with inputs: and without
+    return per_network * networks * (1 + settings.backtest_folds)
 
 
 def coarser(series: PreparedSeries) -> tuple[PreparedSeries, str] | None:
     """The series summed to the next coarser frequency (hours to days, days to weeks), and its name; or None.
 
     Only whole bins are kept: a first or last day holding some of its hours
-    would look like a drop in the total.
+    would look like a drop in the total. Inputs are averaged over the same bins.
     """
     if _sub_daily(series.frequency):
         rule, name = "D", "daily totals"
@@ -923,7 +1197,10 @@ def coarser(series: PreparedSeries) -> tuple[PreparedSeries, str] | None:
     totals = series.values.resample(rule).agg(["sum", "count"])
     whole = totals[totals["count"] == totals["count"].max()]
     table = pd.DataFrame({"date": whole.index, "value": whole["sum"].to_numpy()})
-    return prepare_series(table, "date", "value"), name
+    if series.inputs is not None:  # inputs averaged over the same bins: a week's share of promotion days
+        means = series.inputs.loc[: series.values.index[-1]].resample(rule).mean().reindex(whole.index)
+        table = table.join(means.reset_index(drop=True))
+    return prepare_series(table, "date", "value", inputs=series.input_columns), name
 
 
 def latest(series: PreparedSeries, points: int = LATEST_POINTS) -> PreparedSeries:
@@ -963,15 +1240,17 @@ def time_limit_warning(series: PreparedSeries, settings: ForecastSettings) -> st
 
 
 def cli_document(series: PreparedSeries, settings: ForecastSettings) -> dict:
-    """The command line's JSON: every setting used (derived ones included), each forecaster's metrics, the
-    range's coverage, the seeds' spread, the choice and the verdict; dates with their hour when finer than a day."""
+    """The command line's JSON: every setting used (derived ones and the inputs included), each forecaster's
+    metrics, the range's coverage, the seeds' spread, the choice and the verdict, what the inputs are worth (None
+    without inputs) and where the forecast ahead took them from; dates with their hour when finer than a day."""
     settings, chosen_why = resolve_settings(series, settings)
     check_fits(series, settings)
     details = fit_and_backtest(series, settings).details
     future = details.future.assign(date=lambda f: f["date"].map(lambda d: show_date(d, series.frequency)))
     band = details.band
-    return {"settings": as_dict(settings), "derived": chosen_why, "frequency": series.frequency,
-            "frequency_name": series.frequency_name, "season": settings.season,
+    worth = details.input_worth
+    return {"settings": as_dict(settings) | {"inputs": list(series.input_columns)}, "derived": chosen_why,
+            "frequency": series.frequency, "frequency_name": series.frequency_name, "season": settings.season,
             "suggested_season": series.suggestion.period if series.suggestion else None,
             "choice": details.choice, "model": details.model_label, "weights": details.weights,
             "metrics": {name.replace(" ", "_"): scores for name, scores in details.metrics.items()},
@@ -979,6 +1258,11 @@ def cli_document(series: PreparedSeries, settings: ForecastSettings) -> dict:
             "interval": {"coverage": band.coverage, "held": band.held, "interval_score": band.interval_score,
                          "mean_width": band.mean_width, "points": band.points},
             "substitutes": list(details.notes), "verdict": details.verdict.as_json(),
+            "input_worth": None if worth is None else {
+                "inputs": list(worth.inputs), "model_mae_with": worth.model_with,
+                "model_mae_without": worth.model_without, "networks_mae_with": worth.networks_with,
+                "networks_mae_without": worth.networks_without, "verdict": worth.verdict.as_json()},
+            "inputs_ahead": details.inputs_ahead,
             "forecast": future.to_dict(orient="records")}
 
 

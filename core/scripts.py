@@ -276,6 +276,7 @@ def forecast_script(settings: forecasting.ForecastSettings, series: forecasting.
     """Read the series as the page does, split it in time, scale on the training part, train, compare.
 
     Sizes the page chose from the data are written as chosen; 'auto' trains its difference network (one seed).
+    The inputs the page's networks read (``series.input_columns``, the calendar) are read and used alike.
     """
     settings, _ = forecasting.resolve_settings(series, settings)
     settings = replace(settings, preprocessing=forecasting.learned(settings))
@@ -283,9 +284,11 @@ def forecast_script(settings: forecasting.ForecastSettings, series: forecasting.
     return _script(
         "forecaster.py", "A sliding-window forecaster",
         "from dataclasses import dataclass\n\nimport keras\nimport numpy as np\nimport pandas as pd",
-        settings, (forecasting.on_regular_grid, forecasting.Split, forecasting.split_origins, forecasting.fit_scaling,
+        settings, (forecasting.on_regular_grid, forecasting.calendar_features, forecasting.Split,
+                   forecasting.split_origins, forecasting.fit_scaling, forecasting.fit_input_scaling,
                    forecasting.lag_of, forecasting.to_changes, forecasting.to_levels, forecasting.window_inputs,
-                   forecasting.make_windows, recurrent_stack, forecasting.build_forecaster),
+                   forecasting.network_inputs, forecasting.make_windows, recurrent_stack,
+                   forecasting.build_forecaster),
         f"""
         table = pd.read_csv("{data_file}")
         {select}
@@ -293,6 +296,12 @@ def forecast_script(settings: forecasting.ForecastSettings, series: forecasting.
         series = on_regular_grid(dates, pd.to_numeric(table["{value_column}"]), "{series.frequency}")
         series = series.loc[series.first_valid_index() : series.last_valid_index()]  # empty ends left out
         values = series.interpolate(limit_direction="both").to_numpy(dtype=float)  # gaps filled as on the page
+        # inputs known ahead (rows sharing a date averaged), on the values' dates, gaps filled alike
+        inputs = pd.DataFrame({{name: on_regular_grid(dates, pd.to_numeric(table[name]), "{series.frequency}", "mean")
+                               for name in INPUTS}}, index=series.index).interpolate(limit_direction="both")
+        if CALENDAR:
+            inputs = inputs.join(calendar_features(series.index, FREQUENCY_NAME))
+        known = inputs.to_numpy(dtype=float)  # (points, inputs)
 
         # In time order: train | validation | test (TEST_SIZE points each); no forecast straddles two parts
         lag = lag_of(PREPROCESSING, SEASON)
@@ -301,24 +310,32 @@ def forecast_script(settings: forecasting.ForecastSettings, series: forecasting.
         changes = to_changes(values, PREPROCESSING, SEASON)
         mean, std = fit_scaling(changes[lag : split.validation_start])  # the training part only
         scaled = (changes - mean) / std
+        centre, spread = fit_input_scaling(known[: split.validation_start])  # the training part only
+        known = (known - centre) / spread
+
+        def examples(origins):  # what the network reads from each origin, and the horizon it learns to forecast
+            return network_inputs(scaled, known, origins, WINDOW, HORIZON), make_windows(scaled, origins, WINDOW,
+                                                                                          HORIZON)[1]
 
         keras.utils.set_random_seed(SEED)
-        model = build_forecaster(WINDOW, HORIZON, CELL, UNITS, LAYERS, DROPOUT)
+        model = build_forecaster(WINDOW, HORIZON, CELL, UNITS, LAYERS, DROPOUT, num_inputs=known.shape[1])
         model.summary()
         model.compile(optimizer=keras.optimizers.Adam(LEARNING_RATE), loss="mse", metrics=["mae"])
         stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=5, restore_best_weights=True)
-        model.fit(*make_windows(scaled, train_origins, WINDOW, HORIZON), epochs=EPOCHS, batch_size=BATCH_SIZE,
-                  validation_data=make_windows(scaled, split.validation, WINDOW, HORIZON), callbacks=[stop])
+        model.fit(*examples(train_origins), epochs=EPOCHS, batch_size=BATCH_SIZE,
+                  validation_data=examples(split.validation), callbacks=[stop])
 
         truth = values[test_origins[:, None] + np.arange(1, HORIZON + 1)]
-        changes_ahead = model.predict(window_inputs(scaled, test_origins, WINDOW), verbose=0) * std + mean
+        changes_ahead = model.predict(examples(test_origins)[0], verbose=0) * std + mean
         forecast = to_levels(values, test_origins, changes_ahead, PREPROCESSING, SEASON)
         steps = np.arange(1, HORIZON + 1)
         one_season_ago = values[test_origins[:, None] + steps - SEASON * np.ceil(steps / SEASON).astype(int)]
         print("test MAE of the model:", np.abs(forecast - truth).mean())
         print("test MAE of 'same as one season ago':", np.abs(one_season_ago - truth).mean())""",
         setting_names=[n for n in as_dict(settings) if n not in ("backtest_folds", "seeds")],
-        reads=data_file, data=data)
+        constants=f"INPUTS = {list(series.input_columns)!r}  # the file's columns the network reads beside the "
+                  f"values\nFREQUENCY_NAME = {series.frequency_name!r}\n"
+                  + _constants(forecasting, "CALENDAR_FEATURES"), reads=data_file, data=data)
 
 
 # how the script reads each date style of core.dates (the page reads them with core.dates itself)

@@ -58,8 +58,8 @@ def _forecasting() -> DefaultJob:
 
     settings = fc.ForecastSettings()
     product = list(datasets.PRODUCTS)[1]  # the page's default product
-    series = fc.prepare_series(datasets.load_builtin_sales(product), "date", "sales")
-    return DefaultJob("Sales forecasting", settings, fingerprint(series.values, "Built-in shop sales"),
+    series = fc.prepare_series(datasets.load_builtin_sales(product), "date", "sales", inputs=datasets.SALES_INPUTS)
+    return DefaultJob("Sales forecasting", settings, fc.series_fingerprint(series, "Built-in shop sales"),
                       lambda on_epoch_end: fc.fit_and_backtest(series, settings, on_epoch_end))
 
 

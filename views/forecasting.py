@@ -8,7 +8,6 @@ import streamlit as st
 
 from core import datasets, scripts
 from core import forecasting as fc
-from core.cache import fingerprint
 from core.diagnosis import run_of
 from core.plots import plot_backtest, plot_forecasts, plot_history, plot_residuals, plot_window
 from core.uploads import RECEIVE_MB, limits_help
@@ -33,6 +32,7 @@ class ChosenData:
     data_name: str  # how the page names the data, e.g. "built-in sales: ice cream"
     product: str | None = None  # the built-in file holds several products; the script keeps this one
     data: Callable[[], bytes] | None = None  # the file's bytes, when the app has them to offer
+    default_inputs: tuple[str, ...] = ()  # the columns chosen as inputs until the visitor says otherwise
 
 
 def input_data(source: str) -> ChosenData:
@@ -43,7 +43,7 @@ def input_data(source: str) -> ChosenData:
                                help="Each product has its own seasons: ice cream peaks in summer, "
                                     "gift cards before Christmas, umbrellas in the rainy months.")
         return ChosenData(datasets.load_builtin_sales(product), "date", "sales", datasets.SALES_FILE.name,
-                          f"built-in sales: {product}", product, datasets.SALES_FILE.read_bytes)
+                          f"built-in sales: {product}", product, datasets.SALES_FILE.read_bytes, datasets.SALES_INPUTS)
     if source == SOURCES[1]:
         noise = datasets.make_noise_sales()
         return ChosenData(noise, "date", "sales", "noise.csv", "pure noise",
@@ -72,6 +72,26 @@ def input_upload() -> ChosenData:
     return ChosenData(table, date_column, value_column, upload.name, f"'{upload.name}': {value_column}")
 
 
+def input_columns(chosen: ChosenData) -> list[str]:
+    """The file's other numeric columns the visitor picks as inputs (the built-in promotions and holidays by
+    default, nothing for an upload); none offered when the file has no such column."""
+    offered = fc.input_choices(chosen.table, chosen.date_column, chosen.value_column)
+    if not offered:
+        return []
+    picked = st.multiselect("Inputs", offered, default=[c for c in chosen.default_inputs if c in offered],
+                            key=f"{PAGE}.inputs.{chosen.data_file}",
+                            help="Other columns of the file the networks read beside the values, such as a price "
+                                 "or a promotion flag. Each forecast reads the inputs of the days it forecasts, so "
+                                 "they must be known ahead, like planned promotions, holidays or the shop's own "
+                                 "prices. Each network also forecasts without them, from the same training, and the "
+                                 "page says what they are worth.")
+    if picked:
+        st.caption("Inputs are assumed known ahead: the forecast of a day reads that day's inputs, as a shop knows "
+                   "its planned promotions, holidays and prices. A column only known afterwards, like the weather, "
+                   "would flatter the score here, and would be missing when you forecast for real.")
+    return picked
+
+
 st.title(PAGE)
 st.markdown("Forecast daily sales one click at a time, then tinker. The question to settle: is the model "
             "any better than a simple rule like *same as last week*?")
@@ -83,13 +103,14 @@ source = input_choice("Data", SOURCES, key=f"{PAGE}.source", radio=True,
                            "promotions and holidays. Pure noise: random numbers, where no model can beat the "
                            "average. Upload: your own file with a date column and a number column.")
 chosen = input_data(source)
-series = or_stop(lambda: fc.prepare_series(chosen.table, chosen.date_column, chosen.value_column))
+inputs = input_columns(chosen)
+series = or_stop(lambda: fc.prepare_series(chosen.table, chosen.date_column, chosen.value_column, inputs=inputs))
 if series.ambiguous_dates:
     order = st.radio("Dates like 01/02/2024 are", ("month first (US)", "day first"), horizontal=True,
                      key=f"{PAGE}.day_first", help="No date in the file has a day over 12, so both orders read. "
                      "Month first: 01/02/2024 is January 2. Day first: it is 1 February.")
     series = or_stop(lambda: fc.prepare_series(chosen.table, chosen.date_column, chosen.value_column,
-                                               day_first=order == "day first"))
+                                               day_first=order == "day first", inputs=inputs))
 st.dataframe(pd.DataFrame([series.report]).astype(str), hide_index=True)
 st.caption(f"What was read: {series.report['points']} {series.unit} from {series.report['first date']} to "
            f"{series.report['last date']}; gaps and missing values were filled by straight lines between their "
@@ -103,7 +124,7 @@ with st.expander("Model and training settings", expanded=True):
     columns = st.columns(3)
     with columns[0]:
         knobs = input_settings(fc.ForecastSettings, ["window", "horizon", "preprocessing", "test_size", "season",
-                                                     "backtest_folds"], PAGE)
+                                                     "backtest_folds", "calendar"], PAGE)
     with columns[1]:
         knobs |= input_settings(fc.ForecastSettings, ["cell", "units", "layers", "dropout"], PAGE)
     with columns[2]:
@@ -136,10 +157,12 @@ share_panel(PAGE)
 st.header("3 · Train and judge it")
 compare_on = (f"{chosen.data_name}, horizon {settings.horizon}, the last {settings.test_size} "
               f"{series.unit}")
+names = fc.input_names(series, settings.calendar)
+read_too = f" · inputs: {', '.join(names)}" if names else ""
 result = train_or_reuse(
-    PAGE, knob_settings, fingerprint(series.values, source),
+    PAGE, knob_settings, fc.series_fingerprint(series, source),
     run=lambda on_epoch_end: fc.fit_and_backtest(series, settings, on_epoch_end),
-    summary=f"{chosen.value_column} · {settings.cell} {settings.units}, window {settings.window}",
+    summary=f"{chosen.value_column} · {settings.cell} {settings.units}, window {settings.window}" + read_too,
     models=1 + settings.backtest_folds, public_data=source != SOURCES[2], compare_on=compare_on,
 )
 if result is None:
@@ -169,6 +192,13 @@ for note in forecast.notes:
 seeds_role = "their mean is one part of auto's weighted mean above" if forecast.weights else "the model is their mean"
 st.markdown(f"**Seeds:** {forecast.seed_spread()}; {seeds_role}. "
             f"**Likely range:** {forecast.band.sentence()}")
+if forecast.input_worth is not None:
+    st.subheader(forecast.input_worth.heading())
+    st.markdown(forecast.input_worth.sentence())
+    st.dataframe(forecast.input_worth.table(model_name).style.format("{:.3g}"))
+    st.caption(forecast.input_worth.caption())
+if forecast.inputs_ahead:
+    st.caption(forecast.inputs_ahead)
 st.plotly_chart(plot_history(result.history, settings.epochs))
 st.caption(fc.training_story(result))
 
@@ -198,9 +228,10 @@ middle.download_button("Test predictions (CSV)", tests.to_csv(index=False, date_
                        "text/csv",
                        help="Model and baseline forecasts beside the truth.")
 right.download_button("Trained model (.keras)", lambda: fc.model_file_bytes(result.model), "forecaster.keras",
-                      help="The seeds' networks as one Keras model (one output row per seed, in scaled changes), "
-                           "to load with keras.saving.load_model in your own Python. The page's forecast is their "
-                           "mean, combined with statistical forecasts when Learn is auto.")
+                      help="The seeds' networks as one Keras model (one output row per seed, in scaled changes; "
+                           "with inputs, the last rows are each network's head that reads no inputs), to load with "
+                           "keras.saving.load_model in your own Python. The page's forecast is the mean of the "
+                           "networks with the inputs, combined with statistical forecasts when Learn is auto.")
 
 review_run(PAGE, run_of(result, {model_name: result.history}, forecast.verdict, restores_best_epoch=True),
            scripts.forecast_script(settings, series, chosen.data_file, chosen.date_column, chosen.value_column,

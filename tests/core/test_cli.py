@@ -43,6 +43,24 @@ def test_forecast_prints_one_json_object_with_metrics_and_forecast(tmp_path):
     assert set(document["metrics"]["model"]) == {"MAE", "RMSE", "sMAPE", "MASE"}
     assert (document["frequency"], document["season"]) == ("D", 7)
     assert len(document["forecast"]) == 3 and set(document["forecast"][0]) == {"date", "value", "lower", "upper"}
+    assert document["settings"]["inputs"] == [] and document["input_worth"] is None  # uploads: no inputs by default
+
+
+def test_forecast_reads_inputs_and_reports_what_they_are_worth(tmp_path):
+    csv = tmp_path / "sales.csv"
+    load_builtin_sales("ice cream").iloc[-300:].to_csv(csv, index=False)  # short: the yardsticks fit fast
+    done = run_cli("forecast", "--csv", str(csv), "--date-col", "date", "--value-col", "sales", "--inputs",
+                   "promotion, holiday", "--calendar", "true", "--preprocessing", "difference", "--epochs", "1",
+                   "--seeds", "1", "--horizon", "3", "--json")
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    assert document["settings"]["inputs"] == ["promotion", "holiday"] and document["settings"]["calendar"] is True
+    worth = document["input_worth"]
+    assert worth["inputs"] == ["promotion", "holiday", "day of week"]
+    assert {"model_mae_with", "model_mae_without", "networks_mae_with", "networks_mae_without"} < set(worth)
+    assert worth["verdict"]["model"] == worth["model_mae_with"] and worth["verdict"]["baseline"] == (
+        "the same without them")
+    assert "most frequent value (promotion 0, holiday 0)" in document["inputs_ahead"]
 
 
 def test_forecast_json_reports_derived_settings_coverage_and_keeps_the_hours(tmp_path):

@@ -47,8 +47,8 @@ def assert_same_result(loaded: TrainResult, trained: TrainResult) -> None:
     assert loaded.scores == trained.scores and loaded.history == trained.history
     assert ours.models.keys() == theirs.models.keys() and len(theirs.models) >= 1
     for name, model in theirs.models.items():
-        inputs = [np.random.default_rng(0).random((4, *tensor.shape[1:])).astype("float32")
-                  for tensor in model.inputs]
+        inputs = keras.tree.map_structure(  # as the model takes them: one array, a list, or named (the inputs')
+            lambda tensor: np.random.default_rng(0).random((4, *tensor.shape[1:])).astype("float32"), model.input)
         np.testing.assert_array_equal(predict(ours.models[name], inputs), predict(model, inputs))
 
 
@@ -60,7 +60,8 @@ def video_job() -> DefaultJob:
 
 def forecasting_job() -> DefaultJob:
     settings = fc.ForecastSettings(epochs=2, seeds=1)
-    series = fc.prepare_series(datasets.load_builtin_sales(list(datasets.PRODUCTS)[1]), "date", "sales")
+    series = fc.prepare_series(datasets.load_builtin_sales(list(datasets.PRODUCTS)[1]), "date", "sales",
+                               inputs=datasets.SALES_INPUTS)  # as the page asks for it: the networks without too
     return DefaultJob("Sales forecasting", settings, "built-in sales",
                       lambda on_epoch_end: fc.fit_and_backtest(series, settings, on_epoch_end))
 

@@ -78,6 +78,20 @@ def test_forecast_script_builds_the_page_model_and_splits_alike(preprocessing, t
     assert variables["test_origins"].tolist() == split.test.tolist()
 
 
+def test_forecast_script_reads_the_page_inputs_and_builds_the_model_that_reads_them(tmp_path, monkeypatch):
+    settings = forecasting.ForecastSettings(calendar=True, epochs=1, units=4)
+    table = datasets.load_builtin_sales("ice cream")
+    series = forecasting.prepare_series(table, "date", "sales", inputs=datasets.SALES_INPUTS)
+    script = scripts.forecast_script(settings, series, datasets.SALES_FILE.name, "date", "sales", "ice cream")
+    variables = run_script(script, tmp_path, monkeypatch, datasets.SALES_FILE.read_bytes())
+    settings, _ = forecasting.resolve_settings(series, settings)
+    page_model = forecasting.build_forecaster(settings.window, settings.horizon, settings.cell, settings.units,
+                                              settings.layers, settings.dropout, num_inputs=2 + 7)
+    assert architecture(variables["model"]) == architecture(page_model)
+    page_inputs = forecasting.inputs_through(series, True, settings.horizon)[0].iloc[: len(series.values)]
+    np.testing.assert_allclose(variables["inputs"].to_numpy(), page_inputs.to_numpy())
+
+
 @pytest.mark.parametrize(("cells", "freq"), [(list(range(1700, 1830)), "yearly"),
                                              ([f"{1900 + k // 4} Q{k % 4 + 1}" for k in range(130)], "quarterly")])
 def test_forecast_script_reads_years_and_quarters_as_the_page_does(cells, freq, tmp_path, monkeypatch):
