@@ -13,7 +13,7 @@ def train_quickly(at):
 
 def without_inputs(at):
     """The built-in sales without their promotions and holidays: tests of other knobs train half the networks."""
-    at.multiselect(key=f"{PREFIX}.inputs.sales.csv").set_value([]).run()
+    at.pills(key=f"{PREFIX}.inputs.sales.csv").set_value([]).run()
     return at
 
 
@@ -61,7 +61,7 @@ COLUMNS = b"date,sales,closed,price\n" + b"".join(f"2024-01-{d:02d},{d % 7 + 10}
 
 def test_an_upload_offers_its_other_numeric_columns_as_inputs_and_refuses_a_useless_one(open_page):
     at = upload(open_page(PAGE), "mine.csv", COLUMNS)
-    inputs = at.multiselect(key=f"{PREFIX}.inputs.mine.csv")
+    inputs = at.pills(key=f"{PREFIX}.inputs.mine.csv")
     assert inputs.options == ["closed", "price"] and inputs.value == []  # an upload starts without inputs
     inputs.set_value(["closed"]).run()
     assert not at.exception, at.exception
