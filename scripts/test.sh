@@ -21,10 +21,12 @@ fi
 # TensorFlow, the other backend the project supports. The first run leaves a core
 # idle much of the time (servers starting, browsers waiting), which the second uses.
 tf_dir=$(mktemp -d)
-# The command-line tests are left out there: they run the same core functions in subprocesses (tested on
-# TensorFlow directly by the other core tests), and are the slowest core tests (up to 47 s each on JAX).
+# Left out there: the command-line tests (they run the same core functions, tested on TensorFlow directly by the
+# other core tests), and the tests marked `learned`, which train a page's full default to check what it learns
+# (the slowest core tests, 30-46 s each on TensorFlow); whether the TensorFlow code paths build, train, save and
+# score is what the rest of the core tests check there.
 KERAS_BACKEND=tensorflow .venv/bin/python -m pytest -q -p no:cacheprovider --basetemp "$tf_dir/tmp" tests/core \
-  --ignore=tests/core/test_cli.py \
+  --ignore=tests/core/test_cli.py -m "not learned" \
   >"$tf_dir/log" 2>&1 &
 tf_run=$!
 status=0

@@ -159,6 +159,7 @@ def test_verdict_says_better_or_worse_honestly():
     assert worse.winner == "baseline" and "10%" in worse.sentence
 
 
+@pytest.mark.learned
 def test_pure_noise_is_a_tie_with_the_default_model():
     series = fc.prepare_series(datasets.make_noise_sales(), "date", "sales")
     verdict = fc.fit_forecaster(series, fc.ForecastSettings()).details.verdict

@@ -99,6 +99,7 @@ def test_recall_task_pads_before_the_key_and_flags_it():
         assert row[start, key] == 1 and row[start, -1] == 1 and row[start].sum() == 2
 
 
+@pytest.mark.learned
 def test_gates_help_on_long_sequences():
     result = rnn.compare_cells(rnn.MemorySettings())
     accuracy = result.details.accuracy
