@@ -61,7 +61,7 @@ def video_job() -> DefaultJob:
 def forecasting_job() -> DefaultJob:
     settings = fc.ForecastSettings(epochs=2, seeds=1)
     series = fc.prepare_series(datasets.load_builtin_sales(list(datasets.PRODUCTS)[1]), "date", "sales",
-                               inputs=datasets.SALES_INPUTS)  # as the page asks for it: the networks without too
+                               inputs=datasets.SALES_INPUTS)  # as the page asks for it: the heads without inputs too
     return DefaultJob("Sales forecasting", settings, "built-in sales",
                       lambda on_epoch_end: fc.fit_and_backtest(series, settings, on_epoch_end))
 
