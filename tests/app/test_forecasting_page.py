@@ -70,6 +70,7 @@ def test_an_upload_offers_its_other_numeric_columns_as_inputs_and_refuses_a_usel
 
 def test_backtest_option_trains_the_folds_and_shows_them(open_page):
     at = without_inputs(open_page(PAGE))
+    at.selectbox(key=f"{PREFIX}.preprocessing").set_value("difference").run()  # the folds, not auto's statistics
     at.slider(key=f"{PREFIX}.backtest_folds").set_value(2).run()
     at = train_quickly(at)
     assert any("Rolling-origin backtest: 2 folds" in s.value for s in at.subheader)

@@ -1,6 +1,7 @@
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.axe import blocking_violations
 from tests.browser.helpers import wait_for_idle
 
 pytestmark = pytest.mark.browser
@@ -18,4 +19,5 @@ def test_train_the_default_comparison_and_see_who_answers_at_each_length(page, s
     expect(page.get_by_text("Where the Transformer looks")).to_be_visible()
     charts = page.get_by_test_id("stPlotlyChart")
     expect(charts.filter(has=page.locator("text=sequence length")).first).to_be_visible()
+    assert blocking_violations(page) == []  # axe on the trained page (before training: the accessibility suite)
     page.screenshot(path=str(tmp_path / "beyond.png"), full_page=True)

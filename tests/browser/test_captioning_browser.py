@@ -1,6 +1,7 @@
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.axe import blocking_violations
 from tests.browser.helpers import wait_for_idle
 
 pytestmark = pytest.mark.browser
@@ -15,6 +16,7 @@ def test_train_with_defaults_then_see_where_each_word_looked(page, server_url, t
     wait_for_idle(page)
     expect(page.get_by_text("Greedy decoding: at each step").first).to_be_visible()
     expect(page.get_by_text("narrowest look here was at").first).to_be_visible()
+    assert blocking_violations(page) == []  # axe on the trained page (before training: the accessibility suite)
     page.get_by_role("button", name="Draw a new scene", exact=True).click()
     wait_for_idle(page)
     expect(page.get_by_text("new scene #1")).to_be_visible(timeout=30_000)

@@ -3,6 +3,7 @@ from playwright.sync_api import expect
 
 from bench.texts import python_reference
 from core import text as tx
+from tests.browser.axe import blocking_violations
 from tests.browser.helpers import submit_text, wait_for_idle
 
 pytestmark = pytest.mark.browser
@@ -13,6 +14,7 @@ def test_train_with_defaults_then_generate_from_a_typed_seed(page, server_url, t
     wait_for_idle(page)
     page.get_by_role("button", name="Train", exact=True).click()
     expect(page.get_by_role("heading").filter(has_text="held-out test documents")).to_be_visible(timeout=90_000)
+    assert blocking_violations(page) == []  # axe on the trained page (before training: the accessibility suite)
     submit_text(page, "Seed text", "classic black")
     expect(page.get_by_test_id("stMarkdown").filter(has_text="classic black")).to_be_visible(timeout=30_000)
     candidates = page.get_by_test_id("stPlotlyChart").filter(has=page.locator("text=probability")).first

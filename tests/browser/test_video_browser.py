@@ -1,6 +1,7 @@
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.axe import blocking_violations
 from tests.browser.helpers import wait_for_idle
 
 pytestmark = pytest.mark.browser
@@ -12,6 +13,7 @@ def test_train_the_three_models_with_defaults_then_classify_a_new_clip(page, ser
     page.get_by_role("button", name="Train", exact=True).click()
     expect(page.get_by_text("Reading frames in order")).to_be_visible(timeout=120_000)
     expect(page.get_by_text("What each model can and cannot see")).to_be_visible()
+    assert blocking_violations(page) == []  # axe on the trained page (before training: the accessibility suite)
     tab = page.get_by_role("tab", name="3D CNN curves")
     tab.click()
     expect(tab).to_have_attribute("aria-selected", "true")
