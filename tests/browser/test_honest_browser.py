@@ -6,6 +6,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.axe import blocking_violations
 from tests.browser.helpers import LONG_TRAINING, LONG_TRAINING_EPOCH, wait_for_idle
 from tests.browser.test_toolkit_browser import choose
 
@@ -21,6 +22,8 @@ def test_sales_page_defaults_a_changed_setting_a_bad_link_and_a_too_large_upload
     wait_for_idle(page)
     page.get_by_role("button", name="Train", exact=True).click()
     expect(verdict_heading(page)).to_contain_text(re.compile(" beats | tie: "), timeout=90_000)
+    wait_for_idle(page)
+    assert blocking_violations(page) == []  # axe on the trained built-in default, what its inputs are worth included
 
     choose(page, "Recurrent cell", "LSTM")
     page.get_by_role("button", name="Train", exact=True).click()

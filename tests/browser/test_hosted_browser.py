@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.axe import blocking_violations
 from tests.browser.conftest import START_TIMEOUT_S, cpu_seconds, free_port, start_server, wait_until_healthy
 from tests.browser.helpers import LONG_TRAINING, LONG_TRAINING_EPOCH
 
@@ -53,6 +54,7 @@ def test_the_default_model_is_trained_once_and_shown_to_the_next_visitor_at_once
     first.get_by_role("button", name="Train", exact=True).click()
     expect(first.get_by_test_id("stMain").get_by_text("Held-out accuracy")).to_be_visible(timeout=90_000)
     expect(first.get_by_text("shared default model")).to_be_visible()
+    assert blocking_violations(first) == []  # axe on the trained page (before training: the accessibility suite)
 
     started = time.monotonic()
     second = visitor(url)
