@@ -21,12 +21,14 @@ fi
 # TensorFlow, the other backend the project supports. The first run leaves a core
 # idle much of the time (servers starting, browsers waiting), which the second uses.
 tf_dir=$(mktemp -d)
-# Left out there: the command-line tests (they run the same core functions, tested on TensorFlow directly by the
-# other core tests), and the tests marked `learned`, which train a page's full default to check what it learns
-# (the slowest core tests, 30-46 s each on TensorFlow); whether the TensorFlow code paths build, train, save and
-# score is what the rest of the core tests check there.
-KERAS_BACKEND=tensorflow .venv/bin/python -m pytest -q -p no:cacheprovider --basetemp "$tf_dir/tmp" tests/core \
-  --ignore=tests/core/test_cli.py -m "not learned" \
+# Left out there: the command-line tests and the show-the-code script tests (they run the same core functions,
+# and the scripts plain Keras, tested on TensorFlow directly by the other core tests), and the tests marked
+# `learned`, which train a model until it learns something to check what it learned (the slowest core tests,
+# 12-46 s each on TensorFlow); whether the TensorFlow code paths build, train, save and score is what the rest of
+# the core tests check there.
+# One thread for TensorFlow: on 2 cores its pools would otherwise contend with the JAX run's for both.
+KERAS_BACKEND=tensorflow TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 .venv/bin/python -m pytest -q -p no:cacheprovider --basetemp "$tf_dir/tmp" tests/core \
+  --ignore=tests/core/test_cli.py --ignore=tests/core/test_scripts.py -m "not learned" \
   >"$tf_dir/log" 2>&1 &
 tf_run=$!
 status=0

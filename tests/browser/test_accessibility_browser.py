@@ -39,7 +39,6 @@ def open_page(page: Page, url: str) -> None:
     page.goto(url)
     wait_for_idle(page)
     page.wait_for_function("() => document.querySelector('[data-testid=stSkeleton]') === null", timeout=60_000)
-    wait_for_idle(page)
     expect(page.get_by_role("heading").first).to_be_visible()
 
 

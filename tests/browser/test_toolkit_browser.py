@@ -7,7 +7,7 @@ pytestmark = pytest.mark.browser
 
 
 def choose(page: Page, label: str, option: str) -> None:
-    wait_for_idle(page)
+    """Pick ``option`` in the select box ``label`` of an idle page and wait for the rerun it causes."""
     box = page.get_by_role("combobox", name=label)
     box.scroll_into_view_if_needed()  # a list opened while the page still scrolls closes at once
     expect(box).to_be_in_viewport()
@@ -34,6 +34,7 @@ def test_copied_link_opens_the_same_settings_in_a_new_browser_and_runs_compare(p
 
     stranger.get_by_role("button", name="Train", exact=True).click()
     expect(stranger.get_by_text("What happened, and what next")).to_be_visible(timeout=90_000)
+    wait_for_idle(stranger)
     stranger.get_by_text("Show the code: this model in plain Keras").click()
     expect(stranger.get_by_text("def build_one_to_many", exact=False)).to_be_visible()
     choose(stranger, "Recurrent cell", "GRU")

@@ -106,6 +106,7 @@ def test_greedy_decode_feeds_back_its_own_choices():
     assert steps[0][0].word == cx.WORD_VOCAB[int(first.argmax())]
 
 
+@pytest.mark.learned
 def test_trained_encoder_decoder_spells_unseen_numbers():
     settings = cx.ConnectionSettings(pattern="encoder_decoder")
     result = cx.fit_pattern(settings, cx.make_task(settings, settings.seed))

@@ -140,6 +140,7 @@ def test_the_built_in_sales_carry_promotions_and_holidays():
     assert promoted[1] > 1.3 * promoted[0]
 
 
+@pytest.mark.learned
 def test_an_input_that_drives_the_series_beats_the_same_model_without_it():
     rng = np.random.default_rng(2)
     series = fc.prepare_series(driven(rng.integers(0, 2, 360).astype(float), 30), "date", "sales", inputs=["extra"])
@@ -150,6 +151,7 @@ def test_an_input_that_drives_the_series_beats_the_same_model_without_it():
     assert worth.table("GRU model").loc["GRU model"].tolist() == [worth.model_with, worth.model_without]
 
 
+@pytest.mark.learned
 def test_a_column_of_noise_ties_with_the_same_model_without_it_and_the_same_seed_repeats():
     rng = np.random.default_rng(3)
     series = fc.prepare_series(driven(rng.normal(0, 1, 360), 0), "date", "sales", inputs=["extra"])
