@@ -44,7 +44,11 @@ _RUN = """async ([exclusions, blocking]) => {
 
 
 def blocking_violations(page: Page) -> list[dict]:
-    """Serious and critical axe violations on the page as it is now, the named exclusions left out."""
+    """Serious and critical axe violations on the page as it is now, the named exclusions left out.
+
+    Axe reads the page once no element is still a loading placeholder: on a skeleton it would check nothing.
+    """
+    page.wait_for_function("() => document.querySelector('[data-testid=stSkeleton]') === null", timeout=60_000)
     if not page.evaluate("() => typeof axe !== 'undefined'"):
         page.evaluate(AXE_SCRIPT)
     return page.evaluate(_RUN, [[[e.rule, e.within] for e in EXCLUSIONS], list(BLOCKING)])

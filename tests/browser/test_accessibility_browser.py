@@ -1,10 +1,10 @@
-"""Everyone can use it (issue 23): axe on every page before training, and again on a phone in the dark theme; every
-page at phone size; the keyboard alone trains a page, whose compared pair of lines stays apart seen with deuteranopia
-and protanopia.
+"""Everyone can use it (issue 23): axe on every page on a phone in the dark theme, which also checks the phone's
+layout; the keyboard alone trains a page, whose compared pair of lines stays apart seen with deuteranopia and
+protanopia.
 
-Axe on a trained page runs where the page is trained anyway: each page's own browser test trains it with its
-defaults and then runs axe (``tests/browser/test_*_browser.py``); RNN internals, which has no such test, is trained
-and checked here.
+Axe in the light theme at desktop size runs where each page is opened and trained anyway: each page's own browser
+test (``tests/browser/test_*_browser.py``) runs it as the page opens with its defaults and again once it has
+trained; RNN internals, whose own test does not train, is trained and checked here.
 """
 
 import io
@@ -35,10 +35,9 @@ def url_of(server_url: str, info: PageInfo) -> str:
 
 
 def open_page(page: Page, url: str) -> None:
-    """Open ``url`` and wait until its script has run and no element is still a loading placeholder."""
+    """Open ``url`` and wait until its script has run (axe itself waits for the loading placeholders to go)."""
     page.goto(url)
     wait_for_idle(page)
-    page.wait_for_function("() => document.querySelector('[data-testid=stSkeleton]') === null", timeout=60_000)
     expect(page.get_by_role("heading").first).to_be_visible()
 
 
@@ -63,12 +62,6 @@ def opened_in(browser: Browser, url: str, **context_options) -> Iterator[Page]:
 
 ALL_PAGES = [HOME, *PAGES]
 IDS = [p.title for p in ALL_PAGES]
-
-
-@pytest.mark.parametrize("info", ALL_PAGES, ids=IDS)
-def test_axe_finds_no_serious_violation_before_training(page, server_url, info):
-    open_page(page, url_of(server_url, info))
-    assert blocking_violations(page) == []
 
 
 def test_axe_finds_no_serious_violation_on_the_trained_internals_page(page, server_url):

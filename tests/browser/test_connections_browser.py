@@ -18,7 +18,7 @@ def test_train_encoder_decoder_and_decode_a_typed_number(page, server_url):
     submit_text(page, "A number from 0 to 999", "507")
     expect(page.get_by_text("truth: five hundred seven")).to_be_visible()
     expect(page.get_by_test_id("stSidebar").get_by_text("Trained models (1 of")).to_be_visible()
-    assert blocking_violations(page) == []  # axe on the trained page (before training: the accessibility suite)
+    assert blocking_violations(page) == []  # axe on the trained page
 
 
 def test_attention_shows_where_each_word_looked_and_the_comparison_by_digits(page, server_url, tmp_path):

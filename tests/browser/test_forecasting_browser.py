@@ -47,5 +47,5 @@ def test_upload_the_monthly_airline_series_and_train_it_with_the_defaults(page, 
     expect(verdict).to_be_visible(timeout=240_000)
     expect(page.get_by_text("Auto chose")).to_be_visible()
     expect(page.get_by_text("band held")).to_be_visible()
-    assert blocking_violations(page) == []  # axe on the trained page (before training: the accessibility suite)
+    assert blocking_violations(page) == []  # axe on the trained page
     page.screenshot(path=str(tmp_path / "airline.png"), full_page=True)

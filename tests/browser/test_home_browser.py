@@ -2,6 +2,7 @@ import pytest
 from playwright.sync_api import expect
 
 from core.catalogue import HOME, PAGES
+from tests.browser.axe import blocking_violations
 from tests.browser.helpers import wait_for_idle
 
 pytestmark = pytest.mark.browser
@@ -10,6 +11,8 @@ pytestmark = pytest.mark.browser
 def test_home_lists_every_page_and_a_link_opens_its_page(page, server_url):
     page.goto(server_url)
     expect(page.get_by_role("heading", name="Sequence Lab", exact=True)).to_be_visible()
+    wait_for_idle(page)
+    assert blocking_violations(page) == []  # axe on the page as it opens, with its defaults
     nav = page.get_by_test_id("stSidebarNav")
     for info in (HOME, *PAGES):
         expect(nav.get_by_role("link", name=info.title, exact=True)).to_be_visible()

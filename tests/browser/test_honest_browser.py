@@ -20,6 +20,7 @@ def verdict_heading(page: Page):
 def test_sales_page_defaults_a_changed_setting_a_bad_link_and_a_too_large_upload(page, server_url, tmp_path):
     page.goto(f"{server_url}/forecasting")
     wait_for_idle(page)
+    assert blocking_violations(page) == []  # axe on the page as it opens, with its defaults
     page.get_by_role("button", name="Train", exact=True).click()
     expect(verdict_heading(page)).to_contain_text(re.compile(" beats | tie: "), timeout=90_000)
     wait_for_idle(page)

@@ -1,7 +1,7 @@
 """The public demo with several visitors: the queue, the Stop button, the shared default, a closed browser.
 
-Each test starts its own server, so it can set the server's training limit and
-read the server process's CPU time.
+The tests share one server of their own, started for them, so they can set the server's training limit and
+read the server process's CPU time; none of them trains the default model but the one about the shared default.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from tests.browser.helpers import LONG_TRAINING, LONG_TRAINING_EPOCH
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def one_slot_server() -> Iterator[tuple[str, int]]:
     """A server that admits one training at a time; (page URL, process id)."""
     port = free_port()
@@ -54,7 +54,7 @@ def test_the_default_model_is_trained_once_and_shown_to_the_next_visitor_at_once
     first.get_by_role("button", name="Train", exact=True).click()
     expect(first.get_by_test_id("stMain").get_by_text("Held-out accuracy")).to_be_visible(timeout=90_000)
     expect(first.get_by_text("shared default model")).to_be_visible()
-    assert blocking_violations(first) == []  # axe on the trained page (before training: the accessibility suite)
+    assert blocking_violations(first) == []  # axe on the trained page
 
     started = time.monotonic()
     second = visitor(url)

@@ -1,6 +1,7 @@
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.axe import blocking_violations
 from tests.browser.helpers import wait_for_idle
 
 pytestmark = pytest.mark.browser
@@ -15,6 +16,7 @@ def gradient_line(page) -> str:
 def test_moving_the_spectral_radius_redraws_the_gradient_plot(page, server_url):
     page.goto(f"{server_url}/internals")
     wait_for_idle(page)
+    assert blocking_violations(page) == []  # axe on the page as it opens, with its defaults
     main = page.get_by_test_id("stMain")  # the sidebar's Try-this box says "it vanishes" too
     expect(main.get_by_text("it vanishes").or_(main.get_by_text("stays about the same size"))).to_be_visible()
     before = gradient_line(page)

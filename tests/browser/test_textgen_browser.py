@@ -12,9 +12,10 @@ pytestmark = pytest.mark.browser
 def test_train_with_defaults_then_generate_from_a_typed_seed(page, server_url, tmp_path):
     page.goto(f"{server_url}/textgen")
     wait_for_idle(page)
+    assert blocking_violations(page) == []  # axe on the page as it opens, with its defaults
     page.get_by_role("button", name="Train", exact=True).click()
     expect(page.get_by_role("heading").filter(has_text="held-out test documents")).to_be_visible(timeout=90_000)
-    assert blocking_violations(page) == []  # axe on the trained page (before training: the accessibility suite)
+    assert blocking_violations(page) == []  # axe on the trained page
     submit_text(page, "Seed text", "classic black")
     expect(page.get_by_test_id("stMarkdown").filter(has_text="classic black")).to_be_visible(timeout=30_000)
     candidates = page.get_by_test_id("stPlotlyChart").filter(has=page.locator("text=probability")).first

@@ -1,6 +1,7 @@
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.axe import blocking_violations
 from tests.browser.helpers import wait_for_idle
 
 pytestmark = pytest.mark.browser
@@ -19,6 +20,7 @@ def choose(page: Page, label: str, option: str) -> None:
 def test_copied_link_opens_the_same_settings_in_a_new_browser_and_runs_compare(page, browser, server_url, tmp_path):
     page.goto(f"{server_url}/connections")
     wait_for_idle(page)
+    assert blocking_violations(page) == []  # axe on the page as it opens, with its defaults
     choose(page, "Pattern", "One-to-many")
     choose(page, "Recurrent cell", "LSTM")
     sidebar = page.get_by_test_id("stSidebar")
