@@ -17,31 +17,25 @@ fi
 if [ $# -gt 0 ]; then
   exec .venv/bin/python -m pytest "$@"
 fi
-# Three runs side by side, as the 2 cores are best kept busy: the browser tests (they spend much of their time
-# waiting on a server and on Chromium), every other test on JAX (the default backend), and the core tests again
-# on TensorFlow, the other backend the project supports.
-logs=$(mktemp -d)
-.venv/bin/python -m pytest -q -p no:cacheprovider --basetemp "$logs/browser-tmp" tests/browser \
-  >"$logs/browser" 2>&1 &
-browser_run=$!
+# Every test on JAX (the default backend) and, alongside, the core tests again on TensorFlow, the other backend
+# the project supports. (Three runs side by side, the browser tests apart, were slower: on 2 cores the work is
+# CPU-bound, and more processes only contend for the cores.)
+tf_dir=$(mktemp -d)
 # Left out on TensorFlow: the command-line tests and the show-the-code script tests (they run the same core
 # functions, and the scripts plain Keras, tested on TensorFlow directly by the other core tests), and the tests
 # marked `learned`, which train a model until it learns something to check what it learned (the slowest core
 # tests, 12-46 s each on TensorFlow); whether the TensorFlow code paths build, train, save and score is what the
-# rest of the core tests check there. One thread for TensorFlow: its pools would otherwise contend with the
-# other runs' for both cores.
+# rest of the core tests check there. One thread for TensorFlow: its pools would otherwise contend with the JAX
+# run's for both cores.
 KERAS_BACKEND=tensorflow TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 .venv/bin/python -m pytest -q \
-  -p no:cacheprovider --basetemp "$logs/tensorflow-tmp" tests/core \
+  -p no:cacheprovider --basetemp "$tf_dir/tmp" tests/core \
   --ignore=tests/core/test_cli.py --ignore=tests/core/test_scripts.py -m "not learned" \
-  >"$logs/tensorflow" 2>&1 &
+  >"$tf_dir/log" 2>&1 &
 tf_run=$!
 status=0
-.venv/bin/python -m pytest -p no:cacheprovider --ignore=tests/browser || status=$?
-wait "$browser_run" || status=$?
+.venv/bin/python -m pytest || status=$?
 wait "$tf_run" || status=$?
-echo "--- browser tests ---"
-cat "$logs/browser"
 echo "--- core tests on TensorFlow ---"
-cat "$logs/tensorflow"
-rm -rf "$logs"
+cat "$tf_dir/log"
+rm -rf "$tf_dir"
 exit "$status"

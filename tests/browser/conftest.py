@@ -16,7 +16,7 @@ CHROMIUM = "/usr/bin/chromium"
 START_TIMEOUT_S = 60
 CLOCK_TICKS = 100  # Linux's /proc times are in these per second
 # An expectation waits this long unless it says otherwise: Playwright's 5 s is too short for a page drawn while
-# the other test runs share the 2 cores (scripts/test.sh); a time that matters is asserted by its own test.
+# the TensorFlow run shares the 2 cores (scripts/test.sh); a time that matters is asserted by its own test.
 expect.set_options(timeout=20_000)
 
 
