@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from axe_playwright_python.base import AXE_SCRIPT
 from playwright.sync_api import Page
 
+from tests.browser.helpers import wait_until_drawn
+
 BLOCKING = ("serious", "critical")
 
 
@@ -48,7 +50,7 @@ def blocking_violations(page: Page) -> list[dict]:
 
     Axe reads the page once no element is still a loading placeholder: on a skeleton it would check nothing.
     """
-    page.wait_for_function("() => document.querySelector('[data-testid=stSkeleton]') === null", timeout=60_000)
+    wait_until_drawn(page)
     if not page.evaluate("() => typeof axe !== 'undefined'"):
         page.evaluate(AXE_SCRIPT)
     return page.evaluate(_RUN, [[[e.rule, e.within] for e in EXCLUSIONS], list(BLOCKING)])

@@ -24,6 +24,11 @@ def wait_for_idle(page: Page, timeout_ms: int = 60_000) -> None:
     page.wait_for_function(f"() => !['running', 'none'].includes(({SCRIPT_STATE})())", timeout=timeout_ms)
 
 
+def wait_until_drawn(page: Page) -> None:
+    """Wait until no element is still a loading placeholder (Streamlit's skeletons), after the script has run."""
+    page.wait_for_function("() => document.querySelector('[data-testid=stSkeleton]') === null", timeout=60_000)
+
+
 def submit_text(page: Page, label: str, text: str) -> None:
     """Type ``text`` into the text box labelled ``label``, press Enter and wait for the rerun it causes."""
     box = page.get_by_role("textbox", name=label)

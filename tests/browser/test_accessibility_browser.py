@@ -20,7 +20,7 @@ from playwright.sync_api import Browser, Page, expect
 from core.catalogue import HOME, PAGES, PageInfo
 from core.palette import colour_difference
 from tests.browser.axe import blocking_violations
-from tests.browser.helpers import wait_for_idle
+from tests.browser.helpers import wait_for_idle, wait_until_drawn
 
 pytestmark = pytest.mark.browser
 
@@ -35,9 +35,10 @@ def url_of(server_url: str, info: PageInfo) -> str:
 
 
 def open_page(page: Page, url: str) -> None:
-    """Open ``url`` and wait until its script has run (axe itself waits for the loading placeholders to go)."""
+    """Open ``url`` and wait until its script has run and no element is still a loading placeholder."""
     page.goto(url)
     wait_for_idle(page)
+    wait_until_drawn(page)
     expect(page.get_by_role("heading").first).to_be_visible()
 
 
@@ -75,6 +76,7 @@ def test_keyboard_alone_trains_a_page_whose_compared_lines_stay_apart_with_colou
     """One training serves both: the keyboard reaches the result, and the result's curves are then seen as with
     deuteranopia and protanopia."""
     open_page(page, f"{server_url}/textgen?epochs=1")
+    expect(page.get_by_role("button", name="Train", exact=True)).to_be_enabled()  # drawn before Tab looks for it
     for _ in range(120):  # Tab through the page until the Train button has the focus
         page.keyboard.press("Tab")
         if page.evaluate("() => document.activeElement?.innerText?.trim()") == "Train":
