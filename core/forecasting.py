@@ -840,7 +840,7 @@ def input_worth(values: np.ndarray, settings: ForecastSettings, split: Split, mo
     comparison = compare(errors[0], errors[1], "MAE", higher_is_better=False,
                          groups=horizon_blocks(len(split.test), settings.horizon), seed=settings.seed)
     said = verdict(comparison, f"{label} with {said_together(names)} as inputs", "the same without them",
-                   f"the last {settings.test_size} {unit}")
+                   f"the last {settings.test_size} {unit}", **too_few_horizons(settings, unit))
     return InputWorth(names, *(float(e.mean()) for e in errors), said)
 
 
@@ -1064,7 +1064,14 @@ def judge(errors: dict[str, np.ndarray], model_label: str, settings: ForecastSet
     best = min((name for name in errors if name != MODEL), key=lambda name: errors[name].mean())
     comparison = compare(errors[MODEL], errors[best], "MAE", higher_is_better=False,
                          groups=horizon_blocks(len(errors[MODEL]), settings.horizon), seed=settings.seed)
-    return verdict(comparison, model_label, best, f"the last {settings.test_size} {unit}")
+    return verdict(comparison, model_label, best, f"the last {settings.test_size} {unit}",
+                   **too_few_horizons(settings, unit))
+
+
+def too_few_horizons(settings: ForecastSettings, unit: str) -> dict[str, str]:
+    """What the verdict says when the test part holds too few whole horizons to judge (core.verdicts)."""
+    return {"groups_named": f"stretches of {settings.horizon} {unit}, one forecast horizon each",
+            "remedy": "A longer test part or a shorter horizon gives more."}
 
 
 def _tiled(series: PreparedSeries, origins: np.ndarray, forecasts: dict[str, np.ndarray], horizon: int) -> pd.DataFrame:

@@ -463,7 +463,8 @@ def strongest_verdict(metrics: dict[str, NextTokenScores], hits: dict[str, np.nd
                          groups=groups, seed=seed)
     on_what = (f"{metrics['model'].known_pairs:,} known-word tokens of {len(np.unique(test.documents)):,} "
                "held-out test documents")
-    return verdict(comparison, "model", scorer_name(strongest), on_what, percent_metric=True)
+    return verdict(comparison, "model", scorer_name(strongest), on_what, percent_metric=True,
+                   groups_named="test documents", remedy="A longer text gives more.")
 
 
 def results_story(details: TextResult) -> str:

@@ -13,8 +13,11 @@ the sentence says how wide the noise is. A difference that is reliable but
 smaller than ``MIN_RELATIVE_GAIN`` of the baseline's error (or
 ``MIN_ACCURACY_GAIN`` of accuracy) is a tie too: the model learned nothing worth
 having (a model on pure noise beats a moving average by 2 %, reliably, only
-because the moving average wobbles). One rule, used by every page and by the
-command line.
+because the moving average wobbles). And with fewer than ``MIN_GROUPS``
+independent groups there is no interval at all and no winner: a bootstrap of
+one or two groups has (almost) nothing to resample, and its interval shrinks to
+a point, which would call a single lucky stretch a sure win. One rule, used by
+every page and by the command line.
 """
 
 from __future__ import annotations
@@ -29,6 +32,9 @@ CONFIDENCE = 0.95
 MAX_DRAWS = 4_000_000  # resamples × groups drawn at once; more groups are resampled in chunks
 MIN_RELATIVE_GAIN = 0.03  # an error this much lower than the baseline's is a difference worth the name
 MIN_ACCURACY_GAIN = 0.01  # and for accuracies, one percentage point
+# The fewest independent groups a verdict rests on: with five, even a model ahead on all five would be, by chance
+# alone, 2 × 0.5⁵ = 1 in 16 (a two-sided sign test), short of 95 %; with six it is 1 in 32.
+MIN_GROUPS = 6
 
 Winner = Literal["model", "baseline", "tie"]
 
@@ -51,7 +57,14 @@ class Comparison:
     min_gain: float  # the smallest difference that counts, in the metric's units
 
     @property
+    def enough_groups(self) -> bool:
+        """Whether there are enough independent groups (``MIN_GROUPS``) for an interval and a winner."""
+        return self.groups >= MIN_GROUPS
+
+    @property
     def winner(self) -> Winner:
+        if not self.enough_groups:
+            return "tie"
         if self.low > 0 and self.difference >= self.min_gain:
             return "model"
         return "baseline" if self.high < 0 and -self.difference >= self.min_gain else "tie"
@@ -59,7 +72,7 @@ class Comparison:
     @property
     def reliable(self) -> bool:
         """Whether the interval excludes zero (a difference that is there, however small)."""
-        return self.low > 0 or self.high < 0
+        return self.enough_groups and (self.low > 0 or self.high < 0)
 
     def relative(self, value: float) -> float:
         """``value`` (a difference) as a share of the baseline's score."""
@@ -81,7 +94,8 @@ def compare(model_values: np.ndarray, baseline_values: np.ndarray, metric: str, 
     token was guessed right (the metric is accuracy). ``groups`` says which units
     belong together and are resampled as one (default: every unit alone).
     Accuracies (higher is better) count one percentage point as a difference;
-    errors count ``MIN_RELATIVE_GAIN`` of the baseline's.
+    errors count ``MIN_RELATIVE_GAIN`` of the baseline's. With fewer than
+    ``MIN_GROUPS`` groups the interval is NaN on both ends: there is none.
     """
     model_values, baseline_values = np.asarray(model_values, float), np.asarray(baseline_values, float)
     if model_values.shape != baseline_values.shape or model_values.size == 0:
@@ -89,9 +103,10 @@ def compare(model_values: np.ndarray, baseline_values: np.ndarray, metric: str, 
     sign = 1.0 if higher_is_better else -1.0
     gains = sign * (model_values - baseline_values)  # per unit: how much better the model did
     sums, counts = group_means(gains, np.arange(len(gains)) if groups is None else np.asarray(groups))
-    resampled = bootstrap_means(sums, counts, seed)
-    tail = (1 - CONFIDENCE) / 2
-    low, high = np.quantile(resampled, [tail, 1 - tail])
+    low = high = float("nan")
+    if len(sums) >= MIN_GROUPS:
+        tail = (1 - CONFIDENCE) / 2
+        low, high = np.quantile(bootstrap_means(sums, counts, seed), [tail, 1 - tail])
     baseline = float(baseline_values.mean())
     min_gain = MIN_ACCURACY_GAIN if higher_is_better else MIN_RELATIVE_GAIN * abs(baseline)
     return Comparison(metric, float(model_values.mean()), baseline, float(gains.mean()), float(low), float(high),
@@ -111,10 +126,14 @@ def bootstrap_means(sums: np.ndarray, counts: np.ndarray, seed: int, resamples: 
 
 
 def standard_error(values: np.ndarray, groups: np.ndarray | None = None, seed: int = 0) -> float:
-    """How much the mean of ``values`` would move with other units drawn (bootstrap standard deviation)."""
+    """How much the mean of ``values`` would move with other units drawn (bootstrap standard deviation).
+
+    Infinite with fewer than ``MIN_GROUPS`` groups: the noise is unknown, so no
+    score is ever set apart from another by it (compare runs marks no best).
+    """
     values = np.asarray(values, float)
     sums, counts = group_means(values, np.arange(len(values)) if groups is None else np.asarray(groups))
-    return float(np.std(bootstrap_means(sums, counts, seed)))
+    return float(np.std(bootstrap_means(sums, counts, seed))) if len(sums) >= MIN_GROUPS else float("inf")
 
 
 @dataclass(frozen=True)
@@ -131,15 +150,19 @@ class Verdict:
         c = self.comparison
         return {"winner": self.winner, "baseline": self.baseline, "sentence": self.sentence, "metric": c.metric,
                 "model": c.model, "baseline_score": c.baseline, "difference": c.difference,
-                "interval": [c.low, c.high], "confidence": CONFIDENCE, "groups": c.groups}
+                "interval": [c.low, c.high] if c.enough_groups else None, "confidence": CONFIDENCE,
+                "groups": c.groups, "min_groups": MIN_GROUPS}
 
 
 def verdict(comparison: Comparison, model_name: str, baseline_name: str, on_what: str,
-            percent_metric: bool = False) -> Verdict:
+            percent_metric: bool = False, groups_named: str = "held-out units", remedy: str = "") -> Verdict:
     """The sentence for ``comparison``: better or worse only past the noise, otherwise a tie, and how sure.
 
     ``on_what`` names the held-out data ("the last 90 days", "1,204 held-out
     tokens"); ``percent_metric`` prints the metric as a percentage (accuracy).
+    ``groups_named`` says what one independent group is, in the plural ("test
+    documents"), and ``remedy`` how to get more of them; both are said only when
+    there are too few groups for a verdict.
     """
     c = comparison
 
@@ -151,7 +174,12 @@ def verdict(comparison: Comparison, model_name: str, baseline_name: str, on_what
 
     scores = f"{c.metric} {shown(c.model)} against {shown(c.baseline)}, on {on_what}"
     sure = f"{CONFIDENCE:.0%} sure"
-    if c.winner == "model":
+    if not c.enough_groups:
+        sentence = (f"The {model_name} and {baseline_name} cannot be told apart here: {scores}. That difference of "
+                    f"{gap(c.difference)} comes from too few independent {groups_named}: {c.groups}, where it takes at "
+                    f"least {MIN_GROUPS} before either can be called better (with fewer, even a model ahead on every "
+                    f"one could be lucky).{' ' + remedy if remedy else ''}")
+    elif c.winner == "model":
         sentence = (f"The {model_name} beats {baseline_name}: {scores}. It is better by {gap(c.difference)} "
                     f"({sure} the gain is between {gap(c.low)} and {gap(c.high)}).")
     elif c.winner == "baseline":

@@ -159,6 +159,15 @@ def test_verdict_says_better_or_worse_honestly():
     assert worse.winner == "baseline" and "10%" in worse.sentence
 
 
+def test_a_test_part_shorter_than_six_horizons_gets_no_winner_and_says_what_gives_more():
+    baseline = np.abs(np.random.default_rng(3).normal(20, 5, 11))  # a 22-month test part: 11 origins, one horizon
+    settings = fc.ForecastSettings(horizon=12, test_size=22, season=12)
+    said = fc.judge({fc.MODEL: baseline * 1.3, "AutoARIMA": baseline}, "GRU model", settings, "months")
+    assert said.winner == "tie" and said.comparison.groups == 1
+    assert "too few independent stretches of 12 months, one forecast horizon each: 1, where" in said.sentence
+    assert said.sentence.endswith("A longer test part or a shorter horizon gives more.")
+
+
 @pytest.mark.learned
 def test_pure_noise_is_a_tie_with_the_default_model():
     series = fc.prepare_series(datasets.make_noise_sales(), "date", "sales")

@@ -73,3 +73,25 @@ def test_mismatched_units_are_refused():
 
 def test_standard_error_shrinks_with_more_units():
     assert vs.standard_error(errors(10, n=1000)) < vs.standard_error(errors(10, n=50))
+
+
+def test_too_few_groups_give_no_interval_and_no_winner_even_when_every_unit_favours_the_model():
+    baseline = errors(10, n=22)
+    c = vs.compare(baseline * 0.5, baseline, "MAE", False, groups=np.arange(22) // 12)  # two horizons of 12
+    assert c.groups == 2 and not c.enough_groups and c.winner == "tie" and not c.reliable
+    said = vs.verdict(c, "model", "AutoARIMA", "the last 22 months", groups_named="forecast horizons",
+                      remedy="A longer test part gives more.")
+    assert "cannot be told apart" in said.sentence
+    assert "too few independent forecast horizons: 2, where" in said.sentence
+    assert said.sentence.endswith("A longer test part gives more.") and "sure" not in said.sentence
+    assert said.as_json()["interval"] is None and said.as_json()["min_groups"] == vs.MIN_GROUPS
+
+
+def test_the_fewest_groups_that_can_carry_a_verdict_do():
+    baseline = errors(10, n=vs.MIN_GROUPS * 10)
+    c = vs.compare(baseline * 0.5, baseline, "MAE", False, groups=np.arange(vs.MIN_GROUPS * 10) // 10)
+    assert c.groups == vs.MIN_GROUPS and c.winner == "model" and c.low > 0
+
+
+def test_the_noise_of_too_few_groups_is_unknown_not_zero():
+    assert vs.standard_error(errors(10, n=24), groups=np.arange(24) // 12) == float("inf")
