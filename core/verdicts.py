@@ -142,8 +142,14 @@ class Verdict:
 
     winner: Winner
     baseline: str
-    sentence: str
+    headline: str  # who won, on what scores and data: the page's heading
+    detail: str  # by how much and how sure, or why neither won: said under it
     comparison: Comparison
+
+    @property
+    def sentence(self) -> str:
+        """The headline and its detail together, as the command line and the pages' running text say it."""
+        return f"{self.headline} {self.detail}"
 
     def as_json(self) -> dict[str, object]:
         """What the command line prints under "verdict"."""
@@ -172,27 +178,29 @@ def verdict(comparison: Comparison, model_name: str, baseline_name: str, on_what
     def gap(value: float) -> str:
         return f"{abs(value) * 100:.1f} percentage points" if percent_metric else f"{abs(c.relative(value)):.0%}"
 
-    scores = f"{c.metric} {shown(c.model)} against {shown(c.baseline)}, on {on_what}"
+    scores = f"{c.metric} {shown(c.model)} against {shown(c.baseline)}, on {on_what}."
     sure = f"{CONFIDENCE:.0%} sure"
     if not c.enough_groups:
-        sentence = (f"The {model_name} and {baseline_name} cannot be told apart here: {scores}. That difference of "
-                    f"{gap(c.difference)} comes from too few independent {groups_named}: {c.groups}, where it takes at "
-                    f"least {MIN_GROUPS} before either can be called better (with fewer, even a model ahead on every "
-                    f"one could be lucky).{' ' + remedy if remedy else ''}")
+        headline = f"The {model_name} and {baseline_name} cannot be told apart here: {scores}"
+        detail = (f"That difference of {gap(c.difference)} comes from too few independent {groups_named}: {c.groups}, "
+                  f"where it takes at least {MIN_GROUPS} before either can be called better (with fewer, even a model "
+                  f"ahead on every one could be lucky).{' ' + remedy if remedy else ''}")
     elif c.winner == "model":
-        sentence = (f"The {model_name} beats {baseline_name}: {scores}. It is better by {gap(c.difference)} "
-                    f"({sure} the gain is between {gap(c.low)} and {gap(c.high)}).")
+        headline = f"The {model_name} beats {baseline_name}: {scores}"
+        detail = f"It is better by {gap(c.difference)} ({sure} the gain is between {gap(c.low)} and {gap(c.high)})."
     elif c.winner == "baseline":
-        sentence = (f"{baseline_name[:1].upper()}{baseline_name[1:]} beats the {model_name}: {scores}. The model "
-                    f"is worse by {gap(c.difference)} ({sure} it is between {gap(c.high)} and {gap(c.low)} worse).")
+        headline = f"{baseline_name[:1].upper()}{baseline_name[1:]} beats the {model_name}: {scores}"
+        detail = (f"The model is worse by {gap(c.difference)} ({sure} it is between {gap(c.high)} and {gap(c.low)} "
+                  "worse).")
     elif c.reliable:
-        sentence = (f"The {model_name} and {baseline_name} tie: {scores}. The difference of {gap(c.difference)} is "
-                    f"steady but smaller than {gap(c.min_gain)}, too small to call either better.")
+        headline = f"The {model_name} and {baseline_name} tie: {scores}"
+        detail = (f"The difference of {gap(c.difference)} is steady but smaller than {gap(c.min_gain)}, too small to "
+                  "call either better.")
     else:
-        sentence = (f"The {model_name} and {baseline_name} tie: {scores}. The difference of {gap(c.difference)} is "
-                    f"within the noise of this data: the true gap could be anywhere from {_direction(c.low, gap)} "
-                    f"to {_direction(c.high, gap)}, so neither is better.")
-    return Verdict(c.winner, baseline_name, sentence, c)
+        headline = f"The {model_name} and {baseline_name} tie: {scores}"
+        detail = (f"The difference of {gap(c.difference)} is within the noise of this data: the true gap could be "
+                  f"anywhere from {_direction(c.low, gap)} to {_direction(c.high, gap)}, so neither is better.")
+    return Verdict(c.winner, baseline_name, headline, detail, c)
 
 
 def _direction(value: float, gap) -> str:

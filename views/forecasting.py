@@ -15,6 +15,7 @@ from ui.guide import stop_before_results
 from ui.messages import or_stop
 from ui.toolkit import review_run, share_panel
 from ui.training import train_or_reuse
+from ui.verdict import show_verdict
 from ui.widgets import input_choice, input_settings
 
 PAGE = "Sales forecasting"
@@ -174,7 +175,7 @@ if result is None:
 forecast = result.details
 model_name, baseline = forecast.model_label, forecast.best_baseline
 metrics = forecast.labelled(pd.DataFrame(forecast.metrics).T)
-st.subheader(forecast.verdict.sentence)
+show_verdict(forecast.verdict)
 st.info(forecast.choice)
 st.dataframe(metrics.style.format("{:.2f}").highlight_min(axis=0, color="#d4edda"), column_config={
     "MAE": st.column_config.NumberColumn(help="Mean absolute error: the typical miss, in the series' units."),

@@ -17,6 +17,7 @@ from ui.guide import stop_before_results
 from ui.messages import or_stop
 from ui.toolkit import review_run, share_panel
 from ui.training import train_or_reuse
+from ui.verdict import show_verdict
 from ui.widgets import input_choice, input_settings, register_knobs
 
 PAGE = "Text generation"
@@ -158,7 +159,7 @@ if result is None:
 
 details = result.details
 metrics = details.metrics
-st.subheader(details.verdict.sentence)
+show_verdict(details.verdict)
 st.dataframe(tx.score_table(metrics), column_config={
     "accuracy on known words": st.column_config.Column(
         help="Share of test tokens (words in the vocabulary) whose next token was the first guess."),
