@@ -99,14 +99,15 @@ def table(documents: list[dict]) -> str:
     for d in documents:
         m, v = d["metrics"], d["verdict"]
         model, network, ngram = m["model"], m["network"], m[d["ngram"]]
-        low, high = (100 * x for x in v["interval"])
+        noise = ("too few documents" if v["interval"] is None
+                 else "{:+.1f} to {:+.1f}".format(*(100 * x for x in v["interval"])))
         order = d["ngram"].removeprefix("kneser_ney_").replace("gram", "-gram")
         rows.append([d["text"].replace("_", " "), f"{d['recipe']['cpu_budget_s']:.0f}", str(d["epochs_run"]),
                      f"{d['vocabulary']:,}", f"{model['known_pairs']:,}", f"{order}, D {d['discount']}",
                      f"{d['weight']:.1f}", *(f"{x['accuracy']:.3f}" for x in (model, network, ngram)),
                      *(f"{x['top5_accuracy']:.3f}" for x in (model, ngram)),
                      *(f"{x['perplexity']:.1f}" for x in (model, network, ngram)),
-                     f"{100 * v['difference']:+.1f} ({low:+.1f} to {high:+.1f})", v["winner"],
+                     f"{100 * v['difference']:+.1f} ({noise})", v["winner"],
                      f"{d['cpu_seconds']:.0f}", f"{d['seconds']:.0f}", f"{d['load']:.1f}"])
     return "\n".join("| " + " | ".join(r) + " |" for r in [head, ["---"] * len(head), *rows])
 

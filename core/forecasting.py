@@ -346,17 +346,24 @@ def resolve_settings(series: PreparedSeries, settings: ForecastSettings) -> tupl
     """The settings with every 0 ("chosen from the data") replaced by its derived value, and a sentence why.
 
     Knobs the visitor set are kept as set; only the zeros are filled, from the
-    sizes derived for this series (a set horizon still changes nothing else).
+    sizes derived for this series. A set horizon changes nothing else, except a
+    derived test part shorter than it, which grows to one horizon: each part must
+    hold a whole forecast.
     """
     season = settings.season or series.season
     sizes = derive_sizes(len(series.values), series.frequency_name, season)
     chosen = {name: getattr(settings, name) or getattr(sizes, name) for name in ("window", "horizon", "test_size")}
+    grown = not settings.test_size and chosen["test_size"] < chosen["horizon"]
+    if grown:
+        chosen["test_size"] = chosen["horizon"]
     resolved = replace(settings, season=season, **chosen)
     derived = [name.replace("_size", " part") for name in ("window", "horizon", "test_size")
                if not getattr(settings, name)]
     if not derived:
         return resolved, ""
-    return resolved, (f"Chosen from the data ({', '.join(derived)}): {sizes.reason}. The season is {season} "
+    return resolved, (f"Chosen from the data ({', '.join(derived)}): {sizes.reason}"
+                      + (f", grown to {chosen['horizon']} to hold the horizon you set" if grown else "")
+                      + f". The season is {season} "
                       f"points{'' if settings.season else ' (the usual one for ' + series.frequency_name + ' data)'}.")
 
 
@@ -439,6 +446,11 @@ def chronological_split(length: int, settings: ForecastSettings, lag: int, test_
     ``test_size`` says otherwise (a backtest fold tests one horizon).
     """
     test_size = settings.test_size if test_size is None else test_size
+    if settings.horizon > min(settings.test_size, test_size):
+        raise ValueError(
+            f"A horizon of {settings.horizon} does not fit in validation and test parts of "
+            f"{min(settings.test_size, test_size)}: each part must hold at least one whole forecast. Use a shorter "
+            f"horizon or a test part of at least {settings.horizon}.")
     split = split_origins(length, settings.window, settings.horizon, lag, settings.test_size, test_size)
     if len(split.train) < MIN_TRAINING_WINDOWS or len(split.test) == 0 or len(split.validation) == 0:
         needed = lag + settings.window - 1 + settings.horizon + MIN_TRAINING_WINDOWS + settings.test_size + test_size

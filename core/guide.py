@@ -110,12 +110,12 @@ TRY_THIS: dict[str, tuple[Experiment, ...]] = {
                    "Held-out pairs test whether it combines colour and shape, or memorised whole scenes."),
     ),
     "views/forecasting.py": (
-        Experiment("Look back three days", "core.forecasting:ForecastSettings", {"window": 3},
-                   "The window no longer spans the 7-day season of daily sales: the forecast can lose the weekly "
-                   "rise and fall, and 'same as last week' may now beat it.",
-                   "A window shorter than a week cannot show a pattern that repeats every week."),
-        Experiment("Forecast a month ahead", "core.forecasting:ForecastSettings", {"horizon": 28},
-                   "The errors grow and the likely range widens with the horizon.",
+        Experiment("Look back three points", "core.forecasting:ForecastSettings", {"window": 3},
+                   "The window no longer spans a season (7 days of daily sales, 12 months of monthly data): the "
+                   "networks can lose the seasonal rise and fall, and 'same as last season' may now beat them.",
+                   "A window shorter than a season cannot show a pattern that repeats every season."),
+        Experiment("Forecast further ahead", "core.forecasting:ForecastSettings", {"horizon": 28},
+                   "28 points ahead (four weeks of daily sales): the errors grow and the likely range widens.",
                    "The further ahead, the more can happen that the past does not show."),
     ),
 }

@@ -97,8 +97,9 @@ def input_columns(chosen: ChosenData) -> list[str]:
 
 
 st.title(PAGE)
-st.markdown("Forecast daily sales one click at a time, then tinker. The question to settle: is the model "
-            "any better than a simple rule like *same as last week*?")
+st.markdown("Forecast a series one click at a time, the built-in shop's daily sales or a file of your own, then "
+            "tinker. The question to settle: is the model any better than a simple rule like *same as last season* "
+            "(last week, for daily sales), or than the statistical forecasters the field relies on?")
 
 # ------------------------------------------------------------------ data
 st.header("1 · The data")

@@ -83,6 +83,15 @@ def test_a_120_point_monthly_file_fits_with_the_defaults_and_the_page_says_why()
     assert (kept.horizon, kept.season) == (6, 4)
 
 
+def test_a_horizon_longer_than_the_derived_test_part_grows_it_and_one_longer_than_a_set_part_is_explained():
+    series = fc.prepare_series(airline_like(144), "month", "passengers")
+    resolved, why = fc.resolve_settings(series, fc.ForecastSettings(horizon=28))
+    assert resolved.test_size == 28 and "grown to 28 to hold the horizon you set" in why
+    fc.check_fits(series, resolved)
+    with pytest.raises(ValueError, match="A horizon of 28 does not fit in validation and test parts of 22"):
+        fc.check_fits(series, fc.resolve_settings(series, fc.ForecastSettings(horizon=28, test_size=22))[0])
+
+
 def test_too_short_a_series_names_the_smallest_that_works():
     series = fc.prepare_series(airline_like(40), "month", "passengers")
     smallest = fc.smallest_series("monthly", 12)

@@ -133,4 +133,5 @@ def test_the_short_window_no_longer_spans_the_season_of_the_built_in_sales():
     short = TRY_THIS["views/forecasting.py"][0]
     product = next(iter(datasets.PRODUCTS))
     series = fc.prepare_series(datasets.load_builtin_sales(product), "date", "sales")
-    assert short.values["window"] < series.season and f"{series.season}-day season" in short.expect
+    assert short.values["window"] < series.season and f"{series.season} days of daily sales" in short.expect
+    assert short.values["window"] < 12 and "12 months of monthly data" in short.expect
