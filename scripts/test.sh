@@ -17,9 +17,11 @@ fi
 if [ $# -gt 0 ]; then
   exec .venv/bin/python -m pytest "$@"
 fi
-# Every test on JAX (the default backend) and, alongside, the core tests again on TensorFlow, the other backend
-# the project supports. (Three runs side by side, the browser tests apart, were slower: on 2 cores the work is
-# CPU-bound, and more processes only contend for the cores.)
+# Every test on JAX (the default backend) in two processes (pytest-xdist, one test file at a time each, so a
+# module's server is started once) and, alongside, the core tests again on TensorFlow, the other backend the
+# project supports. One process ran the JAX tests on about one core: a test trains, waits for a page, or drives
+# Chromium, rarely all at once. XLA runs single-threaded in each, so the processes share the two cores instead of
+# each spinning up threads for both. The slowest tests are listed at the end, to see where the time goes.
 tf_dir=$(mktemp -d)
 # Left out on TensorFlow: the command-line tests and the show-the-code script tests (they run the same core
 # functions, and the scripts plain Keras, tested on TensorFlow directly by the other core tests), and the tests
@@ -33,7 +35,8 @@ KERAS_BACKEND=tensorflow TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 .venv
   >"$tf_dir/log" 2>&1 &
 tf_run=$!
 status=0
-.venv/bin/python -m pytest || status=$?
+XLA_FLAGS="--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1" \
+  .venv/bin/python -m pytest -n 2 --dist loadfile --durations=25 || status=$?
 wait "$tf_run" || status=$?
 echo "--- core tests on TensorFlow ---"
 cat "$tf_dir/log"
