@@ -192,6 +192,9 @@ def verdict(comparison: Comparison, model_name: str, baseline_name: str, on_what
         headline = f"{baseline_name[:1].upper()}{baseline_name[1:]} beats the {model_name}: {scores}"
         detail = (f"The model is worse by {gap(c.difference)} ({sure} it is between {gap(c.high)} and {gap(c.low)} "
                   "worse).")
+    elif c.low == c.high == 0:
+        headline = f"The {model_name} and {baseline_name} tie: {scores}"
+        detail = "They scored the same on every held-out unit, so there is no difference to weigh."
     elif c.reliable:
         headline = f"The {model_name} and {baseline_name} tie: {scores}"
         detail = (f"The difference of {gap(c.difference)} is steady but smaller than {gap(c.min_gain)}, too small to "

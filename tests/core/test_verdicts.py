@@ -26,6 +26,7 @@ def test_the_same_forecaster_twice_ties():
     c = vs.compare(e, e.copy(), "MAE", higher_is_better=False)
     assert c.winner == "tie" and c.difference == 0
     assert "tie" in vs.verdict(c, "model", "naive", "90 days").sentence
+    assert vs.verdict(c, "model", "naive", "90 days").detail.startswith("They scored the same on every held-out unit")
 
 
 def test_noise_alone_is_a_tie_even_when_one_mean_is_lower():
