@@ -223,9 +223,11 @@ def baseline_not_beaten(run: Run) -> Finding | None:
     if verdict is None or verdict.winner == "model":
         return None
     c = verdict.comparison
-    why = {"tie": ": the difference is within the noise", "baseline": ""}[verdict.winner]
+    why = ""
     if not c.enough_groups:
         why = f": too few independent groups of held-out data ({c.groups}) to tell the two apart"
+    elif verdict.winner == "tie":
+        why = ": the difference is within the noise"
     seen = f"the model ({c.metric} {c.model:.3g}) did not beat {verdict.baseline} ({c.baseline:.3g}){why}"
     return Finding("baseline_not_beaten", seen,
                    "a simple rule is as good here: train longer, change the cell or window, or accept that "

@@ -180,6 +180,7 @@ def verdict(comparison: Comparison, model_name: str, baseline_name: str, on_what
 
     scores = f"{c.metric} {shown(c.model)} against {shown(c.baseline)}, on {on_what}."
     sure = f"{CONFIDENCE:.0%} sure"
+    headline = f"The {model_name} and {baseline_name} tie: {scores}"  # unless a branch below says otherwise
     if not c.enough_groups:
         headline = f"The {model_name} and {baseline_name} cannot be told apart here: {scores}"
         detail = (f"That difference of {gap(c.difference)} comes from too few independent {groups_named}: {c.groups}, "
@@ -193,14 +194,11 @@ def verdict(comparison: Comparison, model_name: str, baseline_name: str, on_what
         detail = (f"The model is worse by {gap(c.difference)} ({sure} it is between {gap(c.high)} and {gap(c.low)} "
                   "worse).")
     elif c.low == c.high == 0:
-        headline = f"The {model_name} and {baseline_name} tie: {scores}"
         detail = "They scored the same on every held-out unit, so there is no difference to weigh."
     elif c.reliable:
-        headline = f"The {model_name} and {baseline_name} tie: {scores}"
         detail = (f"The difference of {gap(c.difference)} is steady but smaller than {gap(c.min_gain)}, too small to "
                   "call either better.")
     else:
-        headline = f"The {model_name} and {baseline_name} tie: {scores}"
         detail = (f"The difference of {gap(c.difference)} is within the noise of this data: the true gap could be "
                   f"anywhere from {_direction(c.low, gap)} to {_direction(c.high, gap)}, so neither is better.")
     return Verdict(c.winner, baseline_name, headline, detail, c)
