@@ -10,7 +10,8 @@ Rules: ``loglik`` (the page's: the network's weight with the lowest validation l
 with the best validation accuracy, since accuracy is the verdict's metric), both again with a document cache
 (Kuhn & De Mori 1990: the share of each word among the earlier words of the same document) as a third part, and
 ``gate_loglik``: a network weight of its own for each context, sigmoid of a linear function of each scorer's top
-probability and entropy, fitted to the validation log loss.
+probability and entropy, fitted to the validation log loss; ``tempered_loglik``: the network's distribution first
+sharpened or softened by the temperature with its lowest validation log loss, then ``loglik``.
 
 Usage: ``.venv/bin/python -m bench.textmix 'JSON' TEXT ...``, JSON: ``TextSettings`` fields to change, plus
 ``patience`` (early stopping on validation loss, 0: none), ``ensemble`` (plain networks averaged) and
@@ -41,6 +42,7 @@ from core.verdicts import compare
 
 RAW = ROOT / "bench" / "out" / "textmix.jsonl"
 CACHE_WEIGHTS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3)  # the document cache's share, chosen on validation with the mix
+TEMPERATURES = (0.8, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0)  # the network's, chosen on validation log loss before mixing
 
 
 def documents_of(name: str) -> list[str]:
@@ -87,6 +89,23 @@ class Parts:
 
     def log_loss(self, p: np.ndarray) -> float:
         return tally(p, self.held.targets).log_loss
+
+
+def tempered(p: np.ndarray, temperature: float) -> np.ndarray:
+    """``p`` with its logits divided by ``temperature``: the same first guess, more (T > 1) or less certain."""
+    q = np.power(np.clip(p, 1e-12, None), 1 / temperature)
+    return q / q.sum(axis=1, keepdims=True)
+
+
+def calibrated(validation: Parts, test: Parts) -> tuple[float, Parts, Parts]:
+    """The temperature that gives the network alone its lowest validation log loss, and both parts with it.
+
+    A network trained past its validation-loss minimum keeps improving its first
+    guesses while growing overconfident; the temperature undoes the confidence
+    only, so the mix (chosen by log loss) is not pushed away from its guesses.
+    """
+    best = min(TEMPERATURES, key=lambda t: validation.log_loss(tempered(validation.network, t)))
+    return best, *(dataclasses.replace(part, network=tempered(part.network, best)) for part in (validation, test))
 
 
 def gate_features(network: np.ndarray, ngram: np.ndarray) -> np.ndarray:
@@ -245,6 +264,9 @@ def run(name: str, overrides: dict) -> dict:
     for rule, (weight, cache_weight) in rules(parts["validation"]).items():
         document[rule] = {"w": weight, "c": cache_weight} | scored(test.mix(weight, cache_weight))
     document["gate_loglik"] = scored(gated(test, fit_gate(parts["validation"])))
+    temperature, validation_t, test_t = calibrated(parts["validation"], test)
+    weight = rules(validation_t)["loglik"][0]
+    document["tempered_loglik"] = {"t": temperature, "w": weight} | scored(test_t.mix(weight))
     return document | {"seconds": round(time.perf_counter() - started, 1), "cpu": round(time.process_time() - cpu, 1)}
 
 if __name__ == "__main__":

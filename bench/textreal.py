@@ -66,8 +66,8 @@ def section(documents: list[tuple[str, dict]]) -> list[str]:
             "model acc", "network acc", "KN acc", "bigram acc", "model top-5", "network top-5", "KN top-5",
             "bigram top-5", "model ppl", "network ppl", "KN ppl", "verdict (accuracy, vs strongest)",
             "seconds", "CPU seconds", "load"]
-    return [HEADING, "", results.measured_on() + " Measured with other jobs on the machine (2 cores shared by "
-            "several agents; load average in the last column): seconds are pessimistic.", "",
+    return [HEADING, "", results.measured_on() + " The last column is the load average while each text ran: above "
+            "2, other jobs shared the 2 cores and its seconds are pessimistic.", "",
             f"`python -m core text` with its defaults ({defaults(documents[0][1]['settings'])}), run in one process by "
             "`bench/textreal.py`. Every score is on the test documents (10 % of the distinct lines), which nothing "
             "was trained or chosen on; the Kneser–Ney order and discount and the network's weight in the mix "
@@ -126,7 +126,7 @@ def targets(documents: list[tuple[str, dict]]) -> list[str]:
              f"- Model lower in perplexity than Kneser–Ney: {listed(real, beats_perplexity)}.",
              f"- Each real text at most {REAL_TEXT_LIMIT_S:.0f} s: "
              f"{listed(real, lambda d: d['seconds'] <= REAL_TEXT_LIMIT_S)}, measured cold (compiling included, so "
-             "an upper bound on a warm run) on the loaded machine."]
+             "an upper bound on a warm run)."]
     if warm:
         seconds = warm[-1]["seconds"]
         lines.append(f"- Built-in descriptions at most {BUILTIN_LIMIT_S:.0f} s warm: "

@@ -9,6 +9,9 @@ Two genres, both written by people for people:
   are left out: they are not prose. Repeated sections are kept, as a visitor would upload them.
 - *Standard-library docstrings*: the module, class and function docstrings of
   the standard library's own source, in file order, until the size cap.
+- *Standard-library docstrings, large*: the same, on as far as one upload
+  may go (the page's word limit): about four times the training text, to see
+  whether a longer text changes what wins.
 - *numpy and pandas docstrings*: the same, from two installed PyPI packages.
 - *Package descriptions*: the README each installed PyPI package ships in its
   METADATA (what pypi.org shows), code blocks and tables left out.
@@ -78,6 +81,20 @@ def stdlib_docstrings(max_chars: int = DOCSTRING_CHARS) -> list[str]:
     return _docstring_paragraphs(files, max_chars)
 
 
+def stdlib_docstrings_large() -> list[str]:
+    """The standard library's docstrings up to the page's upload limit in words (``core.uploads.LIMITS``)."""
+    from core.text import MAX_UPLOAD_MB
+    from core.uploads import LIMITS
+
+    kept, words = [], 0
+    for paragraph in stdlib_docstrings(max_chars=int(MAX_UPLOAD_MB * 1e6)):
+        words += len(paragraph.split())
+        if words > LIMITS.text_words:
+            break
+        kept.append(paragraph)
+    return kept
+
+
 def _docstring_paragraphs(files, max_chars: int) -> list[str]:
     """The paragraphs of the docstrings of ``files``, in order, until they hold ``max_chars`` characters."""
     found: list[str] = []
@@ -116,6 +133,7 @@ def package_descriptions() -> list[str]:
 
 TEXTS: dict[str, Callable[[], list[str]]] = {"python_reference": python_reference,
                                               "stdlib_docstrings": stdlib_docstrings,
+                                              "stdlib_docstrings_large": stdlib_docstrings_large,
                                               "numpy_pandas_docstrings": package_docstrings,
                                               "package_descriptions": package_descriptions}
 
