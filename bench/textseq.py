@@ -80,9 +80,9 @@ def run(name: str, cpu_budget_s: float) -> dict:
     scorers = {"model": mixture.probabilities, "network": lambda w, _: predict(network, w, batch_size=1024),
                kneser_ney.name: lambda _, s: kneser_ney.probabilities(s),
                "bigram": lambda _, s: bigram.probabilities(s)}
-    metrics, hits = tx.held_out_scores(scorers, test)
+    metrics, per_pair = tx.held_out_scores(scorers, test)
     metrics["bigram"] = dataclasses.replace(metrics["bigram"], perplexity=None)  # unseen pairs get p = 0
-    found = tx.strongest_verdict(metrics, hits, test, [kneser_ney.name, "bigram"], 42)
+    found = tx.strongest_verdict(metrics, per_pair, test, [kneser_ney.name, "bigram"], 42)
     return {"text": name, "vocabulary": size, "recipe": dataclasses.asdict(recipe), "epochs_run": epochs,
             "weight": mixture.weight, "ngram": kneser_ney.name, "discount": kneser_ney.discount,
             "metrics": {k: dataclasses.asdict(m) for k, m in metrics.items()}, "verdict": found.as_json(),

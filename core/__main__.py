@@ -96,7 +96,8 @@ def textgen_command(args: argparse.Namespace) -> dict:
     details = result.details
     generation = tx.generate(details.mixture, prepared.vocabulary, settings.level, args.generate, options)
     kneser_ney = details.mixture.kneser_ney
-    return {"metrics": details.metrics, "verdict": details.verdict.as_json(), "split": details.split,
+    return {"metrics": details.metrics, "verdict": details.verdict.as_json(),
+            "perplexity_verdict": details.perplexity.as_json(), "split": details.split,
             "vocabulary_size": prepared.vocabulary.size, "vocabulary_eligible": prepared.vocabulary.eligible,
             "mixture": {"network_weight": details.mixture.weight, "ngram": kneser_ney.name,
                         "ngram_order": kneser_ney.order, "ngram_discount": kneser_ney.discount},
@@ -132,6 +133,8 @@ def video_command(args: argparse.Namespace) -> dict:
 def for_a_reader(document: dict) -> str:
     """The JSON document as lines for a person: the verdict first, then each scorer's numbers."""
     lines = [document["verdict"]["sentence"], ""]
+    if "perplexity_verdict" in document:
+        lines[1:1] = [document["perplexity_verdict"]["sentence"]]
     for scorer, scores in document["metrics"].items():
         numbers = ", ".join(f"{name} {value:.4g}" for name, value in scores.items() if value is not None)
         lines.append(f"{scorer}: {numbers}")

@@ -141,7 +141,8 @@ class SplitReport:
                          f"blocks and {self.validation_documents} held out")
         parts.append("no validation document occurs in training" if self.leaked_documents == 0 else
                      f"{self.leaked_documents:,} validation documents also occur in training")
-        return "; ".join(parts) + "."
+        said = "; ".join(parts) + "."
+        return said[:1].upper() + said[1:]  # it follows a full stop on the page: "No repeated lines; …"
 
 
 @dataclass(frozen=True)

@@ -146,17 +146,25 @@ def memorising(run: Run) -> Finding | None:
     return _per_model(run, check, "memorising", severity="info" if run.restores_best_epoch else "warning")
 
 
+def _last_drop(history: dict[str, list[float]]) -> float | None:
+    """The share by which validation loss (training loss without one) fell in the last epoch, when both losses were
+    still clearly falling there and more epochs could help; None otherwise."""
+    train, val = _losses(history, "loss"), _losses(history, "val_loss") or _losses(history, "loss")
+    if len(train) < 2 or not all(map(math.isfinite, train + val)):
+        return None
+    last_drop = (val[-2] - val[-1]) / abs(val[-2]) if val[-2] else 0.0
+    if last_drop > STILL_FALLING and val[-1] <= min(val) and train[-1] < train[-2] and val[-1] > TINY_LOSS:
+        return last_drop
+    return None
+
+
 def still_learning(run: Run) -> Finding | None:
     """Both losses were still clearly falling at the last epoch."""
     def check(history):
-        train, val = _losses(history, "loss"), _losses(history, "val_loss") or _losses(history, "loss")
-        if len(train) < 2 or not all(map(math.isfinite, train + val)):
+        if (last_drop := _last_drop(history)) is None:
             return None
-        last_drop = (val[-2] - val[-1]) / abs(val[-2]) if val[-2] else 0.0
-        if last_drop > STILL_FALLING and val[-1] <= min(val) and train[-1] < train[-2] and val[-1] > TINY_LOSS:
-            return (f"training and validation loss were still falling at the last epoch ({last_drop:.0%} in "
-                    "its final step)", "more epochs may help")
-        return None
+        return (f"training and validation loss were still falling at the last epoch ({last_drop:.0%} in "
+                "its final step)", "more epochs may help")
     return _per_model(run, check, "still_learning", severity="info", models=_not_done(run))
 
 
@@ -228,10 +236,23 @@ def baseline_not_beaten(run: Run) -> Finding | None:
         why = f": too few independent groups of held-out data ({c.groups}) to tell the two apart"
     elif verdict.winner == "tie":
         why = ": the difference is within the noise"
-    seen = f"the model ({c.metric} {c.model:.3g}) did not beat {verdict.baseline} ({c.baseline:.3g}){why}"
+    model, baseline = same_decimals(c.model, c.baseline)
+    seen = f"the model ({c.metric} {model}) did not beat {verdict.baseline} ({baseline}){why}"
+    if any(_last_drop(history) is not None for history in run.histories.values()):
+        longer = "train longer (validation loss was still falling), "
+    else:
+        longer = "more epochs will not close it (validation loss had stopped falling); "
     return Finding("baseline_not_beaten", seen,
-                   "a simple rule is as good here: train longer, change the cell or window, or accept that "
-                   "there is little more to learn")
+                   f"the baseline is as good here: {longer}change the cell or window, or accept that there is "
+                   "little more to learn from this much data")
+
+
+def same_decimals(*values: float) -> list[str]:
+    """``values`` with one number of decimals, enough for three significant digits of each: 0.280 beside 0.277,
+    not 0.28 beside 0.277, which reads as if one were rounded more than the other."""
+    finite = [abs(v) for v in values if math.isfinite(v) and v]
+    decimals = max((max(0, 2 - math.floor(math.log10(v))) for v in finite), default=0)
+    return [f"{v:.{decimals}f}" for v in values]
 
 
 def failing(run: Run) -> Finding | None:

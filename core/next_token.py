@@ -78,9 +78,9 @@ def target_ranks(probabilities: np.ndarray, targets: np.ndarray, unknown_index: 
     return ahead.sum(axis=1)
 
 
-def known_log_loss(chosen: np.ndarray, real_mass: np.ndarray, targets: np.ndarray,
-                   unknown_index: int = UNKNOWN_INDEX) -> tuple[float, int]:
-    """Σ −ln p(target | a real token) over pairs whose target is known, and how many there are (the perplexity rule).
+def pair_log_losses(chosen: np.ndarray, real_mass: np.ndarray, targets: np.ndarray,
+                    unknown_index: int = UNKNOWN_INDEX) -> np.ndarray:
+    """−ln p(target | a real token) for each pair whose target is known (the perplexity rule), in pair order.
 
     ``chosen`` is each pair's probability of its target, ``real_mass`` the
     probability the scorer gave to real tokens (all but padding and [UNK]).
@@ -88,7 +88,20 @@ def known_log_loss(chosen: np.ndarray, real_mass: np.ndarray, targets: np.ndarra
     known = targets != unknown_index
     chosen, real_mass = np.asarray(chosen, np.float64)[known], np.asarray(real_mass, np.float64)[known]
     renormalised = np.divide(chosen, real_mass, out=np.zeros_like(chosen), where=real_mass > 0)  # all on [UNK]: 0
-    return float(-np.log(np.clip(renormalised, PROBABILITY_FLOOR, None)).sum()), int(known.sum())
+    return -np.log(np.clip(renormalised, PROBABILITY_FLOOR, None))
+
+
+def known_log_loss(chosen: np.ndarray, real_mass: np.ndarray, targets: np.ndarray,
+                   unknown_index: int = UNKNOWN_INDEX) -> tuple[float, int]:
+    """Σ −ln p(target | a real token) over pairs whose target is known, and how many there are."""
+    losses = pair_log_losses(chosen, real_mass, targets, unknown_index)
+    return float(losses.sum()), len(losses)
+
+
+def log_losses(probabilities: np.ndarray, targets: np.ndarray, unknown_index: int = UNKNOWN_INDEX) -> np.ndarray:
+    """:func:`pair_log_losses` of one batch of distributions: per known target, for a paired comparison."""
+    real_mass = 1.0 - probabilities[:, PADDING_INDEX] - probabilities[:, unknown_index]
+    return pair_log_losses(probabilities[np.arange(len(targets)), targets], real_mass, targets, unknown_index)
 
 
 def tally(probabilities: np.ndarray, targets: np.ndarray, unknown_index: int = UNKNOWN_INDEX) -> ScoreTally:

@@ -9,6 +9,7 @@ the largest object in memory and buys nothing.
 
 from __future__ import annotations
 
+import math
 import re
 import string
 from collections import Counter
@@ -21,13 +22,22 @@ import pandas as pd
 
 from core.corpus import SplitReport, held_out_indices, split_documents
 from core.datasets import WORD_GROUPS
-from core.next_token import CHUNK_ROWS, UNKNOWN_INDEX, NextTokenScores, ScoreTally, known_log_loss, tally, target_ranks
+from core.next_token import (
+    CHUNK_ROWS,
+    UNKNOWN_INDEX,
+    NextTokenScores,
+    ScoreTally,
+    known_log_loss,
+    log_losses,
+    tally,
+    target_ranks,
+)
 from core.ngram import MAX_ORDER, BigramRule, KneserNey, NgramCounts, choose_kneser_ney, windows
 from core.recurrent import cell_knob, dropout_knob, layers_knob, recurrent_stack, units_knob
 from core.settings import batch_size_knob, epochs_knob, knob, learning_rate_knob
 from core.training import EpochFn, TrainingSettings, TrainResult, predict, tell, train
 from core.uploads import check_text, decode_upload, parse_csv
-from core.verdicts import Verdict, compare, standard_error, verdict
+from core.verdicts import CONFIDENCE, MIN_RELATIVE_GAIN, Verdict, Winner, compare, standard_error, verdict
 
 LEVELS = ("word", "character")
 PADDING, OUT_OF_VOCABULARY = "", "[UNK]"  # indices 0 and 1, as in keras.layers.TextVectorization
@@ -404,18 +414,28 @@ def mixture_weight(network: keras.Model, kneser_ney: KneserNey, validation: Held
     return min(MIX_WEIGHTS, key=lambda w: (losses[w], w))
 
 
-def held_out_scores(scorers: dict[str, Scorer], test: HeldOut
-                    ) -> tuple[dict[str, NextTokenScores], dict[str, np.ndarray]]:
+@dataclass(frozen=True)
+class PerPair:
+    """Each scorer's result on every known test target, in pair order: what a paired comparison resamples."""
+
+    hits: dict[str, np.ndarray]  # 1.0 where the target was the first guess
+    log_losses: dict[str, np.ndarray]  # −ln p(target), the perplexity rule's
+
+
+def held_out_scores(scorers: dict[str, Scorer], test: HeldOut) -> tuple[dict[str, NextTokenScores], PerPair]:
     """Every scorer's scores on the test pairs by the one rule (core.next_token), and its per-pair first-guess
-    hits on known targets."""
+    hits and log losses on known targets."""
     tallies = dict.fromkeys(scorers, ScoreTally())
     hits: dict[str, list[np.ndarray]] = {name: [] for name in scorers}
+    losses: dict[str, list[np.ndarray]] = {name: [] for name in scorers}
     for rows in test.chunks():
         for name, scorer in scorers.items():
             p = scorer(test.windows[rows], test.short_windows[rows])
             tallies[name] = tallies[name] + tally(p, test.targets[rows])
             hits[name].append(first_guess_hits(p, test.targets[rows]))
-    return {name: t.scores() for name, t in tallies.items()}, {name: np.concatenate(h) for name, h in hits.items()}
+            losses[name].append(log_losses(p, test.targets[rows]))
+    return ({name: t.scores() for name, t in tallies.items()},
+            PerPair(*({name: np.concatenate(v) for name, v in found.items()} for found in (hits, losses))))
 
 
 def pair_documents(documents: list[list[int]]) -> np.ndarray:
@@ -434,12 +454,79 @@ def scorer_name(name: str) -> str:
 
 
 @dataclass(frozen=True)
+class PerplexityComparison:
+    """The model's perplexity against the n-gram's on the same test tokens, by the verdicts' rule.
+
+    The paired bootstrap (documents resampled whole) runs on the mean log loss,
+    whose exponential is perplexity, so "x % lower" and its interval are
+    1 − exp(−difference). Better needs the interval above zero and a
+    perplexity at least ``MIN_RELATIVE_GAIN`` lower, as an error must be.
+    """
+
+    baseline: str  # "the Kneser–Ney 5-gram"
+    model: float
+    baseline_perplexity: float
+    lower_by: float  # the model's perplexity is this share lower than the baseline's (negative: higher)
+    low: float  # the CONFIDENCE interval of lower_by; NaN with too few documents
+    high: float
+    winner: Winner
+
+    def sentence(self) -> str:
+        """The comparison in words, drawn from the numbers: a margin before "better"."""
+        scores = f"Perplexity: the model {self.model:.1f}, {self.baseline} {self.baseline_perplexity:.1f}"
+        if math.isnan(self.low):
+            return f"{scores}; too few test documents to tell the two apart."
+        interval = f"{changed(self.lower_by)} ({CONFIDENCE:.0%} sure {between(self.low, self.high)})"
+        judged = {"model": "so by this measure the model is better: on average it gives the word that really "
+                           "comes next more probability",
+                  "baseline": f"so by this measure {self.baseline} is better: on average it gives the word that "
+                              "really comes next more probability",
+                  "tie": f"within the noise or under {MIN_RELATIVE_GAIN:.0%}, so neither is better by this measure"}
+        return f"{scores}: {interval}, {judged[self.winner]}."
+
+    def as_json(self) -> dict[str, object]:
+        """What the command line prints under "perplexity_verdict"."""
+        return {"winner": self.winner, "baseline": self.baseline, "model": self.model,
+                "baseline_perplexity": self.baseline_perplexity, "lower_by": self.lower_by,
+                "interval": None if math.isnan(self.low) else [self.low, self.high], "confidence": CONFIDENCE,
+                "min_lower_by": MIN_RELATIVE_GAIN, "sentence": self.sentence()}
+
+
+def changed(lower_by: float) -> str:
+    """A share by which one perplexity is below another, in words: 0.14 → "14% lower", −0.05 → "5% higher"."""
+    return f"{abs(lower_by):.0%} {'lower' if lower_by >= 0 else 'higher'}"
+
+
+def between(low: float, high: float) -> str:
+    """An interval of :func:`changed` shares in words: "between 9% and 19% lower", "between 2% higher and 8% lower"."""
+    if low >= 0 or high < 0:
+        ends = sorted((abs(low), abs(high)))
+        return f"between {ends[0]:.0%} and {ends[1]:.0%} {'lower' if low >= 0 else 'higher'}"
+    return f"between {changed(low)} and {changed(high)}"
+
+
+def perplexity_comparison(losses: PerPair, test: HeldOut, ngram: str, seed: int) -> PerplexityComparison:
+    """The model against the n-gram ``ngram`` in perplexity, test documents resampled together."""
+    groups = test.documents[test.targets != UNKNOWN_INDEX]
+    found = compare(losses.log_losses["model"], losses.log_losses[ngram], "log loss", higher_is_better=False,
+                    groups=groups, seed=seed)
+    found = replace(found, min_gain=-math.log(1 - MIN_RELATIVE_GAIN))  # in log loss: a perplexity 3 % lower
+
+    def lower(nats: float) -> float:
+        return 1 - math.exp(-nats)
+
+    return PerplexityComparison(scorer_name(ngram), math.exp(found.model), math.exp(found.baseline),
+                                lower(found.difference), lower(found.low), lower(found.high), found.winner)
+
+
+@dataclass(frozen=True)
 class TextResult:
     """What the text page shows about one trained model: scores on held-out test documents, and its vocabulary."""
 
     metrics: dict[str, dict[str, float | int | None]]  # scorer ("model", "network", "kneser_ney_4gram", "bigram")
     vocabulary: Vocabulary
     verdict: Verdict  # the model against the strongest baseline, tokens of one document resampled together
+    perplexity: PerplexityComparison  # the model against the n-gram in perplexity, by the same rule
     mixture: Mixture  # what generates: the network mixed with the n-gram
     split: dict[str, int | float]  # the split's counts, as the command line prints them
 
@@ -454,13 +541,13 @@ def split_counts(prepared: PreparedText, unknown_target_share: float) -> dict[st
             "unknown_target_share": unknown_target_share}
 
 
-def strongest_verdict(metrics: dict[str, NextTokenScores], hits: dict[str, np.ndarray], test: HeldOut,
+def strongest_verdict(metrics: dict[str, NextTokenScores], per_pair: PerPair, test: HeldOut,
                       baselines: list[str], seed: int) -> Verdict:
     """The model against the baseline with the best test accuracy, documents resampled together (core.verdicts)."""
     strongest = max(baselines, key=lambda name: (metrics[name].accuracy, name))
     groups = test.documents[test.targets != UNKNOWN_INDEX]
-    comparison = compare(hits["model"], hits[strongest], "accuracy on known words", higher_is_better=True,
-                         groups=groups, seed=seed)
+    comparison = compare(per_pair.hits["model"], per_pair.hits[strongest], "accuracy on known words",
+                         higher_is_better=True, groups=groups, seed=seed)
     on_what = (f"{metrics['model'].known_pairs:,} known-word tokens of {len(np.unique(test.documents)):,} "
                "held-out test documents")
     return verdict(comparison, "model", scorer_name(strongest), on_what, percent_metric=True,
@@ -509,16 +596,17 @@ def fit_text_model(prepared: PreparedText, settings: TextSettings,
                                   "network": lambda w, _: predict(result.model, w, batch_size=1024),
                                   kneser_ney.name: lambda _, s: kneser_ney.probabilities(s),
                                   "bigram": lambda _, s: bigram.probabilities(s)}
-    metrics, hits = held_out_scores(scorers, test)
+    metrics, per_pair = held_out_scores(scorers, test)
     metrics["bigram"] = replace(metrics["bigram"], perplexity=None)  # a count table gives unseen pairs p = 0
-    found = strongest_verdict(metrics, hits, test, [kneser_ney.name, "bigram"], settings.seed)
-    details = TextResult({name: asdict(m) for name, m in metrics.items()}, prepared.vocabulary, found, mixture,
+    found = strongest_verdict(metrics, per_pair, test, [kneser_ney.name, "bigram"], settings.seed)
+    details = TextResult({name: asdict(m) for name, m in metrics.items()}, prepared.vocabulary, found,
+                         perplexity_comparison(per_pair, test, kneser_ney.name, settings.seed), mixture,
                          split_counts(prepared, metrics["model"].unknown_target_share))
     groups = test.documents[test.targets != UNKNOWN_INDEX]
     return replace(result, details=details,
                    scores={"test accuracy": metrics["model"].accuracy,
                            "n-gram accuracy": metrics[kneser_ney.name].accuracy},
-                   score_noise={"test accuracy": standard_error(hits["model"], groups, settings.seed)})
+                   score_noise={"test accuracy": standard_error(per_pair.hits["model"], groups, settings.seed)})
 
 
 # ---------------------------------------------------------------- generation

@@ -160,6 +160,7 @@ if result is None:
 details = result.details
 metrics = details.metrics
 show_verdict(details.verdict)
+st.markdown(details.perplexity.sentence())
 st.dataframe(tx.score_table(metrics), column_config={
     "accuracy on known words": st.column_config.Column(
         help="Share of test tokens (words in the vocabulary) whose next token was the first guess."),

@@ -28,6 +28,8 @@ def test_defaults_train_score_against_the_strongest_yardstick_and_generate_from_
     assert any(row.startswith("Kneser–Ney") for row in scores.index)
     assert any("outside the vocabulary ([UNK])" in c.value for c in at.caption)
     assert any("no validation document occurs in training" in m.value for m in at.markdown)
+    perplexity = next(m.value for m in at.markdown if m.value.startswith("Perplexity: the model "))
+    assert "by this measure" in perplexity  # judged by the verdicts' rule, whichever way it goes
     assert not at.warning  # the corpus-drawn seed has no unknown word
     assert len(at.get("plotly_chart")) >= 4  # curves, candidates, chosen probabilities, embedding
     assert models(at) == 1

@@ -41,6 +41,7 @@ def test_upload_a_real_text_and_see_its_own_intro_seed_split_and_captions(page, 
     page.get_by_role("button", name="Train", exact=True).click()
     expect(page.get_by_role("heading").filter(has_text="held-out test documents")).to_be_visible(timeout=120_000)
     expect(page.get_by_text("outside the vocabulary ([UNK])").first).to_be_visible()
+    expect(page.get_by_text("Perplexity: the model").first).to_be_visible()
     expect(page.get_by_role("textbox", name="Seed text")).to_have_value(seed)
     expect(page.get_by_text("clothing")).to_have_count(0)  # nothing about the built-in descriptions
     page.screenshot(path=str(tmp_path / "textgen_real.png"), full_page=True)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from core.__main__ import for_a_reader, main
 from core.beyond import BeyondSettings, model_of, receptive_field
@@ -111,6 +112,10 @@ def test_textgen_prints_every_scorer_the_split_and_generated_text(tmp_path):
     train_words = set(text.read_text().split())  # every word occurs at least three times
     assert document["vocabulary_size"] <= 2 + len(train_words)
     assert document["settings"]["cell"] == "LSTM" and document["verdict"]["baseline"]
+    perplexity = document["perplexity_verdict"]  # the model against the n-gram, by the verdicts' rule
+    assert perplexity["model"] == pytest.approx(document["metrics"]["model"]["perplexity"])
+    assert perplexity["baseline_perplexity"] == pytest.approx(document["metrics"][ngram]["perplexity"])
+    assert perplexity["winner"] in ("model", "tie", "baseline") and perplexity["sentence"].startswith("Perplexity: ")
     assert document["generated"].startswith("the red ") and len(document["generated"].split()) == 6
 
 

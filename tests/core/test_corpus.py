@@ -33,6 +33,8 @@ def test_report_counts_and_says_them_in_one_sentence():
     assert (report.train_documents, report.validation_documents, report.blocks) == (36, 4, 0)
     assert report.sentence() == ("13 repeated lines removed (1 differing only in case, punctuation or numbers); "
                                  "no validation document occurs in training.")
+    distinct = corpus.split_documents(REPEATED, seed=3).report.sentence()
+    assert distinct.startswith("No repeated lines; ")  # a sentence of its own on the page, after a full stop
 
 
 def test_leak_check_finds_a_validation_document_that_occurs_in_training():

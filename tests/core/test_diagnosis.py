@@ -92,6 +92,24 @@ def test_a_tie_is_not_beating_the_baseline():
     assert finding is not None and "within the noise" in finding.seen
 
 
+def test_more_epochs_are_advised_against_the_baseline_only_while_validation_loss_still_falls():
+    units = np.ones(200)
+    lost = vs.verdict(vs.compare(units * 0.28, units * 0.277, "accuracy", higher_is_better=True), "model", "counts",
+                      "the test part")
+    settled = dx.baseline_not_beaten(run(SETTLED, SETTLED, verdict=lost))
+    assert "more epochs will not close it" in settled.advice and "train longer" not in settled.advice
+    assert "train longer" in dx.baseline_not_beaten(run(FALLING, FALLING, verdict=lost)).advice
+    assert "(accuracy 0.280) did not beat counts (0.277)" in settled.seen
+
+
+@pytest.mark.parametrize(("values", "shown"), [
+    ((0.28, 0.277), ["0.280", "0.277"]), ((23.9, 17.94), ["23.9", "17.9"]), ((1234.0, 12.3), ["1234.0", "12.3"]),
+    ((0.0, 5.0), ["0.00", "5.00"]), ((math.inf, 2.0), ["inf", "2.00"]),
+])
+def test_numbers_set_side_by_side_share_their_decimals(values, shown):
+    assert dx.same_decimals(*values) == shown
+
+
 def test_a_model_at_chance_is_named_as_failing_with_the_page_advice():
     held = dx.HeldOut({"SimpleRNN": 0.18, "LSTM": 1.0, "GRU": 1.0}, chance=0.25, units=500, when_failing="use a gate")
     r = dx.Run({cell: {"loss": SETTLED} for cell in ("SimpleRNN", "LSTM", "GRU")}, held_out=held)

@@ -244,3 +244,36 @@ def test_mixed_scripts_and_emoji_train_and_their_rare_tokens_are_reported_unknow
     found = tx.generate(result.details.mixture, prepared.vocabulary, "word", "der Hund",
                         tx.GenerationSettings(num_words=3))
     assert len(found.tokens) == 3 and found.unknown == []
+
+
+def per_token(model: list[float], baseline: list[float], documents: int) -> tuple[tx.PerPair, tx.HeldOut]:
+    """Log losses of two scorers on ``documents`` documents of the same tokens, and the held-out part they are on."""
+    tokens = len(model) * documents
+    losses = {"model": np.log(np.tile(model, documents)), "kneser_ney_3gram": np.log(np.tile(baseline, documents))}
+    held = tx.HeldOut(None, None, np.full(tokens, 5), np.repeat(np.arange(documents), len(model)))
+    return tx.PerPair({}, losses), held
+
+
+def test_perplexity_is_compared_with_the_ngram_by_the_verdicts_rule():
+    better, held = per_token([40.0, 60.0], [90.0, 110.0], documents=10)  # perplexity 49 against 99.5
+    found = tx.perplexity_comparison(better, held, "kneser_ney_3gram", seed=0)
+    assert found.model == pytest.approx(np.sqrt(40 * 60))
+    assert found.baseline_perplexity == pytest.approx(np.sqrt(90 * 110))
+    assert found.winner == "model" and found.lower_by == pytest.approx(1 - np.sqrt(40 * 60 / (90 * 110)))
+    assert "51% lower" in found.sentence() and "the Kneser–Ney 3-gram 99.5" in found.sentence()
+    same, held = per_token([50.0, 70.0], [50.0, 70.0], documents=10)
+    assert tx.perplexity_comparison(same, held, "kneser_ney_3gram", seed=0).winner == "tie"
+    slight, held = per_token([99.0, 101.0], [101.0, 103.0], documents=10)  # 2 % lower, every time: under the 3 %
+    assert tx.perplexity_comparison(slight, held, "kneser_ney_3gram", seed=0).winner == "tie"
+    few, held = per_token([40.0, 60.0], [90.0, 110.0], documents=3)
+    short = tx.perplexity_comparison(few, held, "kneser_ney_3gram", seed=0)
+    assert short.winner == "tie" and "too few test documents" in short.sentence()
+    assert short.as_json()["interval"] is None
+
+
+@pytest.mark.parametrize(("low", "high", "said"), [
+    (0.09, 0.19, "between 9% and 19% lower"), (-0.08, -0.02, "between 2% and 8% higher"),
+    (-0.02, 0.08, "between 2% higher and 8% lower"),
+])
+def test_a_perplexity_interval_is_said_in_words(low, high, said):
+    assert tx.between(low, high) == said
