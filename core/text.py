@@ -481,7 +481,9 @@ class PerplexityComparison:
                            "comes next more probability",
                   "baseline": f"so by this measure {self.baseline} is better: on average it gives the word that "
                               "really comes next more probability",
-                  "tie": f"within the noise or under {MIN_RELATIVE_GAIN:.0%}, so neither is better by this measure"}
+                  "tie": (f"a steady difference but under {MIN_RELATIVE_GAIN:.0%}, too small to call either better"
+                          if self.low > 0 or self.high < 0 else "within the noise, so neither is better") +
+                         " by this measure"}
         return f"{scores}: {interval}, {judged[self.winner]}."
 
     def as_json(self) -> dict[str, object]:
@@ -492,16 +494,22 @@ class PerplexityComparison:
                 "min_lower_by": MIN_RELATIVE_GAIN, "sentence": self.sentence()}
 
 
+def share(value: float) -> str:
+    """A share as a percentage, with a decimal below 10 % so small ones stay apart: 0.14 → "14%", 0.008 → "0.8%"."""
+    return f"{abs(value):.1%}" if abs(value) < 0.1 else f"{abs(value):.0%}"
+
+
 def changed(lower_by: float) -> str:
-    """A share by which one perplexity is below another, in words: 0.14 → "14% lower", −0.05 → "5% higher"."""
-    return f"{abs(lower_by):.0%} {'lower' if lower_by >= 0 else 'higher'}"
+    """A share by which one perplexity is below another, in words: 0.14 → "14% lower", −0.05 → "5.0% higher"."""
+    return f"{share(lower_by)} {'lower' if lower_by >= 0 else 'higher'}"
 
 
 def between(low: float, high: float) -> str:
-    """An interval of :func:`changed` shares in words: "between 9% and 19% lower", "between 2% higher and 8% lower"."""
+    """An interval of :func:`changed` shares in words: "between 9.0% and 19% lower", "between 2.0% higher and 8.0%
+    lower"."""
     if low >= 0 or high < 0:
         ends = sorted((abs(low), abs(high)))
-        return f"between {ends[0]:.0%} and {ends[1]:.0%} {'lower' if low >= 0 else 'higher'}"
+        return f"between {share(ends[0])} and {share(ends[1])} {'lower' if low >= 0 else 'higher'}"
     return f"between {changed(low)} and {changed(high)}"
 
 
