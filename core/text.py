@@ -741,10 +741,18 @@ def word_group(token: str) -> str:
     return "other"
 
 
+EMBEDDING_TOKENS = 300  # the most frequent tokens the embedding plot draws; more pile up
+
+
 def probe_token(vocabulary: Vocabulary) -> str:
-    """The token whose neighbours the page lists first: the most frequent grouped word (a colour, a material…),
-    else the most frequent word of at least four letters (a content word rather than "the")."""
-    tokens = [t for t in vocabulary.tokens[2:] if t.strip()]
+    """The token whose neighbours the page lists first, among those the embedding plot draws: the most frequent
+    grouped word (a colour, a material…), else the most frequent word of at least four letters (a content word
+    rather than "the").
+
+    Drawn tokens only: a visitor's text may hold a rare "top" or "side", which
+    the built-in groups know, but the plot would not show it.
+    """
+    tokens = [t for t in vocabulary.tokens[2 : 2 + EMBEDDING_TOKENS] if t.strip()]
     grouped = (t for t in tokens if word_group(t) != "other")
     long_words = (t for t in tokens if len(t) >= 4 and t.isalpha())
     return next(grouped, next(long_words, tokens[0] if tokens else vocabulary.tokens[2]))
@@ -768,7 +776,7 @@ def seed_suggestion(prepared: PreparedText, level: str, words: int = 2) -> str:
 
 
 def embedding_projection(model: keras.Model, vocabulary: Vocabulary, dimensions: int = 2,
-                         max_tokens: int = 300) -> pd.DataFrame:
+                         max_tokens: int = EMBEDDING_TOKENS) -> pd.DataFrame:
     """The ``max_tokens`` most frequent tokens' embeddings projected on their first principal components."""
     weights = np.asarray(model.get_layer("embedding").get_weights()[0])[2 : 2 + max_tokens]  # (tokens, dim)
     centred = weights - weights.mean(axis=0)
@@ -791,27 +799,61 @@ def nearest_tokens(model: keras.Model, vocabulary: Vocabulary, token: str, count
                          "cosine similarity": similarity[order].round(3)})
 
 
-LABELLED_TOKENS = 25  # the most frequent tokens keep a label on the embedding plot; the rest are points with hover
+LABELLED_TOKENS = 25  # at most this many frequent tokens keep a label on the embedding plot; the rest hover
+# A label's size as a share of the plot's spread: about 7 px a character and 16 px a line, on a plot about 600 px
+# wide (the page's column) and 540 px high (core.plots.plot_embedding's height less its margins)
+CHARACTER_WIDTH, LINE_HEIGHT = 7 / 600, 16 / 540
 
 
 def label_mask(points: pd.DataFrame, word: str, neighbours: pd.DataFrame, count: int = LABELLED_TOKENS) -> pd.Series:
-    """Which tokens the embedding plot labels: the ``count`` most frequent, the chosen word and its neighbours.
+    """Which tokens the embedding plot labels: the chosen word always, then its neighbours, then at most ``count``
+    of the most frequent tokens, each only where its label would not overlap one already placed.
 
     Three hundred labels pile up into an unreadable blot in the middle; these
-    few say what the space is about, and hovering names every other point.
+    few say what the space is about, and hovering names every other point. In
+    3D, where what overlaps depends on how the visitor turns it, the chosen
+    word, its neighbours and the ``count`` most frequent are labelled.
     """
-    chosen = {word, *neighbours["token"]}
-    return pd.Series([i < count or token in chosen for i, token in enumerate(points["token"])], index=points.index)
+    position = {token: i for i, token in enumerate(points["token"])}
+    chosen = [position[token] for token in dict.fromkeys([word, *neighbours["token"]]) if token in position]
+    frequent = [i for i in range(len(points)) if i not in set(chosen)]
+    kept = {*chosen, *frequent[:count]} if "z" in points else _labels_apart(points, word, chosen, frequent, count)
+    return pd.Series([i in kept for i in range(len(points))], index=points.index)
+
+
+def _labels_apart(points: pd.DataFrame, word: str, chosen: list[int], frequent: list[int], count: int) -> set[int]:
+    """The rows of ``chosen``, then ``frequent`` (at most ``count`` of them), whose labels overlap no label kept
+    before them; a label sits just above its point, as wide as its token."""
+    x, y, tokens = points["x"].to_numpy(), points["y"].to_numpy(), points["token"].tolist()
+    width, height = CHARACTER_WIDTH * (np.ptp(x) or 1.0), LINE_HEIGHT * (np.ptp(y) or 1.0)
+    boxes: list[tuple[float, float, float, float]] = []  # left, right, bottom, top
+    kept: set[int] = set()
+    for i in chosen + frequent:
+        if i in frequent and len(kept - set(chosen)) >= count:
+            break
+        half = len(tokens[i]) * width / 2
+        box = (x[i] - half, x[i] + half, y[i], y[i] + height)
+        apart = all(box[1] <= b[0] or b[1] <= box[0] or box[3] <= b[2] or b[3] <= box[2] for b in boxes)
+        if apart or tokens[i] == word:
+            boxes.append(box)
+            kept.add(i)
+    return kept
 
 
 def embedding_story(points: pd.DataFrame, word: str, neighbours: pd.DataFrame) -> str:
-    """The embedding plot's caption, from what it shows: how many tokens, what the colours are, the word's
-    nearest neighbours."""
+    """The embedding plot's caption, from what it shows: how many tokens, what the colours are, which are labelled,
+    the word's nearest neighbours (and whether the plot draws the word at all)."""
     grouped = "; colours are the word groups of the built-in descriptions" if points["group"].nunique() > 1 else ""
+    drawn, labelled = set(points["token"]), set(points["token"][points["labelled"]])
+    named = sum(token in labelled for token in neighbours["token"])
+    frequent = len(labelled - {word, *neighbours["token"]})
+    which = ", ".join([f"{frequent} of the most frequent tokens", *([f"“{word}”"] if word in drawn else []),
+                       *([f"{named} of its nearest neighbours"] if named else [])])
+    missing = "" if word in drawn else f" “{word}” is rarer than these, so it is not drawn."
     nearest = ", ".join(f"“{token}”" for token in neighbours["token"].head(3))
-    return (f"The {len(points)} most frequent tokens{grouped}; the {LABELLED_TOKENS} most frequent and the "
-            f"neighbours of “{word}” are labelled, hover over a point for the others. Tokens the model uses in the "
-            f"same places end up near each other: the nearest to “{word}” are {nearest}.")
+    return (f"The {len(points)} most frequent tokens{grouped}. Labelled where labels do not overlap: {which}; hover "
+            f"over a point for the others.{missing} Tokens the model uses in the same places end up near each other: "
+            f"the nearest to “{word}” are {nearest}.")
 
 
 SCORER_ROWS = {"model": "model (network + counts)", "network": "network alone", "bigram": "bigram rule"}

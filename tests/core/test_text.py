@@ -220,15 +220,29 @@ def test_score_table_shows_a_dash_where_the_baseline_has_no_perplexity():
     assert table.loc["bigram rule", "perplexity"] == "—" and "Kneser–Ney 4-gram" in table.index
 
 
-def test_only_the_most_frequent_tokens_and_the_chosen_words_neighbours_are_labelled():
-    points = pd.DataFrame({"token": [f"t{i}" for i in range(40)]})
-    labelled = tx.label_mask(points, "t35", pd.DataFrame({"token": ["t36", "t2"]}), count=5)
-    assert points["token"][labelled].tolist() == ["t0", "t1", "t2", "t3", "t4", "t35", "t36"]
+def test_labels_go_to_the_chosen_word_its_neighbours_and_the_most_frequent_where_they_do_not_overlap():
+    tokens = [f"t{i}" for i in range(40)]
+    grid = np.arange(40.0)
+    spread = pd.DataFrame({"token": tokens, "x": grid % 8 * 10, "y": grid // 8 * 10})  # apart: a grid of 8 × 5
+    labelled = tx.label_mask(spread, "t35", pd.DataFrame({"token": ["t36", "t2"]}), count=5)
+    assert spread["token"][labelled].tolist() == ["t0", "t1", "t2", "t3", "t4", "t5", "t35", "t36"]
+    piled = spread.assign(x=np.where(grid < 20, 0.0, spread["x"]), y=np.where(grid < 20, 0.0, spread["y"]))
+    labelled = tx.label_mask(piled, "t7", pd.DataFrame({"token": ["t3", "t30"]}), count=5)  # t0–t19 on one spot
+    assert piled["token"][labelled].tolist() == ["t7", "t20", "t21", "t22", "t23", "t24", "t30"]
+    in_3d = spread.assign(z=0.0)  # overlaps depend on the view: the chosen, its neighbours and the most frequent
+    labelled = tx.label_mask(in_3d, "t35", pd.DataFrame({"token": ["t36", "t2"]}), count=5)
+    assert in_3d["token"][labelled].tolist() == ["t0", "t1", "t2", "t3", "t4", "t5", "t35", "t36"]
 
 
 def test_the_first_probe_word_is_a_grouped_word_when_there_is_one():
     vocabulary = tx.Vocabulary(("", "[UNK]", "the", "silk", "red"), (0, 0, 9, 5, 4))
     assert tx.probe_token(vocabulary) == "silk"
+
+
+def test_the_first_probe_word_is_one_the_embedding_plot_draws():
+    words = [f"word{i}" for i in range(tx.EMBEDDING_TOKENS)]  # a visitor's text: "top" is rare in it
+    vocabulary = tx.Vocabulary(("", "[UNK]", *words, "top"), (0, 0, *range(1000, 1000 - len(words), -1), 2))
+    assert tx.probe_token(vocabulary) == "word0"
     assert tx.probe_token(tx.Vocabulary(("", "[UNK]", "xy", "the", "module"), (0, 0, 3, 2, 1))) == "module"
 
 
@@ -278,3 +292,14 @@ def test_perplexity_is_compared_with_the_ngram_by_the_verdicts_rule():
 ])
 def test_a_perplexity_interval_is_said_in_words(low, high, said):
     assert tx.between(low, high) == said
+
+
+def test_the_embedding_caption_counts_its_labels_and_says_when_the_word_is_not_drawn():
+    points = pd.DataFrame({"token": ["the", "of", "value", "object"], "group": "other",
+                           "labelled": [True, False, True, True]})
+    neighbours = pd.DataFrame({"token": ["object", "type", "class"]})
+    said = tx.embedding_story(points, "value", neighbours)
+    assert "Labelled where labels do not overlap: 1 of the most frequent tokens, “value”, 1 of its nearest" in said
+    assert "not drawn" not in said and "the nearest to “value” are “object”, “type”, “class”" in said
+    rare = tx.embedding_story(points, "garbage", neighbours)
+    assert "“garbage” is rarer than these, so it is not drawn." in rare and ", “garbage”," not in rare
