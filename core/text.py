@@ -518,7 +518,7 @@ def perplexity_comparison(losses: PerPair, test: HeldOut, ngram: str, seed: int)
     groups = test.documents[test.targets != UNKNOWN_INDEX]
     found = compare(losses.log_losses["model"], losses.log_losses[ngram], "log loss", higher_is_better=False,
                     groups=groups, seed=seed)
-    found = replace(found, min_gain=-math.log(1 - MIN_RELATIVE_GAIN))  # in log loss: a perplexity 3 % lower
+    found = replace(found, min_gain=-math.log(1 - MIN_RELATIVE_GAIN))  # in log loss: that share off perplexity
 
     def lower(nats: float) -> float:
         return 1 - math.exp(-nats)
