@@ -226,25 +226,34 @@ def too_little_data(run: Run) -> Finding | None:
 
 
 def baseline_not_beaten(run: Run) -> Finding | None:
-    """The model did no better than the page's baseline on the same held-out data (a tie counts: it did not beat it)."""
+    """The model did no better than the page's baseline on the same held-out data (a tie counts: it did not beat it).
+
+    What to try depends on why: with too few independent groups nothing can be
+    told apart, so only more held-out data helps; otherwise more epochs help
+    only while validation loss is still falling.
+    """
     verdict = run.verdict
     if verdict is None or verdict.winner == "model":
         return None
     c = verdict.comparison
-    why = ""
-    if not c.enough_groups:
-        why = f": too few independent groups of held-out data ({c.groups}) to tell the two apart"
-    elif verdict.winner == "tie":
-        why = ": the difference is within the noise"
     model, baseline = same_decimals(c.model, c.baseline)
-    seen = f"the model ({c.metric} {model}) did not beat {verdict.baseline} ({baseline}){why}"
+    seen = f"the model ({c.metric} {model}) did not beat {verdict.baseline} ({baseline})"
+    if not c.enough_groups:
+        return Finding("baseline_not_beaten", f"{seen}: too few independent groups of held-out data ({c.groups}) "
+                       "to tell the two apart", "more held-out data would tell them apart; until then neither is "
+                       "better")
+    if c.low == c.high == 0:
+        seen = f"{seen}: they scored the same on every held-out unit"
+    elif verdict.winner == "tie":
+        gap = "a steady difference, but too small to count" if c.reliable else "the difference is within the noise"
+        seen = f"{seen}: {gap}"
     if any(_last_drop(history) is not None for history in run.histories.values()):
         longer = "train longer (validation loss was still falling), "
     else:
         longer = "more epochs will not close it (validation loss had stopped falling); "
-    return Finding("baseline_not_beaten", seen,
-                   f"the baseline is as good here: {longer}change the cell or window, or accept that there is "
-                   "little more to learn from this much data")
+    who = "as good as" if verdict.winner == "tie" else "better than"
+    return Finding("baseline_not_beaten", seen, f"the baseline is {who} the model here: {longer}change the cell or "
+                   "window, or accept that there is little more to learn from this much data")
 
 
 def same_decimals(*values: float) -> list[str]:

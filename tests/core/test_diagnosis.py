@@ -99,7 +99,22 @@ def test_more_epochs_are_advised_against_the_baseline_only_while_validation_loss
     settled = dx.baseline_not_beaten(run(SETTLED, SETTLED, verdict=lost))
     assert "more epochs will not close it" in settled.advice and "train longer" not in settled.advice
     assert "train longer" in dx.baseline_not_beaten(run(FALLING, FALLING, verdict=lost)).advice
-    assert "(accuracy 0.280) did not beat counts (0.277)" in settled.seen
+    assert "(accuracy 0.280) did not beat counts (0.277): a steady difference, but too small" in settled.seen
+    assert settled.advice.startswith("the baseline is as good as the model here")
+
+
+def test_identical_scores_are_said_to_be_the_same_not_noise():
+    same = vs.verdict(vs.compare(np.ones(50), np.ones(50), "accuracy", higher_is_better=True), "model", "rule", "50")
+    assert dx.baseline_not_beaten(run(SETTLED, SETTLED, verdict=same)).seen.endswith(
+        "they scored the same on every held-out unit")
+
+
+def test_with_too_few_groups_only_more_held_out_data_is_advised():
+    comparison = vs.compare(np.full(12, 23.9), np.full(12, 17.9), "MAE", higher_is_better=False,
+                            groups=np.repeat([0, 1], 6))  # two forecast horizons: two groups
+    finding = dx.baseline_not_beaten(run(FALLING, FALLING, verdict=vs.verdict(comparison, "model", "ARIMA", "2")))
+    assert "too few independent groups of held-out data (2)" in finding.seen
+    assert finding.advice == "more held-out data would tell them apart; until then neither is better"
 
 
 @pytest.mark.parametrize(("values", "shown"), [
