@@ -195,16 +195,26 @@ def trained_networks(prepared: tx.PreparedText, settings: tx.TextSettings, patie
                   validation=(prepared.x_validation, prepared.y_validation)) for k in range(members)]
 
 
-def rules(validation: Parts) -> dict[str, tuple[float, float]]:
-    """Each rule's (network weight, cache weight), chosen on validation; ties go to the smaller weights."""
-    def best(grid: list[tuple[float, float]], score: Callable[[np.ndarray], float]) -> tuple[float, float]:
-        return max(grid, key=lambda wc: (score(validation.mix(*wc)), -wc[1], -wc[0]))
+PLAIN = [(w, 0.0) for w in tx.MIX_WEIGHTS]  # (network weight, cache weight) pairs without the cache
+CACHED = [(w, c) for w in tx.MIX_WEIGHTS for c in CACHE_WEIGHTS]
 
-    plain = [(w, 0.0) for w in tx.MIX_WEIGHTS]
-    cached = [(w, c) for w in tx.MIX_WEIGHTS for c in CACHE_WEIGHTS]
-    return {"loglik": best(plain, lambda p: -validation.log_loss(p)), "accuracy": best(plain, validation.accuracy),
-            "cache_loglik": best(cached, lambda p: -validation.log_loss(p)),
-            "cache_accuracy": best(cached, validation.accuracy)}
+
+def best(validation: Parts, grid: list[tuple[float, float]],
+         score: Callable[[np.ndarray], float]) -> tuple[float, float]:
+    """The (network weight, cache weight) of ``grid`` whose mix scores highest on validation; ties go to the
+    smaller weights."""
+    return max(grid, key=lambda wc: (score(validation.mix(*wc)), -wc[1], -wc[0]))
+
+
+def loglik(validation: Parts, grid: list[tuple[float, float]] = PLAIN) -> tuple[float, float]:
+    """The page's rule: the weights with the lowest validation log loss."""
+    return best(validation, grid, lambda p: -validation.log_loss(p))
+
+
+def rules(validation: Parts) -> dict[str, tuple[float, float]]:
+    """Each rule's (network weight, cache weight), chosen on validation."""
+    return {"loglik": loglik(validation), "accuracy": best(validation, PLAIN, validation.accuracy),
+            "cache_loglik": loglik(validation, CACHED), "cache_accuracy": best(validation, CACHED, validation.accuracy)}
 
 
 def network_probabilities(prepared: tx.PreparedText, settings: tx.TextSettings, kneser_ney: KneserNey,
@@ -265,7 +275,7 @@ def run(name: str, overrides: dict) -> dict:
         document[rule] = {"w": weight, "c": cache_weight} | scored(test.mix(weight, cache_weight))
     document["gate_loglik"] = scored(gated(test, fit_gate(parts["validation"])))
     temperature, validation_t, test_t = calibrated(parts["validation"], test)
-    weight = rules(validation_t)["loglik"][0]
+    weight, _ = loglik(validation_t)
     document["tempered_loglik"] = {"t": temperature, "w": weight} | scored(test_t.mix(weight))
     return document | {"seconds": round(time.perf_counter() - started, 1), "cpu": round(time.process_time() - cpu, 1)}
 

@@ -132,9 +132,8 @@ def video_command(args: argparse.Namespace) -> dict:
 
 def for_a_reader(document: dict) -> str:
     """The JSON document as lines for a person: the verdict first, then each scorer's numbers."""
-    lines = [document["verdict"]["sentence"], ""]
-    if "perplexity_verdict" in document:
-        lines[1:1] = [document["perplexity_verdict"]["sentence"]]
+    perplexity = [document["perplexity_verdict"]["sentence"]] if "perplexity_verdict" in document else []
+    lines = [document["verdict"]["sentence"], *perplexity, ""]
     for scorer, scores in document["metrics"].items():
         numbers = ", ".join(f"{name} {value:.4g}" for name, value in scores.items() if value is not None)
         lines.append(f"{scorer}: {numbers}")

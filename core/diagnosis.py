@@ -242,7 +242,7 @@ def baseline_not_beaten(run: Run) -> Finding | None:
         return Finding("baseline_not_beaten", f"{seen}: too few independent groups of held-out data ({c.groups}) "
                        "to tell the two apart", "more held-out data would tell them apart; until then neither is "
                        "better")
-    if c.low == c.high == 0:
+    if c.identical:
         seen = f"{seen}: they scored the same on every held-out unit"
     elif verdict.winner == "tie":
         gap = "a steady difference, but too small to count" if c.reliable else "the difference is within the noise"

@@ -434,8 +434,10 @@ def held_out_scores(scorers: dict[str, Scorer], test: HeldOut) -> tuple[dict[str
             tallies[name] = tallies[name] + tally(p, test.targets[rows])
             hits[name].append(first_guess_hits(p, test.targets[rows]))
             losses[name].append(log_losses(p, test.targets[rows]))
-    return ({name: t.scores() for name, t in tallies.items()},
-            PerPair(*({name: np.concatenate(v) for name, v in found.items()} for found in (hits, losses))))
+    def joined(chunks: dict[str, list[np.ndarray]]) -> dict[str, np.ndarray]:
+        return {name: np.concatenate(parts) for name, parts in chunks.items()}
+
+    return {name: t.scores() for name, t in tallies.items()}, PerPair(joined(hits), joined(losses))
 
 
 def pair_documents(documents: list[list[int]]) -> np.ndarray:
@@ -816,7 +818,7 @@ def label_mask(points: pd.DataFrame, word: str, neighbours: pd.DataFrame, count:
     """
     position = {token: i for i, token in enumerate(points["token"])}
     chosen = [position[token] for token in dict.fromkeys([word, *neighbours["token"]]) if token in position]
-    frequent = [i for i in range(len(points)) if i not in set(chosen)]
+    frequent = [i for i in range(len(points)) if i not in chosen]
     kept = {*chosen, *frequent[:count]} if "z" in points else _labels_apart(points, word, chosen, frequent, count)
     return pd.Series([i in kept for i in range(len(points))], index=points.index)
 
@@ -827,17 +829,25 @@ def _labels_apart(points: pd.DataFrame, word: str, chosen: list[int], frequent: 
     x, y, tokens = points["x"].to_numpy(), points["y"].to_numpy(), points["token"].tolist()
     width, height = CHARACTER_WIDTH * (np.ptp(x) or 1.0), LINE_HEIGHT * (np.ptp(y) or 1.0)
     boxes: list[tuple[float, float, float, float]] = []  # left, right, bottom, top
-    kept: set[int] = set()
-    for i in chosen + frequent:
-        if i in frequent and len(kept - set(chosen)) >= count:
-            break
+
+    def placed(i: int) -> bool:
+        """Put row ``i``'s label on the plot if it overlaps none there (the chosen word's always goes)."""
         half = len(tokens[i]) * width / 2
         box = (x[i] - half, x[i] + half, y[i], y[i] + height)
-        apart = all(box[1] <= b[0] or b[1] <= box[0] or box[3] <= b[2] or b[3] <= box[2] for b in boxes)
-        if apart or tokens[i] == word:
-            boxes.append(box)
-            kept.add(i)
-    return kept
+        if tokens[i] != word and any(box[0] < b[1] and b[0] < box[1] and box[2] < b[3] and b[2] < box[3]
+                                     for b in boxes):
+            return False
+        boxes.append(box)
+        return True
+
+    near = [i for i in chosen if placed(i)]
+    common: list[int] = []
+    for i in frequent:
+        if len(common) == count:
+            break
+        if placed(i):
+            common.append(i)
+    return {*near, *common}
 
 
 def embedding_story(points: pd.DataFrame, word: str, neighbours: pd.DataFrame) -> str:

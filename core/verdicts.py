@@ -70,6 +70,11 @@ class Comparison:
         return "baseline" if self.high < 0 and -self.difference >= self.min_gain else "tie"
 
     @property
+    def identical(self) -> bool:
+        """Whether the two scored the same on every held-out unit: every resample's difference is exactly 0."""
+        return self.low == self.high == 0
+
+    @property
     def reliable(self) -> bool:
         """Whether the interval excludes zero (a difference that is there, however small)."""
         return self.enough_groups and (self.low > 0 or self.high < 0)
@@ -193,7 +198,7 @@ def verdict(comparison: Comparison, model_name: str, baseline_name: str, on_what
         headline = f"{baseline_name[:1].upper()}{baseline_name[1:]} beats the {model_name}: {scores}"
         detail = (f"The model is worse by {gap(c.difference)} ({sure} it is between {gap(c.high)} and {gap(c.low)} "
                   "worse).")
-    elif c.low == c.high == 0:
+    elif c.identical:
         detail = "They scored the same on every held-out unit, so there is no difference to weigh."
     elif c.reliable:
         detail = (f"The difference of {gap(c.difference)} is steady but smaller than {gap(c.min_gain)}, too small to "
